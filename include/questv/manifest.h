@@ -1,0 +1,97 @@
+/* The binary system manifest: `questv build` compiles system.toml into it
+ * (tools/questv/manifest.py), the monitor reads it from the GRUB module
+ * whose command line is "manifest". docs/manifest.md is the prose version.
+ *
+ * Little-endian, every field naturally aligned, no pointers: the same bytes
+ * mean the same thing to the Python writer and the C reader. The header
+ * carries the size of each table entry so that a later version can append
+ * fields without breaking an older reader's offsets. */
+#ifndef QUESTV_MANIFEST_H
+#define QUESTV_MANIFEST_H
+
+#include "questv/types.h"
+
+#define QV_MANIFEST_MAGIC   0x464D5651u /* "QVMF" read as a little-endian u32 */
+#define QV_MANIFEST_VERSION 1u
+#define QV_NAME_LEN         16u         /* NUL-padded; a 16-byte name has no NUL */
+#define QV_MAX_SANDBOXES    16u
+#define QV_MAX_DEVICES      32u
+#define QV_MAX_CHANNELS     64u
+#define QV_MAX_TEST_ATTACKS 8u
+
+/* What the monitor does when the sandbox faults and nobody decides otherwise. */
+enum qv_fault_action {
+	QV_ON_FAULT_HALT = 0,       /* freeze the sandbox, keep its state for inspection */
+	QV_ON_FAULT_RESTART = 1,    /* reload it from its pristine image */
+	QV_ON_FAULT_QUARANTINE = 2, /* freeze it and refuse recovery commands for it */
+};
+
+enum qv_device_kind {
+	QV_DEV_UART16550 = 1,
+	QV_DEV_PCI = 2,
+};
+
+/* Test-only attacks: a sandbox kernel built with the attack unit linked in
+ * performs test_attacks[boot_count] (low byte: kind, high byte: argument)
+ * at boot; the default kernel ignores the field. */
+enum qv_attack_kind {
+	QV_ATTACK_NONE = 0,
+	QV_ATTACK_WRITE_SANDBOX = 1, /* arg: id of the sandbox whose region is written */
+	QV_ATTACK_WRITE_MONITOR = 2, /* write to the monitor's own memory */
+	QV_ATTACK_WRITE_EPT = 3,     /* write to the host address of its own EPT tables */
+	QV_ATTACK_IO_PORT = 4,       /* arg: device id whose I/O ports are touched */
+};
+
+#define QV_NO_IRQ 0xFFFFFFFFu
+#define QV_NO_PCI 0xFFFFFFFFu
+
+struct qv_manifest_header {
+	u32 magic;
+	u16 version;
+	u16 header_size;     /* sizeof(struct qv_manifest_header) for this version */
+	u32 total_size;      /* header and every table */
+	u32 crc32;           /* CRC-32/IEEE (zlib.crc32) of total_size bytes, this field as 0 */
+	u32 machine_cores;
+	u32 machine_mem_mib;
+	u32 supervisor;      /* id of the supervising sandbox */
+	u32 flags;           /* QV_MANIFEST_F_* */
+	u16 n_sandboxes, sandbox_size;
+	u16 n_devices, device_size;
+	u16 n_channels, channel_size;
+	u32 sandbox_off;     /* byte offsets from the start of the header */
+	u32 device_off;
+	u32 channel_off;
+};
+
+#define QV_MANIFEST_F_TEST_BUILD 0x1u /* built with --test: attacks may be armed */
+
+struct qv_manifest_sandbox {
+	char name[QV_NAME_LEN];
+	u32 id;              /* equals the entry's index in the table */
+	u32 core_mask;       /* bit c: logical core c (0 = the boot processor) */
+	u32 mem_mib;
+	u32 on_fault;        /* enum qv_fault_action */
+	u32 device_mask;     /* bit d: device d of the device table is owned */
+	u32 heartbeat_ms;    /* console heartbeat interval; 0 = none */
+	u16 test_attacks[QV_MAX_TEST_ATTACKS];
+};
+
+struct qv_manifest_device {
+	char name[QV_NAME_LEN];
+	u32 kind;            /* enum qv_device_kind */
+	u32 owner;           /* sandbox id */
+	u16 io_base, io_len; /* I/O port range granted to the owner; io_len 0 = none */
+	u32 irq;             /* ISA IRQ / GSI, or QV_NO_IRQ */
+	u32 pci_bdf;         /* bus << 8 | dev << 3 | fn, or QV_NO_PCI */
+	u32 reserved;
+};
+
+struct qv_manifest_channel {
+	char name[QV_NAME_LEN];
+	u32 producer;        /* sandbox id */
+	u32 consumer;        /* sandbox id */
+	u32 slot_size;       /* bytes of payload per slot */
+	u32 slot_count;
+};
+
+#endif
