@@ -16,6 +16,17 @@ IMAGE := $(BUILD)/questv.iso
 BOARD_BINARIES :=
 HOST_BINARIES :=
 
+# Flags every board-side C file is built with (monitor, kernel, runtime for
+# the board). The kernel and monitor add -mgeneral-regs-only to the code that
+# must not touch SSE state; the runtime needs floating point and keeps SSE.
+BOARD_CC := gcc
+BOARD_CFLAGS := -std=c11 -O2 -g -ffreestanding -fno-stack-protector -fno-pic -fno-pie \
+	-mno-red-zone -mcmodel=small -fno-asynchronous-unwind-tables -fno-omit-frame-pointer \
+	-Wall -Wextra -Werror -Iinclude
+BOARD_LDFLAGS := -nostdlib -static -no-pie -z max-page-size=0x1000
+HOST_CC := gcc
+HOST_CFLAGS := -std=c11 -O2 -g -Wall -Wextra -Werror
+
 .PHONY: all deps binaries build run test bench lint clean
 all: build
 
