@@ -33,7 +33,6 @@ if [ ! -x .venv/bin/python ]; then
 fi
 if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
 	echo "deps: installing the questv package and its test tools into .venv"
-	.venv/bin/python -m pip install -q --disable-pip-version-check --upgrade pip
 	.venv/bin/python -m pip install -q --disable-pip-version-check -e '.[test]'
 	touch "$stamp"
 fi
