@@ -1,0 +1,125 @@
+"""The `questv` command: one subcommand per thing a user does (docs/cli.md).
+
+Exit status: 0 done, 1 the operation failed (build tool, emulator, device),
+2 the input was refused (system.toml, arguments, a file that is not what it
+should be).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+
+from . import __version__
+from .config import ConfigError
+from .emulator import KINDS, EmulatorError
+from .image import BuildError
+from .manifest import ManifestError
+
+EXIT_FAILED, EXIT_REFUSED = 1, 2
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    from .image import build
+
+    result = build(args.system, args.output, test=args.test, build_dir=args.build_dir)
+    kind = "test build, attacks armed" if result.system.has_test_attacks else (
+        "test build" if args.test else "default build")
+    print(f"questv: built {result.image} ({len(result.system.sandboxes)} sandboxes, "
+          f"{result.system.machine.cores} cores, {result.system.machine.memory_mib} MiB, "
+          f"manifest {len(result.manifest)} bytes, {kind})")
+    print(f"questv: built {result.kernel_only_image} (kernel alone, for --emulator qemu)")
+    return 0
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from .runner import run
+
+    if args.cores is not None and args.cores < 1:
+        raise _Refused("--cores must be at least 1")
+    if args.timeout is not None and args.timeout <= 0:
+        raise _Refused("--timeout must be positive")
+    return run(args.image, kind=args.emulator, timeout=args.timeout, cores=args.cores,
+               serial=args.serial)
+
+
+class _Refused(Exception):
+    """A bad argument the parser cannot see by itself."""
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="questv",
+        description="Build, boot and inspect questv systems (a separation kernel whose "
+                    "sandboxes run Python).")
+    p.add_argument("--version", action="version", version=f"questv {__version__}")
+    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    b = sub.add_parser(
+        "build", help="validate system.toml and build the bootable ISO images",
+        description="Validate SYSTEM, compile it to the binary manifest, and package the "
+                    "monitor, the sandbox kernel, the manifest and one bundle per sandbox "
+                    "into a GRUB multiboot2 hybrid ISO (BIOS-bootable, can be written to a "
+                    "USB stick). Also writes IMAGE-kernel-only.iso, whose GRUB default boots "
+                    "the sandbox kernel without the monitor (for --emulator qemu).")
+    b.add_argument("system", nargs="?", default="system.toml",
+                   help="the system description (default: system.toml)")
+    b.add_argument("-o", "--output", default="build/questv.iso",
+                   help="the ISO to write (default: build/questv.iso)")
+    b.add_argument("--test", action="store_true",
+                   help="test build: use kernel/kernel-test.elf, set the manifest's test flag "
+                        "and arm the test_attacks of system.toml (refused without --test)")
+    b.add_argument("--build-dir", default="build",
+                   help="where `make binaries` put monitor/monitor.elf and kernel/*.elf; the "
+                        "ISO trees are staged under BUILD_DIR/image/ (default: build)")
+    b.set_defaults(func=cmd_build)
+
+    r = sub.add_parser(
+        "run", help="boot an image in an emulator with the serial console attached",
+        description="Boot IMAGE in Bochs (VT-x with EPT, one emulated core per machine core "
+                    "of the manifest, clock: sync=none, no GUI) and connect COM1. Ends when "
+                    "the emulator does, at --timeout, or on Ctrl-C; the emulator is always "
+                    "stopped. Emulator files (bochsrc, logs) go to run-<image name>/ next to "
+                    "the image.")
+    r.add_argument("image", nargs="?", default="build/questv.iso",
+                   help="the ISO from `questv build` (default: build/questv.iso)")
+    r.add_argument("--emulator", choices=KINDS, default="bochs",
+                   help="bochs (default): monitor and sandboxes; qemu: the sandbox kernel "
+                        "alone from IMAGE-kernel-only.iso, isolation off")
+    r.add_argument("--timeout", type=float, metavar="S",
+                   help="stop after S seconds of wall time (exit status 0)")
+    r.add_argument("--cores", type=int, metavar="N",
+                   help="emulated cores (default: machine.cores from the manifest)")
+    r.add_argument("--serial", choices=("stdio", "pty", "socket"), default="stdio",
+                   help="stdio (default): console on stdout, keys from a terminal go to the "
+                        "guest; pty: a pseudo-terminal whose name is printed; socket: a TCP "
+                        "port on 127.0.0.1 whose number is printed")
+    r.set_defaults(func=cmd_run)
+
+    for register in _EXTRA_COMMANDS:
+        register(sub)
+    return p
+
+
+# Further subcommands add themselves here (see inspect and flash below).
+_EXTRA_COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = []
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except (ConfigError, _Refused, ManifestError) as err:
+        print(err if isinstance(err, ConfigError) else f"questv: {err}", file=sys.stderr)
+        return EXIT_REFUSED
+    except (BuildError, EmulatorError) as err:
+        print(f"questv: {err}", file=sys.stderr)
+        return EXIT_FAILED
+    except KeyboardInterrupt:
+        print("questv: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,548 @@
+"""system.toml: read it, check it, and turn it into a `System` the manifest writer trusts.
+
+Every rule lives here, so that the manifest writer and the monitor never see a
+configuration that contradicts itself. A refusal is a `ConfigError` that names
+the key (as a path such as ``sandbox[2].memory_mib``) and the reason.
+docs/system-toml.md is the user's version of this file.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+# Limits that come from the manifest encoding (include/questv/manifest.h).
+MAX_SANDBOXES = 16
+MAX_DEVICES = 32
+MAX_CHANNELS = 64
+MAX_TEST_ATTACKS = 8
+MAX_CORES = 32  # core_mask is a u32
+NAME_LEN = 16
+
+# Memory the monitor keeps for itself on top of the sandboxes' regions: its
+# image, per-core stacks, VMCSs, EPT tables, the pristine copies of the
+# sandbox images used for restarts, the boot modules and the low megabyte
+# that firmware and GRUB occupy. Channel rings come on top of this.
+MONITOR_RESERVE_MIB = 32
+
+MIN_SANDBOX_MIB = 4
+MIN_MACHINE_MIB = 64
+MAX_MACHINE_MIB = 1 << 20
+MAX_HEARTBEAT_MS = 3_600_000
+SLOT_SIZE_MIN, SLOT_SIZE_MAX = 8, 65536
+SLOTS_MIN, SLOTS_MAX = 2, 4096
+
+FAULT_ACTIONS = {"halt": 0, "restart": 1, "quarantine": 2}
+DEVICE_KINDS = {"uart16550": 1, "pci": 2}
+
+# Attack name -> (kind code, what its argument names). Codes are enum
+# qv_attack_kind in manifest.h.
+ATTACKS: dict[str, tuple[int, str | None]] = {
+    "write_sandbox": (1, "sandbox"),
+    "write_monitor": (2, None),
+    "write_ept": (3, None),
+    "io_port": (4, "device"),
+}
+
+_NAME_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*$")
+_PCI_RE = re.compile(r"^([0-9a-fA-F]{2}):([0-9a-fA-F]{2})\.([0-7])$")
+
+
+class ConfigError(Exception):
+    """A system.toml refusal: which file, which key, and why."""
+
+    def __init__(self, source: str, key: str, reason: str) -> None:
+        super().__init__(f"{source}: {key}: {reason}")
+        self.source = source
+        self.key = key
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class Machine:
+    cores: int
+    memory_mib: int
+
+
+@dataclass(frozen=True)
+class Device:
+    id: int
+    name: str
+    kind: str
+    io_base: int
+    io_len: int
+    irq: int | None
+    pci_bdf: int | None
+    owner: int = -1
+
+
+@dataclass(frozen=True)
+class Attack:
+    kind: str
+    code: int
+    arg: int  # sandbox or device id, 0 when the attack takes none
+
+    @property
+    def encoded(self) -> int:
+        """The u16 the manifest carries: low byte kind, high byte argument."""
+        return self.code | (self.arg << 8)
+
+
+@dataclass(frozen=True)
+class Sandbox:
+    id: int
+    name: str
+    cores: tuple[int, ...]
+    memory_mib: int
+    devices: tuple[int, ...]
+    on_fault: str
+    heartbeat_ms: int
+    test_attacks: tuple[Attack, ...] = ()
+
+
+@dataclass(frozen=True)
+class Channel:
+    name: str
+    producer: int
+    consumer: int
+    slot_size: int
+    slots: int
+
+    @property
+    def ring_bytes(self) -> int:
+        return self.slot_size * self.slots
+
+
+@dataclass(frozen=True)
+class System:
+    machine: Machine
+    supervisor: int
+    sandboxes: tuple[Sandbox, ...]
+    devices: tuple[Device, ...]
+    channels: tuple[Channel, ...] = field(default_factory=tuple)
+
+    @property
+    def has_test_attacks(self) -> bool:
+        return any(sb.test_attacks for sb in self.sandboxes)
+
+    def memory_needed_mib(self) -> int:
+        """Sandbox regions, the monitor reserve and the channel rings, in MiB."""
+        channel_bytes = sum(_round_up(c.ring_bytes, 4096) for c in self.channels)
+        channel_mib = -(-channel_bytes // (1 << 20))
+        return sum(sb.memory_mib for sb in self.sandboxes) + MONITOR_RESERVE_MIB + channel_mib
+
+
+def _round_up(value: int, to: int) -> int:
+    return -(-value // to) * to
+
+
+# ---------------------------------------------------------------------------
+# Reading one TOML table against its schema
+
+
+Check = Callable[[Any], str | None]  # returns the reason a value is refused, or None
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _int_in(low: int, high: int) -> Check:
+    def check(value: Any) -> str | None:
+        if not _is_int(value):
+            return f"expected an integer, got {_type_name(value)}"
+        if not low <= value <= high:
+            return f"{value} is out of range ({low} to {high})"
+        return None
+
+    return check
+
+
+def _string(value: Any) -> str | None:
+    return None if isinstance(value, str) else f"expected a string, got {_type_name(value)}"
+
+
+def _name(value: Any) -> str | None:
+    if not isinstance(value, str):
+        return f"expected a string, got {_type_name(value)}"
+    if not _NAME_RE.match(value):
+        return f'"{value}" is not a name (letters, digits, "_" and "-", not starting with a digit)'
+    if len(value.encode()) > NAME_LEN:
+        return f'"{value}" is longer than {NAME_LEN} bytes'
+    return None
+
+
+def _list_of(item: Check, what: str) -> Check:
+    def check(value: Any) -> str | None:
+        if not isinstance(value, list):
+            return f"expected a list of {what}, got {_type_name(value)}"
+        for i, element in enumerate(value):
+            reason = item(element)
+            if reason is not None:
+                return f"item {i}: {reason}"
+        return None
+
+    return check
+
+
+def _one_of(choices: dict[str, int]) -> Check:
+    def check(value: Any) -> str | None:
+        if not isinstance(value, str):
+            return f"expected a string, got {_type_name(value)}"
+        if value not in choices:
+            return f'"{value}" is not one of {", ".join(choices)}'
+        return None
+
+    return check
+
+
+def _type_name(value: Any) -> str:
+    return {
+        bool: "a boolean", int: "an integer", float: "a float", str: "a string",
+        list: "an array", dict: "a table",
+    }.get(type(value), type(value).__name__)
+
+
+@dataclass(frozen=True)
+class _Key:
+    check: Check
+    required: bool = True
+    default: Any = None
+
+
+class _Reader:
+    """Checks one table: no unknown keys, required keys present, each value valid."""
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+
+    def fail(self, key: str, reason: str) -> ConfigError:
+        return ConfigError(self.source, key, reason)
+
+    def table(self, where: str, value: Any, schema: dict[str, _Key]) -> dict[str, Any]:
+        if not isinstance(value, dict):
+            raise self.fail(where, f"expected a table, got {_type_name(value)}")
+        for key in value:
+            if key not in schema:
+                raise self.fail(f"{where}.{key}", _unknown(key, schema))
+        out: dict[str, Any] = {}
+        for key, spec in schema.items():
+            path = f"{where}.{key}"
+            if key not in value:
+                if spec.required:
+                    raise self.fail(path, "missing (required)")
+                out[key] = spec.default
+                continue
+            reason = spec.check(value[key])
+            if reason is not None:
+                raise self.fail(path, reason)
+            out[key] = value[key]
+        return out
+
+    def array_of_tables(self, where: str, value: Any) -> list[dict[str, Any]]:
+        if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
+            raise self.fail(where, f"expected an array of tables ([[{where}]]), got "
+                            f"{_type_name(value)}")
+        return value
+
+
+def _unknown(key: str, schema: dict[str, Any]) -> str:
+    close = [k for k in schema if _similar(k, key)]
+    hint = f' (did you mean "{close[0]}"?)' if close else ""
+    return f"unknown key{hint}; allowed: {', '.join(schema)}"
+
+
+def _similar(a: str, b: str) -> bool:
+    """Same letters give or take a swap or one edit: enough to catch typing slips."""
+    if sorted(a) == sorted(b):
+        return True
+    if abs(len(a) - len(b)) > 1:
+        return False
+    short, long_ = sorted((a, b), key=len)
+    mismatches = sum(1 for i in range(len(short)) if short[i] != long_[i])
+    return mismatches <= 1 or long_.startswith(short) or long_.endswith(short)
+
+
+_TOP = {"machine", "system", "sandbox", "device", "channel"}
+
+_MACHINE = {
+    "cores": _Key(_int_in(1, MAX_CORES)),
+    "memory_mib": _Key(_int_in(MIN_MACHINE_MIB, MAX_MACHINE_MIB)),
+}
+_SYSTEM = {"supervisor": _Key(_name)}
+_SANDBOX = {
+    "name": _Key(_name),
+    "cores": _Key(_list_of(_int_in(0, MAX_CORES - 1), "core numbers")),
+    "memory_mib": _Key(_int_in(MIN_SANDBOX_MIB, MAX_MACHINE_MIB)),
+    "devices": _Key(_list_of(_name, "device names"), required=False, default=[]),
+    "on_fault": _Key(_one_of(FAULT_ACTIONS), required=False, default="halt"),
+    "heartbeat_ms": _Key(_int_in(0, MAX_HEARTBEAT_MS), required=False, default=1000),
+    "test_attacks": _Key(_list_of(_string, "attack names"), required=False, default=[]),
+}
+_DEVICE = {
+    "name": _Key(_name),
+    "kind": _Key(_one_of(DEVICE_KINDS)),
+    "io": _Key(_list_of(_int_in(0, 0xFFFF), "integers"), required=False, default=None),
+    "irq": _Key(_int_in(0, 255), required=False, default=None),
+    "pci": _Key(_string, required=False, default=None),
+}
+_CHANNEL = {
+    "name": _Key(_name),
+    "producer": _Key(_name),
+    "consumer": _Key(_name),
+    "slot_size": _Key(_int_in(SLOT_SIZE_MIN, SLOT_SIZE_MAX)),
+    "slots": _Key(_int_in(SLOTS_MIN, SLOTS_MAX)),
+}
+
+
+# ---------------------------------------------------------------------------
+# The whole file
+
+
+def load(path: str | Path, *, test_build: bool = False) -> System:
+    """Read and validate a system.toml; raises ConfigError (also for I/O and syntax)."""
+    source = str(path)
+    try:
+        text = Path(path).read_bytes()
+    except OSError as err:
+        raise ConfigError(source, "(file)", f"cannot read it: {err.strerror}") from err
+    try:
+        data = tomllib.loads(text.decode("utf-8"))
+    except UnicodeDecodeError as err:
+        raise ConfigError(source, "(file)", "not UTF-8 text") from err
+    except tomllib.TOMLDecodeError as err:
+        raise ConfigError(source, "(syntax)", str(err)) from err
+    return parse(data, source, test_build=test_build)
+
+
+def parse(data: dict[str, Any], source: str = "system.toml", *,
+          test_build: bool = False) -> System:
+    """Validate already-parsed TOML; `test_build` allows test_attacks."""
+    r = _Reader(source)
+    for key in data:
+        if key not in _TOP:
+            raise r.fail(key, _unknown(key, dict.fromkeys(_TOP)))
+    for key in ("machine", "system", "sandbox"):
+        if key not in data:
+            raise r.fail(key, "missing (required)")
+
+    machine_t = r.table("machine", data["machine"], _MACHINE)
+    machine = Machine(cores=machine_t["cores"], memory_mib=machine_t["memory_mib"])
+    raw_devices = _read_array(r, data, "device", _DEVICE, MAX_DEVICES)
+    raw_sandboxes = _read_array(r, data, "sandbox", _SANDBOX, MAX_SANDBOXES)
+    raw_channels = _read_array(r, data, "channel", _CHANNEL, MAX_CHANNELS)
+    if not raw_sandboxes:
+        raise r.fail("sandbox", "at least one [[sandbox]] is required")
+
+    devices = [_device(r, i, d) for i, d in enumerate(raw_devices)]
+    _unique_names(r, "device", raw_devices)
+    _unique_names(r, "sandbox", raw_sandboxes)
+    _unique_names(r, "channel", raw_channels)
+    _no_io_overlap(r, devices)
+
+    sandbox_ids = {sb["name"]: i for i, sb in enumerate(raw_sandboxes)}
+    device_ids = {d.name: d.id for d in devices}
+    owners: dict[int, int] = {}
+    core_owner: dict[int, int] = {}
+    sandboxes = []
+    for i, sb in enumerate(raw_sandboxes):
+        cores = _sandbox_cores(r, i, sb, machine, core_owner, raw_sandboxes)
+        owned = _sandbox_devices(r, i, sb, device_ids, owners, raw_sandboxes)
+        attacks = _sandbox_attacks(r, i, sb, sandbox_ids, device_ids, owned, test_build)
+        sandboxes.append(Sandbox(
+            id=i, name=sb["name"], cores=cores, memory_mib=sb["memory_mib"], devices=owned,
+            on_fault=sb["on_fault"], heartbeat_ms=sb["heartbeat_ms"], test_attacks=attacks,
+        ))
+
+    for d in devices:
+        if d.id not in owners:
+            raise r.fail(f"device[{d.id}]",
+                         f'device "{d.name}" is declared but no sandbox lists it in devices')
+    devices = [_with_owner(d, owners[d.id]) for d in devices]
+
+    system_t = r.table("system", data["system"], _SYSTEM)
+    if system_t["supervisor"] not in sandbox_ids:
+        raise r.fail("system.supervisor",
+                     f'"{system_t["supervisor"]}" is not the name of a sandbox')
+
+    channels = [_channel(r, i, c, sandbox_ids) for i, c in enumerate(raw_channels)]
+    system = System(machine=machine, supervisor=sandbox_ids[system_t["supervisor"]],
+                    sandboxes=tuple(sandboxes), devices=tuple(devices),
+                    channels=tuple(channels))
+    _memory_fits(r, system)
+    return system
+
+
+def _read_array(r: _Reader, data: dict[str, Any], key: str, schema: dict[str, _Key],
+                limit: int) -> list[dict[str, Any]]:
+    items = r.array_of_tables(key, data.get(key, []))
+    if len(items) > limit:
+        raise r.fail(key, f"{len(items)} entries, at most {limit} are supported")
+    return [r.table(f"{key}[{i}]", item, schema) for i, item in enumerate(items)]
+
+
+def _unique_names(r: _Reader, what: str, items: list[dict[str, Any]]) -> None:
+    seen: dict[str, int] = {}
+    for i, item in enumerate(items):
+        name = item["name"]
+        if name in seen:
+            raise r.fail(f"{what}[{i}].name",
+                         f'"{name}" is already the name of {what}[{seen[name]}]')
+        seen[name] = i
+
+
+def _device(r: _Reader, i: int, d: dict[str, Any]) -> Device:
+    where = f"device[{i}]"
+    io_base, io_len = 0, 0
+    if d["io"] is not None:
+        if len(d["io"]) != 2:
+            raise r.fail(f"{where}.io", "expected [base, length]")
+        io_base, io_len = d["io"]
+        if io_len == 0:
+            raise r.fail(f"{where}.io", "length 0: leave io out for a device without ports")
+        if io_base + io_len > 0x10000:
+            raise r.fail(f"{where}.io",
+                         f"ports {io_base:#x}..{io_base + io_len - 1:#x} run past 0xffff")
+    pci_bdf = None
+    if d["kind"] == "pci":
+        if d["pci"] is None:
+            raise r.fail(f"{where}.pci", 'missing: a pci device needs its "BB:DD.F" address')
+        m = _PCI_RE.match(d["pci"])
+        if not m:
+            raise r.fail(f"{where}.pci", f'"{d["pci"]}" is not a PCI address "BB:DD.F" (hex)')
+        bus, dev, fn = int(m[1], 16), int(m[2], 16), int(m[3])
+        if dev > 31:
+            raise r.fail(f"{where}.pci", f"device number {dev} is above 31")
+        pci_bdf = bus << 8 | dev << 3 | fn
+    else:
+        if d["pci"] is not None:
+            raise r.fail(f"{where}.pci", 'only a device of kind "pci" has a PCI address')
+        if d["io"] is None:
+            raise r.fail(f"{where}.io", f'missing: a {d["kind"]} device needs its I/O ports')
+    return Device(id=i, name=d["name"], kind=d["kind"], io_base=io_base, io_len=io_len,
+                  irq=d["irq"], pci_bdf=pci_bdf)
+
+
+def _no_io_overlap(r: _Reader, devices: list[Device]) -> None:
+    for a in devices:
+        for b in devices[: a.id]:
+            if a.io_len and b.io_len and a.io_base < b.io_base + b.io_len \
+                    and b.io_base < a.io_base + a.io_len:
+                raise r.fail(f"device[{a.id}].io",
+                             f'ports overlap those of device "{b.name}"')
+
+
+def _with_owner(d: Device, owner: int) -> Device:
+    return Device(id=d.id, name=d.name, kind=d.kind, io_base=d.io_base, io_len=d.io_len,
+                  irq=d.irq, pci_bdf=d.pci_bdf, owner=owner)
+
+
+def _sandbox_cores(r: _Reader, i: int, sb: dict[str, Any], machine: Machine,
+                   core_owner: dict[int, int], raw: list[dict[str, Any]]) -> tuple[int, ...]:
+    where = f"sandbox[{i}].cores"
+    if not sb["cores"]:
+        raise r.fail(where, "a sandbox needs at least one core")
+    for core in sb["cores"]:
+        if core >= machine.cores:
+            raise r.fail(where, f"core {core} does not exist: machine.cores is "
+                         f"{machine.cores} (cores 0 to {machine.cores - 1})")
+        if core in core_owner:
+            other = core_owner[core]
+            whose = "this sandbox" if other == i else f'sandbox "{raw[other]["name"]}"'
+            raise r.fail(where, f"core {core} is already given to {whose}")
+        core_owner[core] = i
+    return tuple(sb["cores"])
+
+
+def _sandbox_devices(r: _Reader, i: int, sb: dict[str, Any], device_ids: dict[str, int],
+                     owners: dict[int, int], raw: list[dict[str, Any]]) -> tuple[int, ...]:
+    where = f"sandbox[{i}].devices"
+    owned = []
+    for name in sb["devices"]:
+        if name not in device_ids:
+            raise r.fail(where, f'device "{name}" is not declared in any [[device]]')
+        dev = device_ids[name]
+        if dev in owners:
+            other = owners[dev]
+            whose = "this sandbox" if other == i else f'sandbox "{raw[other]["name"]}"'
+            raise r.fail(where, f'device "{name}" is already owned by {whose}')
+        owners[dev] = i
+        owned.append(dev)
+    return tuple(owned)
+
+
+def _sandbox_attacks(r: _Reader, i: int, sb: dict[str, Any], sandbox_ids: dict[str, int],
+                     device_ids: dict[str, int], owned: tuple[int, ...],
+                     test_build: bool) -> tuple[Attack, ...]:
+    where = f"sandbox[{i}].test_attacks"
+    names = sb["test_attacks"]
+    if not names:
+        return ()
+    if not test_build:
+        raise r.fail(where, "attacks are only built into a test image: build with --test, "
+                     "or remove test_attacks")
+    if len(names) > MAX_TEST_ATTACKS:
+        raise r.fail(where, f"{len(names)} attacks, at most {MAX_TEST_ATTACKS}")
+    return tuple(_attack(r, where, name, i, sandbox_ids, device_ids, owned) for name in names)
+
+
+def _attack(r: _Reader, where: str, text: str, me: int, sandbox_ids: dict[str, int],
+            device_ids: dict[str, int], owned: tuple[int, ...]) -> Attack:
+    kind, _, arg = text.partition(":")
+    if kind not in ATTACKS:
+        raise r.fail(where, f'"{text}": unknown attack; known: {", ".join(ATTACKS)}')
+    code, takes = ATTACKS[kind]
+    if takes is None:
+        if arg:
+            raise r.fail(where, f'"{text}": {kind} takes no argument')
+        return Attack(kind, code, 0)
+    if not arg:
+        raise r.fail(where, f'"{text}": {kind} needs a {takes} name ("{kind}:NAME")')
+    if takes == "sandbox":
+        if arg not in sandbox_ids:
+            raise r.fail(where, f'"{text}": no sandbox is named "{arg}"')
+        if sandbox_ids[arg] == me:
+            raise r.fail(where, f'"{text}": a sandbox writing its own memory is no attack')
+        return Attack(kind, code, sandbox_ids[arg])
+    if arg not in device_ids:
+        raise r.fail(where, f'"{text}": no device is named "{arg}"')
+    if device_ids[arg] in owned:
+        raise r.fail(where, f'"{text}": this sandbox owns "{arg}", touching it is no attack')
+    return Attack(kind, code, device_ids[arg])
+
+
+def _channel(r: _Reader, i: int, c: dict[str, Any], sandbox_ids: dict[str, int]) -> Channel:
+    where = f"channel[{i}]"
+    for end in ("producer", "consumer"):
+        if c[end] not in sandbox_ids:
+            raise r.fail(f"{where}.{end}", f'no sandbox is named "{c[end]}"')
+    if c["producer"] == c["consumer"]:
+        raise r.fail(f"{where}.consumer", "a channel needs two different sandboxes")
+    if c["slot_size"] % 8:
+        raise r.fail(f"{where}.slot_size", f"{c['slot_size']} is not a multiple of 8")
+    if c["slots"] & (c["slots"] - 1):
+        raise r.fail(f"{where}.slots", f"{c['slots']} is not a power of two")
+    return Channel(name=c["name"], producer=sandbox_ids[c["producer"]],
+                   consumer=sandbox_ids[c["consumer"]], slot_size=c["slot_size"],
+                   slots=c["slots"])
+
+
+def _memory_fits(r: _Reader, system: System) -> None:
+    """Names the first sandbox (or channel) whose memory no longer fits."""
+    have = system.machine.memory_mib
+    used = MONITOR_RESERVE_MIB
+    for sb in system.sandboxes:
+        used += sb.memory_mib
+        if used > have:
+            raise r.fail(f"sandbox[{sb.id}].memory_mib",
+                         f"{sb.memory_mib} MiB does not fit: with the sandboxes before it "
+                         f"and the monitor reserve of {MONITOR_RESERVE_MIB} MiB that makes "
+                         f"{used} MiB, machine.memory_mib is {have}")
+    need = system.memory_needed_mib()
+    if need > have:
+        raise r.fail("channel", f"the channel rings need {need - used} MiB more than the "
+                     f"{have - used} MiB left by the sandboxes and the monitor")

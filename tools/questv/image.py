@@ -1,0 +1,158 @@
+"""Build the boot images: a GRUB multiboot2 hybrid ISO, and its kernel-only twin for QEMU.
+
+Both ISOs hold the same files and the same two menu entries; they differ
+only in which entry GRUB boots. QEMU cannot pick a GRUB entry and has no
+VT-x, so `questv run --emulator qemu` boots the twin, whose default is the
+sandbox kernel on its own.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import bundle, manifest
+from .config import System, load
+
+MONITOR_ELF = Path("monitor/monitor.elf")
+KERNEL_ELF = Path("kernel/kernel.elf")
+KERNEL_TEST_ELF = Path("kernel/kernel-test.elf")
+BOOT_DIR = "boot/questv"  # where the modules live inside the ISO
+ENTRY_MONITOR, ENTRY_KERNEL_ONLY = 0, 1
+
+
+class BuildError(Exception):
+    """The image could not be built; the message says what to do."""
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    image: Path
+    kernel_only_image: Path
+    system: System
+    manifest: bytes
+    staging: Path
+
+
+def kernel_only_path(image: Path) -> Path:
+    """Where the QEMU twin of `image` lives."""
+    return image.with_name(f"{image.stem}-kernel-only{image.suffix}")
+
+
+def board_elfs(build_dir: Path, *, test: bool) -> tuple[Path, Path]:
+    """The monitor and kernel ELF files from `make binaries`, checked to exist and be ELF."""
+    monitor = build_dir / MONITOR_ELF
+    kernel = build_dir / (KERNEL_TEST_ELF if test else KERNEL_ELF)
+    for elf in (monitor, kernel):
+        if not elf.is_file():
+            raise BuildError(f"{elf} does not exist: run `make binaries` first")
+        with open(elf, "rb") as f:
+            if f.read(4) != b"\x7fELF":
+                raise BuildError(f"{elf} is not an ELF file: run `make binaries` again")
+    return monitor, kernel
+
+
+def grub_cfg(system: System, *, default: int, test: bool) -> str:
+    """The GRUB script: the monitor with every module, or the kernel alone."""
+    modules = [f"module2 /{BOOT_DIR}/kernel.elf kernel", f"module2 /{BOOT_DIR}/manifest manifest"]
+    modules += [f"module2 /{BOOT_DIR}/bundle{sb.id} bundle {sb.id}" for sb in system.sandboxes]
+    kind = "test build" if test else "default build"
+    lines = [
+        "# Written by `questv build`; rebuild instead of editing.",
+        "set timeout=0",
+        f"set default={default}",
+        "",
+        "# GRUB stays off the serial line (its screen set-up would reach the",
+        "# console) unless a module fails to load: then it says so there and",
+        "# powers off, so that a scripted run ends instead of hanging.",
+        "function questv_fail {",
+        "    serial --unit=0 --speed=115200",
+        "    terminal_output serial",
+        '    echo "grub: $1: cannot load it; the image is broken, rebuild it"',
+        "    halt",
+        "}",
+        "",
+        f'menuentry "questv: monitor and {len(system.sandboxes)} sandboxes ({kind})" {{',
+        f'    if multiboot2 /{BOOT_DIR}/monitor.elf; then true; else questv_fail monitor.elf; fi',
+        *[f"    if {m}; then true; else questv_fail {m.split()[1]}; fi" for m in modules],
+        "    boot",
+        "}",
+        "",
+        f'menuentry "questv: sandbox kernel alone, no monitor, no isolation ({kind})" {{',
+        f'    if multiboot2 /{BOOT_DIR}/kernel.elf; then true; else questv_fail kernel.elf; fi',
+        *[f"    if {m}; then true; else questv_fail {m.split()[1]}; fi" for m in modules[1:]],
+        "    boot",
+        "}",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def build(system_path: str | Path, output: str | Path, *, test: bool = False,
+          build_dir: str | Path = "build") -> BuildResult:
+    """Validate, compile and package; raises ConfigError or BuildError."""
+    system = load(system_path, test_build=test)
+    build_dir, output = Path(build_dir), Path(output)
+    monitor_elf, kernel_elf = board_elfs(build_dir, test=test)
+    if shutil.which("grub-mkrescue") is None:
+        raise BuildError("grub-mkrescue is not installed: run `make deps`")
+    blob = manifest.encode(system, test_build=test)
+    staging = build_dir / "image" / output.stem
+    if staging.exists():
+        shutil.rmtree(staging)
+    output.parent.mkdir(parents=True, exist_ok=True)
+    twin = kernel_only_path(output)
+    for tree_name, default, iso in (("iso", ENTRY_MONITOR, output),
+                                    ("iso-kernel-only", ENTRY_KERNEL_ONLY, twin)):
+        tree = staging / tree_name
+        _populate(tree, system, blob, monitor_elf, kernel_elf)
+        (tree / "boot/grub").mkdir(parents=True, exist_ok=True)
+        (tree / "boot/grub/grub.cfg").write_text(grub_cfg(system, default=default, test=test))
+        _mkrescue(tree, iso, staging / f"{tree_name}.log")
+    return BuildResult(output, twin, system, blob, staging)
+
+
+def _populate(tree: Path, system: System, blob: bytes, monitor_elf: Path,
+              kernel_elf: Path) -> None:
+    boot = tree / BOOT_DIR
+    boot.mkdir(parents=True)
+    shutil.copyfile(monitor_elf, boot / "monitor.elf")
+    shutil.copyfile(kernel_elf, boot / "kernel.elf")
+    (boot / "manifest").write_bytes(blob)
+    for sb in system.sandboxes:
+        (boot / f"bundle{sb.id}").write_bytes(bundle.encode(sb.id))
+
+
+def _mkrescue(tree: Path, iso: Path, log: Path) -> None:
+    tmp = iso.with_name(iso.name + ".part")
+    proc = subprocess.run(["grub-mkrescue", "-o", str(tmp), str(tree)], check=False,
+                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    log.write_bytes(proc.stdout)
+    if proc.returncode != 0:
+        tmp.unlink(missing_ok=True)
+        tail = proc.stdout.decode(errors="replace").strip().splitlines()[-5:]
+        raise BuildError(f"grub-mkrescue failed (exit {proc.returncode}); the end of {log}:\n"
+                         + "\n".join(tail))
+    # Replaced only when complete: a failed build leaves the previous image intact.
+    tmp.replace(iso)
+
+
+def read_manifest(image: str | Path) -> bytes:
+    """The manifest module inside a built ISO (extracted with xorriso into a temp dir)."""
+    image = Path(image)
+    if not image.is_file():
+        raise BuildError(f"{image}: no such image; build one with `questv build`")
+    with tempfile.TemporaryDirectory(prefix="questv-") as tmp:
+        # Never a device path as the target: xorriso replaces what is there.
+        target = Path(tmp) / "manifest"
+        proc = subprocess.run(
+            ["xorriso", "-osirrox", "on", "-indev", str(image),
+             "-extract", f"/{BOOT_DIR}/manifest", str(target)],
+            check=False, capture_output=True)
+        if proc.returncode != 0 or not target.is_file():
+            raise BuildError(f"{image}: no /{BOOT_DIR}/manifest inside; is it a questv image? "
+                             f"(xorriso exit {proc.returncode})")
+        return target.read_bytes()
