@@ -1,0 +1,34 @@
+# Exceptions interacting with loops, break/continue, and functions.
+results = []
+for x in [1, 0, "a", 4, None]:
+    try:
+        results.append(10 // x)
+    except ZeroDivisionError:
+        results.append("div0")
+        continue
+    except TypeError:
+        results.append("type")
+        if x is None:
+            break
+    finally:
+        results.append("f")
+print(results)
+def gen_errors():
+    for i in range(3):
+        try:
+            yield i
+        finally:
+            print("cleanup", i)
+for v in gen_errors():
+    if v == 1:
+        break
+print("after loop")
+count = 0
+while True:
+    try:
+        count += 1
+        if count == 3:
+            raise StopIteration
+    except StopIteration:
+        break
+print(count)
