@@ -1,0 +1,65 @@
+"""Booting images in Bochs and QEMU through questv.emulator, with the stub kernel."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+
+import pytest
+from questv.emulator import Emulator, WaitTimeout
+from questv.image import kernel_only_path
+
+HELLO = r"mb2stub: hello from the stub kernel"
+MAGIC_OK = r"mb2stub: multiboot2 magic ok"
+
+
+def group_gone(pid: int) -> bool:
+    try:
+        os.killpg(pid, 0)
+    except ProcessLookupError:
+        return True
+    return False
+
+
+def test_bochs_boots_the_image_and_streams_com1(stub_image, tmp_path):
+    emu = Emulator(stub_image, kind="bochs", cores=2, memory_mib=512, workdir=tmp_path)
+    with emu:
+        m = emu.wait_for(MAGIC_OK, timeout=120)
+        assert re.search(HELLO, emu.output[:m.start()])
+        pid = emu._proc.pid
+    assert group_gone(pid)
+    bochsrc = (tmp_path / "bochsrc").read_text()
+    for line in ("cpu: model=corei7_haswell_4770, count=2", "clock: sync=none",
+                 "memory: guest=512", "boot: cdrom", 'display_library: rfb, options="timeout=0"'):
+        assert line in bochsrc
+    assert (tmp_path / "debugger.rc").read_text().strip() == "c"
+
+
+def test_wait_for_timeout_reports_the_tail(stub_image, tmp_path):
+    with Emulator(stub_image, kind="qemu", cores=1, memory_mib=128, workdir=tmp_path) as emu:
+        emu.wait_for(MAGIC_OK, timeout=120)
+        with pytest.raises(WaitTimeout) as info:
+            emu.wait_for("never printed", timeout=1)
+    assert "never printed" in str(info.value) and "magic ok" in str(info.value)
+
+
+def test_read_returns_each_byte_once(stub_image, tmp_path):
+    with Emulator(kernel_only_path(stub_image), kind="qemu", cores=1, memory_mib=128,
+                  workdir=tmp_path) as emu:
+        emu.wait_for(MAGIC_OK, timeout=120)
+        first = emu.read(timeout=1)
+        assert emu.read(timeout=0.2) == b""
+    assert first == emu.output_bytes
+
+
+def test_cli_run_streams_to_stdout_without_a_terminal(stub_image):
+    proc = subprocess.run(
+        [sys.executable, "-m", "questv.cli", "run", str(stub_image), "--emulator", "qemu",
+         "--timeout", "10"],
+        check=False, stdin=subprocess.DEVNULL, capture_output=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr.decode()
+    assert re.search(MAGIC_OK, proc.stdout.decode())
+    assert "ISOLATION IS OFF" in proc.stderr.decode()
+    assert "questv:" not in proc.stdout.decode()  # our own messages stay on stderr

@@ -1,0 +1,322 @@
+"""system.toml validation: every kind of bad input is refused with the key and the reason."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from questv.config import MONITOR_RESERVE_MIB, ConfigError, load, parse
+
+
+def refused(data: dict[str, Any], *, test_build: bool = False) -> ConfigError:
+    with pytest.raises(ConfigError) as info:
+        parse(data, "system.toml", test_build=test_build)
+    return info.value
+
+
+def add_channel(data: dict[str, Any], **over: Any) -> dict[str, Any]:
+    channel = {"name": "ctl", "producer": "sb1", "consumer": "sb2", "slot_size": 64,
+               "slots": 16}
+    channel.update(over)
+    data.setdefault("channel", []).append(channel)
+    return data
+
+
+def test_default_system_is_four_sandboxes_one_core_each(default_toml):
+    system = parse(default_toml)
+    assert [sb.cores for sb in system.sandboxes] == [(0,), (1,), (2,), (3,)]
+    assert [sb.memory_mib for sb in system.sandboxes] == [64] * 4
+    assert system.machine.cores == 4 and system.machine.memory_mib == 512
+    assert system.devices[0].name == "uart0" and system.devices[0].owner == 0
+    assert system.supervisor == 0
+    assert all(sb.heartbeat_ms > 0 for sb in system.sandboxes)
+    assert not system.has_test_attacks
+
+
+def test_error_message_names_file_key_and_reason(default_toml):
+    default_toml["sandbox"][2]["cores"] = [1]
+    err = refused(default_toml)
+    assert str(err) == 'system.toml: sandbox[2].cores: core 1 is already given to sandbox "sb1"'
+    assert err.key == "sandbox[2].cores"
+
+
+def test_unknown_key_in_sandbox_names_its_path_and_suggests(default_toml):
+    default_toml["sandbox"][2]["memroy_mib"] = 64
+    err = refused(default_toml)
+    assert err.key == "sandbox[2].memroy_mib"
+    assert "unknown key" in err.reason and '"memory_mib"' in err.reason
+
+
+@pytest.mark.parametrize("where", ["top", "machine", "system", "device", "channel"])
+def test_unknown_key_anywhere(default_toml, where):
+    add_channel(default_toml)
+    target = {"top": default_toml, "machine": default_toml["machine"],
+              "system": default_toml["system"], "device": default_toml["device"][0],
+              "channel": default_toml["channel"][0]}[where]
+    target["colour"] = "blue"
+    expected = {"top": "colour", "machine": "machine.colour", "system": "system.colour",
+                "device": "device[0].colour", "channel": "channel[0].colour"}[where]
+    assert refused(default_toml).key == expected
+
+
+def test_missing_required_key(default_toml):
+    del default_toml["sandbox"][1]["memory_mib"]
+    err = refused(default_toml)
+    assert (err.key, err.reason) == ("sandbox[1].memory_mib", "missing (required)")
+
+
+def test_missing_machine_table(default_toml):
+    del default_toml["machine"]
+    assert refused(default_toml).key == "machine"
+
+
+@pytest.mark.parametrize("value, reason", [
+    ("64", "expected an integer, got a string"),
+    (True, "expected an integer, got a boolean"),
+    (64.0, "expected an integer, got a float"),
+])
+def test_wrong_type(default_toml, value, reason):
+    default_toml["sandbox"][0]["memory_mib"] = value
+    err = refused(default_toml)
+    assert (err.key, err.reason) == ("sandbox[0].memory_mib", reason)
+
+
+def test_cores_must_be_a_list_of_integers(default_toml):
+    default_toml["sandbox"][0]["cores"] = ["0"]
+    err = refused(default_toml)
+    assert err.key == "sandbox[0].cores" and "item 0: expected an integer" in err.reason
+
+
+def test_core_beyond_machine(default_toml):
+    default_toml["sandbox"][3]["cores"] = [4]
+    err = refused(default_toml)
+    assert err.key == "sandbox[3].cores"
+    assert "core 4 does not exist" in err.reason and "machine.cores is 4" in err.reason
+
+
+def test_core_twice_in_one_sandbox(default_toml):
+    default_toml["sandbox"][3]["cores"] = [3, 3]
+    assert refused(default_toml).reason == "core 3 is already given to this sandbox"
+
+
+def test_sandbox_without_core(default_toml):
+    default_toml["sandbox"][3]["cores"] = []
+    assert refused(default_toml).key == "sandbox[3].cores"
+
+
+def test_memory_beyond_machine_names_the_sandbox_that_overflows(default_toml):
+    default_toml["sandbox"][3]["memory_mib"] = 512 - MONITOR_RESERVE_MIB - 3 * 64 + 1
+    err = refused(default_toml)
+    assert err.key == "sandbox[3].memory_mib"
+    assert "does not fit" in err.reason and "machine.memory_mib is 512" in err.reason
+
+
+def test_memory_exactly_filling_the_machine_is_accepted(default_toml):
+    default_toml["sandbox"][3]["memory_mib"] = 512 - MONITOR_RESERVE_MIB - 3 * 64
+    assert parse(default_toml).memory_needed_mib() == 512
+
+
+def test_channel_rings_count_against_memory(default_toml):
+    default_toml["sandbox"][3]["memory_mib"] = 512 - MONITOR_RESERVE_MIB - 3 * 64
+    add_channel(default_toml, slot_size=4096, slots=1024)  # 4 MiB of ring
+    err = refused(default_toml)
+    assert err.key == "channel" and "4 MiB more" in err.reason
+
+
+def test_device_owned_twice(default_toml):
+    default_toml["sandbox"][1]["devices"] = ["uart0"]
+    err = refused(default_toml)
+    assert err.key == "sandbox[1].devices"
+    assert err.reason == 'device "uart0" is already owned by sandbox "sb0"'
+
+
+def test_device_not_declared(default_toml):
+    default_toml["sandbox"][1]["devices"] = ["nic0"]
+    err = refused(default_toml)
+    assert err.key == "sandbox[1].devices" and '"nic0" is not declared' in err.reason
+
+
+def test_device_declared_but_not_owned(default_toml):
+    default_toml["device"].append({"name": "com2", "kind": "uart16550", "io": [0x2F8, 8]})
+    err = refused(default_toml)
+    assert err.key == "device[1]" and "no sandbox lists it" in err.reason
+
+
+def test_device_ports_overlap(default_toml):
+    default_toml["device"].append({"name": "com1b", "kind": "uart16550", "io": [0x3FC, 8]})
+    default_toml["sandbox"][1]["devices"] = ["com1b"]
+    err = refused(default_toml)
+    assert err.key == "device[1].io" and '"uart0"' in err.reason
+
+
+def test_device_ports_past_the_io_space(default_toml):
+    default_toml["device"][0]["io"] = [0xFFFC, 8]
+    assert "run past 0xffff" in refused(default_toml).reason
+
+
+def test_uart_needs_ports(default_toml):
+    del default_toml["device"][0]["io"]
+    assert refused(default_toml).key == "device[0].io"
+
+
+@pytest.mark.parametrize("pci, reason", [
+    (None, "missing"),
+    ("0:3.0", "not a PCI address"),
+    ("00:20.0", "above 31"),
+])
+def test_pci_device_address(default_toml, pci, reason):
+    dev = {"name": "nic0", "kind": "pci"}
+    if pci is not None:
+        dev["pci"] = pci
+    default_toml["device"].append(dev)
+    default_toml["sandbox"][1]["devices"] = ["nic0"]
+    err = refused(default_toml)
+    assert err.key == "device[1].pci" and reason in err.reason
+
+
+def test_pci_address_encoded_as_bdf(default_toml):
+    default_toml["device"].append({"name": "nic0", "kind": "pci", "pci": "01:03.2", "irq": 11})
+    default_toml["sandbox"][1]["devices"] = ["nic0"]
+    nic = parse(default_toml).devices[1]
+    assert nic.pci_bdf == (1 << 8 | 3 << 3 | 2) and nic.owner == 1 and nic.irq == 11
+
+
+def test_uart_with_pci_address(default_toml):
+    default_toml["device"][0]["pci"] = "00:03.0"
+    assert refused(default_toml).key == "device[0].pci"
+
+
+def test_bad_device_kind(default_toml):
+    default_toml["device"][0]["kind"] = "uart8250"
+    err = refused(default_toml)
+    assert err.key == "device[0].kind" and "uart16550, pci" in err.reason
+
+
+@pytest.mark.parametrize("end", ["producer", "consumer"])
+def test_channel_to_missing_sandbox(default_toml, end):
+    add_channel(default_toml, **{end: "sb9"})
+    err = refused(default_toml)
+    assert (err.key, err.reason) == (f"channel[0].{end}", 'no sandbox is named "sb9"')
+
+
+def test_channel_to_itself(default_toml):
+    add_channel(default_toml, consumer="sb1")
+    assert refused(default_toml).key == "channel[0].consumer"
+
+
+@pytest.mark.parametrize("over, key", [
+    ({"slot_size": 4}, "slot_size"),
+    ({"slot_size": 1 << 20}, "slot_size"),
+    ({"slot_size": 60}, "slot_size"),
+    ({"slots": 1}, "slots"),
+    ({"slots": 100}, "slots"),
+    ({"slots": 8192}, "slots"),
+])
+def test_channel_slot_sizes_out_of_range(default_toml, over, key):
+    add_channel(default_toml, **over)
+    assert refused(default_toml).key == f"channel[0].{key}"
+
+
+def test_valid_channel_resolves_ids(default_toml):
+    add_channel(default_toml)
+    ch = parse(default_toml).channels[0]
+    assert (ch.producer, ch.consumer, ch.slot_size, ch.slots) == (1, 2, 64, 16)
+
+
+@pytest.mark.parametrize("table", ["sandbox", "device", "channel"])
+def test_duplicate_names(default_toml, table):
+    add_channel(default_toml)
+    add_channel(default_toml, name="ctl2")
+    if table == "device":
+        default_toml["device"].append({"name": "uart0", "kind": "uart16550", "io": [0x2F8, 8]})
+    default_toml[table][-1]["name"] = default_toml[table][0]["name"]
+    err = refused(default_toml)
+    assert err.key == f"{table}[{len(default_toml[table]) - 1}].name"
+    assert "already the name of" in err.reason
+
+
+def test_supervisor_not_a_sandbox(default_toml):
+    default_toml["system"]["supervisor"] = "uart0"
+    err = refused(default_toml)
+    assert err.key == "system.supervisor" and "not the name of a sandbox" in err.reason
+
+
+def test_bad_on_fault(default_toml):
+    default_toml["sandbox"][1]["on_fault"] = "reboot"
+    err = refused(default_toml)
+    assert err.key == "sandbox[1].on_fault" and "halt, restart, quarantine" in err.reason
+
+
+def test_bad_name(default_toml):
+    default_toml["sandbox"][1]["name"] = "a name with spaces"
+    assert refused(default_toml).key == "sandbox[1].name"
+
+
+def test_name_longer_than_manifest_field(default_toml):
+    default_toml["sandbox"][1]["name"] = "s" * 17
+    assert "longer than 16 bytes" in refused(default_toml).reason
+
+
+def test_too_many_sandboxes(default_toml):
+    default_toml["sandbox"] = [dict(default_toml["sandbox"][1], name=f"s{i}", cores=[0])
+                               for i in range(17)]
+    assert refused(default_toml).key == "sandbox"
+
+
+def test_heartbeat_out_of_range(default_toml):
+    default_toml["sandbox"][0]["heartbeat_ms"] = -1
+    assert refused(default_toml).key == "sandbox[0].heartbeat_ms"
+
+
+def test_test_attacks_refused_without_test_build(default_toml):
+    default_toml["sandbox"][2]["test_attacks"] = ["write_monitor"]
+    err = refused(default_toml)
+    assert err.key == "sandbox[2].test_attacks" and "--test" in err.reason
+
+
+def test_test_attacks_resolve_names_in_a_test_build(default_toml):
+    default_toml["sandbox"][2]["test_attacks"] = ["write_sandbox:sb1", "write_monitor",
+                                                  "write_ept"]
+    default_toml["sandbox"][3]["test_attacks"] = ["io_port:uart0"]
+    system = parse(default_toml, test_build=True)
+    assert [a.encoded for a in system.sandboxes[2].test_attacks] == [1 | 1 << 8, 2, 3]
+    assert [a.encoded for a in system.sandboxes[3].test_attacks] == [4 | 0 << 8]
+
+
+@pytest.mark.parametrize("attack, reason", [
+    ("smash_stack", "unknown attack"),
+    ("write_sandbox", "needs a sandbox name"),
+    ("write_sandbox:sb9", 'no sandbox is named "sb9"'),
+    ("write_sandbox:sb2", "its own memory"),
+    ("write_monitor:sb1", "takes no argument"),
+    ("io_port:lpt1", 'no device is named "lpt1"'),
+])
+def test_bad_test_attack(default_toml, attack, reason):
+    default_toml["sandbox"][2]["test_attacks"] = [attack]
+    err = refused(default_toml, test_build=True)
+    assert err.key == "sandbox[2].test_attacks" and reason in err.reason
+
+
+def test_io_attack_on_an_owned_device_is_refused(default_toml):
+    default_toml["sandbox"][0]["test_attacks"] = ["io_port:uart0"]
+    assert "owns" in refused(default_toml, test_build=True).reason
+
+
+def test_too_many_attacks(default_toml):
+    default_toml["sandbox"][2]["test_attacks"] = ["write_monitor"] * 9
+    assert "at most 8" in refused(default_toml, test_build=True).reason
+
+
+def test_toml_syntax_error_names_the_file(tmp_path: Path):
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[machine]\ncores = \n")
+    with pytest.raises(ConfigError) as info:
+        load(bad)
+    assert info.value.key == "(syntax)" and str(info.value).startswith(f"{bad}: (syntax): ")
+
+
+def test_missing_file(tmp_path: Path):
+    with pytest.raises(ConfigError) as info:
+        load(tmp_path / "nope.toml")
+    assert "cannot read it" in info.value.reason
