@@ -1,0 +1,129 @@
+/*
+ * Sporadic-server replenishments, after Stanovich, Baker, Wang and Gonzalez
+ * Harbour (RTAS 2010). Each contiguous chunk of foreground execution that
+ * starts at time a and uses x ns queues one replenishment (a + T, x). The
+ * budget of a chunk is drawn from the head of the queue, entries are only
+ * ever moved later, and their amounts always add up to C. Together that
+ * gives the sliding-window guarantee the tests check: in any window of
+ * length T the VCPU runs at most C at foreground priority.
+ */
+#include "refill.h"
+
+static void rq_remove(struct qvs_vcpu *v, u32 i)
+{
+	for (; i + 1 < v->rq_len; i++)
+		v->rq[i] = v->rq[i + 1];
+	v->rq_len--;
+}
+
+/* Keeps the queue sorted; an entry goes after the ones due at the same time
+ * so that equal times stay in the order they were queued. */
+static void rq_insert(struct qvs_vcpu *v, u64 time, u64 amount)
+{
+	u32 i = v->rq_len;
+
+	while (i > 0 && v->rq[i - 1].time > time) {
+		v->rq[i] = v->rq[i - 1];
+		i--;
+	}
+	v->rq[i].time = time;
+	v->rq[i].amount = amount;
+	v->rq_len++;
+	v->stats.replenishments++;
+}
+
+void qvs_rq_reset(struct qvs_vcpu *v, u64 now)
+{
+	v->rq[0].time = now;
+	v->rq[0].amount = v->budget;
+	v->rq_len = 1;
+}
+
+/* Entry i can join the chunk if it is due before the chunk, running from
+ * `now`, has used the `sum` ns ahead of it: every one of its ns is then
+ * still used no earlier than its own time. */
+static u32 rq_usable_entries(const struct qvs_vcpu *v, u64 now, u64 *sum)
+{
+	u32 n = 1;
+
+	*sum = v->rq[0].amount;
+	while (n < v->rq_len && v->rq[n].time <= now + *sum) {
+		*sum += v->rq[n].amount;
+		n++;
+	}
+	return n;
+}
+
+u64 qvs_rq_available(const struct qvs_vcpu *v, u64 now)
+{
+	u64 sum;
+
+	if (v->rq_len == 0 || v->rq[0].time > now)
+		return 0;
+	rq_usable_entries(v, now, &sum);
+	return sum;
+}
+
+void qvs_rq_coalesce(struct qvs_vcpu *v, u64 now)
+{
+	u64 sum;
+	u32 n;
+
+	if (v->rq_len == 0 || v->rq[0].time > now)
+		return;
+	n = rq_usable_entries(v, now, &sum);
+	v->rq[0].amount = sum;
+	while (n-- > 1)
+		rq_remove(v, 1);
+}
+
+/* The chunk stayed within its budget: the head shrinks by what was used and
+ * the use comes back at start + T. With the queue full the unused rest of
+ * the head is merged into the next entry (postponing it, never advancing
+ * it), which frees the slot the new replenishment needs. */
+static void rq_charge_within(struct qvs_vcpu *v, u64 start, u64 used)
+{
+	v->rq[0].amount -= used;
+	if (v->rq[0].amount == 0) {
+		rq_remove(v, 0);
+	} else if (v->rq_len == v->rq_cap) {
+		v->rq[1].amount += v->rq[0].amount;
+		rq_remove(v, 0);
+	}
+	rq_insert(v, start + v->period, used);
+}
+
+/* The chunk ran `over` ns past its budget (a late timer, a section that
+ * could not be preempted). That time was taken from entries not yet due, so
+ * it is taken out of them and comes back with the chunk at start + T: the
+ * total stays C (no amplification). If even the whole budget did not cover
+ * it, the replenishment moves later by what is left. */
+static void rq_charge_over(struct qvs_vcpu *v, u64 start, u64 budget, u64 over)
+{
+	u64 taken = 0;
+
+	v->stats.overruns++;
+	v->stats.overrun_ns += over;
+	rq_remove(v, 0);
+	while (v->rq_len > 0 && taken < over) {
+		u64 need = over - taken;
+		u64 take = v->rq[0].amount < need ? v->rq[0].amount : need;
+
+		taken += take;
+		v->rq[0].amount -= take;
+		v->rq[0].time += take;
+		if (v->rq[0].amount == 0)
+			rq_remove(v, 0);
+	}
+	rq_insert(v, start + v->period + (over - taken), budget + taken);
+}
+
+void qvs_rq_charge(struct qvs_vcpu *v, u64 start, u64 used, u64 budget)
+{
+	if (used == 0)
+		return;
+	if (used <= budget)
+		rq_charge_within(v, start, used);
+	else
+		rq_charge_over(v, start, budget, used - budget);
+}

@@ -1,0 +1,197 @@
+"""Simulated-time driver for the scheduler: plays the kernel.
+
+It asks the scheduler what to run, runs the chosen thread's script for as
+long as nothing else happens (its work ends, the timer the scheduler asked
+for fires, an external event arrives), performs the thread's action, and
+records the schedule as segments (start, end, vcpu, thread, foreground).
+The same driver runs the C core and the reference model.
+"""
+
+from __future__ import annotations
+
+import bisect
+import random
+from dataclasses import dataclass, field
+from typing import Any
+
+# Thread script steps: (work_ns, action, argument). Actions: "sleep" (for
+# argument ns), "period" (wait for the next release), "block" (until an
+# external "wake"/"io" event), "yield". A script repeats forever.
+Step = tuple[int, str, int]
+
+
+@dataclass
+class Scenario:
+    vcpus: list[tuple[Any, ...]]          # ("main", id, C, T, refills) | ("io", id, U_ppm)
+    threads: list[tuple[int, list[Step]]]  # (vcpu index, script)
+    events: list[tuple[int, str, int, int]] = field(default_factory=list)  # (t, kind, th, owner)
+    end: int = 1_000_000
+    timer_late: int = 0                   # the timer fires this much late (overrun tests)
+
+
+@dataclass
+class Result:
+    trace: list[tuple[int, int, int, int, bool]]
+    log: list[tuple[int, str, int, int]]
+    stats: list[dict[str, int]]
+    refill_totals: list[int]
+
+
+def run(impl: Any, sc: Scenario) -> Result:
+    for spec in sc.vcpus:
+        if spec[0] == "main":
+            impl.add_main(spec[1], spec[2], spec[3], 0, spec[4])
+        else:
+            impl.add_io(spec[1], spec[2], 0)
+    scripts = [script for _, script in sc.threads]
+    tids = [impl.add_thread(v, 0) for v, _ in sc.threads]
+    assert tids == list(range(len(tids)))
+    pos = [0] * len(tids)
+    rem = [script[0][0] for script in scripts]
+    log: list[tuple[int, str, int, int]] = []
+    trace: list[tuple[int, int, int, int, bool]] = []
+
+    def act(t: int, now: int) -> None:
+        # A thread whose step is done performs the action, then starts the
+        # next step; steps without work act at once.
+        for _ in range(len(scripts[t]) + 1):
+            _, action, arg = scripts[t][pos[t]]
+            if action == "sleep":
+                st = impl.sleep_until(t, now + arg, now)
+            elif action == "period":
+                st = impl.wait_period(t, now)
+            elif action == "block":
+                st = impl.block(t, now)
+            elif action == "yield":
+                st = impl.yield_(t, now)
+            else:
+                raise ValueError(action)
+            log.append((now, action, t, st))
+            pos[t] = (pos[t] + 1) % len(scripts[t])
+            rem[t] = scripts[t][pos[t]][0]
+            if rem[t] > 0:
+                return
+
+    for t in tids:
+        if rem[t] == 0:
+            act(t, 0)
+
+    events = sorted(sc.events)
+    ei = 0
+    now = 0
+    stuck = 0
+    while True:
+        d = impl.schedule(now)
+        if now >= sc.end:
+            break
+        nxt = sc.end
+        if d.next_event != 2**64 - 1:
+            nxt = min(nxt, d.next_event + sc.timer_late)
+        if ei < len(events):
+            nxt = min(nxt, events[ei][0])
+        if d.thread >= 0:
+            nxt = min(nxt, now + rem[d.thread])
+        nxt = max(nxt, now)
+        stuck = stuck + 1 if nxt == now else 0
+        if stuck > 100:
+            raise RuntimeError(f"no progress at {now}: {d}")
+        if nxt > now:
+            trace.append((now, nxt, d.vcpu, d.thread, d.foreground))
+        if d.thread >= 0:
+            rem[d.thread] -= nxt - now
+        now = nxt
+        if d.thread >= 0 and rem[d.thread] == 0:
+            act(d.thread, now)
+        while ei < len(events) and events[ei][0] <= now:
+            _, kind, t, owner = events[ei]
+            st = impl.io_wake(t, owner, now) if kind == "io" else impl.wake(t, now)
+            log.append((now, kind, t, st))
+            ei += 1
+    stats = [impl.stats(i) for i in range(len(sc.vcpus))]
+    totals = [impl.refill_total(i) if sc.vcpus[i][0] == "main" else 0
+              for i in range(len(sc.vcpus))]
+    return Result(merge(trace), log, stats, totals)
+
+
+def merge(trace: list[tuple[int, int, int, int, bool]]) -> list[tuple[int, int, int, int, bool]]:
+    """Joins adjacent segments that ran the same thing (a timer that changed
+    nothing splits a segment without meaning anything)."""
+    out: list[tuple[int, int, int, int, bool]] = []
+    for seg in trace:
+        if out and out[-1][1] == seg[0] and out[-1][2:] == seg[2:]:
+            out[-1] = (out[-1][0], seg[1], *seg[2:])
+        else:
+            out.append(seg)
+    return out
+
+
+def foreground(trace: list[tuple[int, int, int, int, bool]], vcpu: int) -> list[tuple[int, int]]:
+    return [(a, b) for a, b, v, _, fg in trace if v == vcpu and fg]
+
+
+def max_window(intervals: list[tuple[int, int]], length: int) -> tuple[int, int]:
+    """Most time the (sorted, disjoint) intervals cover in any window
+    [x, x + length); the maximum is reached with x at the start of an
+    interval. Returns (amount, x)."""
+    starts = [a for a, _ in intervals]
+    prefix = [0]
+    for a, b in intervals:
+        prefix.append(prefix[-1] + b - a)
+
+    def covered_before(y: int) -> int:
+        j = bisect.bisect_left(starts, y)
+        if j == 0:
+            return 0
+        a, b = intervals[j - 1]
+        return prefix[j - 1] + min(y, b) - a
+
+    best, at = 0, 0
+    for a, _ in intervals:
+        c = covered_before(a + length) - covered_before(a)
+        if c > best:
+            best, at = c, a
+    return best, at
+
+
+def random_scenario(rng: random.Random, n_main: int, with_io: bool, end: int) -> Scenario:
+    """A random task set that passes admission, with hogs, periodic,
+    sleeping and blocking threads, and external wake-ups."""
+    vcpus: list[tuple[Any, ...]] = []
+    share = 0.68 / (n_main + (1 if with_io else 0))
+    for i in range(n_main):
+        period = rng.randint(2, 60) * 1000
+        budget = max(1, int(period * rng.uniform(0.2, 1.0) * share))
+        vcpus.append(("main", i, budget, period, rng.randint(2, 6)))
+    if with_io:
+        vcpus.append(("io", n_main, rng.randint(20_000, 80_000)))
+    threads: list[tuple[int, list[Step]]] = []
+    events: list[tuple[int, str, int, int]] = []
+    for v in range(n_main):
+        period = vcpus[v][3]
+        for _ in range(rng.randint(1, 3)):
+            kind = rng.choice(["hog", "periodic", "sleeper", "blocker"])
+            tid = len(threads)
+            if kind == "hog":
+                script = [(rng.randint(500, 20_000), "yield", 0)]
+            elif kind == "periodic":
+                script = [(0, "period", 0)] + [(rng.randint(100, period // 2), "period", 0)
+                                               for _ in range(5)]
+            elif kind == "sleeper":
+                script = [(rng.randint(100, 8000), "sleep", rng.randint(100, 30_000))
+                          for _ in range(6)]
+            else:
+                script = [(rng.randint(100, 6000), "block", 0) for _ in range(4)]
+                t = 0
+                while t < end:
+                    t += rng.randint(1000, 40_000)
+                    events.append((t, "wake", tid, -1))
+            threads.append((v, script))
+    if with_io:
+        io_thread = len(threads)
+        threads.append((n_main, [(0, "block", 0)] + [(rng.randint(100, 5000), "block", 0)
+                                                      for _ in range(4)]))
+        t = 0
+        while t < end:
+            t += rng.randint(2000, 30_000)
+            events.append((t, "io", io_thread, rng.randrange(n_main)))
+    return Scenario(vcpus, threads, events, end)
