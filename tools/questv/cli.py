@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
 from . import __version__
 from .config import ConfigError
@@ -42,6 +42,36 @@ def cmd_run(args: argparse.Namespace) -> int:
         raise _Refused("--timeout must be positive")
     return run(args.image, kind=args.emulator, timeout=args.timeout, cores=args.cores,
                serial=args.serial)
+
+
+def cmd_inspect(args: argparse.Namespace) -> int:
+    from . import elfinfo
+
+    try:
+        secs = elfinfo.sections(args.elf)
+        for addr in args.symbol:
+            print(f"{addr:#x}: {elfinfo.symbolize(args.elf, addr)}")
+    except elfinfo.ElfInfoError as err:
+        raise _Refused(str(err)) from err
+    if args.symbol:
+        return 0
+    print(f"{'section':<16} {'kind':<5} {'address':>18} {'size':>10}  after boot")
+    for s in secs:
+        print(f"{s.name:<16} {s.kind:<5} {s.addr:#18x} {s.size:>10}  "
+              f"{'no (boot only)' if s.boot_only else 'yes'}")
+    for label, total in (("total", elfinfo.sizes(secs)),
+                         ("after boot", elfinfo.sizes(secs, after_boot=True))):
+        print(f"{label + ':':<12} text {total.text:>8}  data {total.data:>8}  "
+              f"bss {total.bss:>8}  sum {total.total:>8}")
+    return 0
+
+
+def _address(text: str) -> int:
+    try:
+        return int(text, 0)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not an address (0x... or decimal)") \
+            from None
 
 
 class _Refused(Exception):
@@ -97,13 +127,19 @@ def _parser() -> argparse.ArgumentParser:
                         "port on 127.0.0.1 whose number is printed")
     r.set_defaults(func=cmd_run)
 
-    for register in _EXTRA_COMMANDS:
-        register(sub)
+    i = sub.add_parser(
+        "inspect", help="sizes of an ELF's sections, or the symbol at an address",
+        description="Without --symbol: the allocated sections of ELF with their kind "
+                    "(text: code and read-only data, data: writable, bss: zero-filled), and "
+                    "the totals for the whole image and for the part that stays in use after "
+                    "boot (inside __run_start..__run_end when the ELF defines them, otherwise "
+                    "everything but .boot/.init sections). With --symbol: the function+offset "
+                    "and source line of each address.")
+    i.add_argument("elf", help="an ELF file, e.g. build/monitor/monitor.elf")
+    i.add_argument("--symbol", type=_address, action="append", default=[], metavar="ADDR",
+                   help="symbolize ADDR (0x... or decimal); may be given several times")
+    i.set_defaults(func=cmd_inspect)
     return p
-
-
-# Further subcommands add themselves here (see inspect and flash below).
-_EXTRA_COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = []
 
 
 def main(argv: Sequence[str] | None = None) -> int:
