@@ -176,10 +176,11 @@ class Sched:
         return [(buf[2 * i], buf[2 * i + 1]) for i in range(min(n, 64))]
 
     def io_info(self, v: int) -> dict[str, int]:
-        out = (U64 * 4)()
+        out = (U64 * 6)()
         self.lib.qvsh_io_info(self.h, v, out)
         owner = ctypes.c_int64(out[0]).value
-        return {"owner": owner, "budget": out[1], "eligible": out[2], "active": out[3]}
+        return {"owner": owner, "budget": out[1], "eligible": out[2], "active": out[3],
+                "start": out[4], "used": out[5]}
 
     def thread_misses(self, t: int) -> int:
         return int(self.lib.qvsh_thread_misses(self.h, t))

@@ -206,7 +206,7 @@ int qvsh_refills(void *p, int vi, u64 *pairs, int max)
 	return (int)v->rq_len;
 }
 
-/* owner index, budget, eligible, active */
+/* owner index, budget, eligible, active, activation start, used in it */
 void qvsh_io_info(void *p, int vi, u64 *out)
 {
 	struct harness *h = p;
@@ -216,6 +216,8 @@ void qvsh_io_info(void *p, int vi, u64 *out)
 	out[1] = v->budget;
 	out[2] = v->io_eligible;
 	out[3] = v->io_active;
+	out[4] = v->io_start;
+	out[5] = v->io_used;
 }
 
 u64 qvsh_thread_misses(void *p, int ti)

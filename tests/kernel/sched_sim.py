@@ -16,7 +16,8 @@ from typing import Any
 
 # Thread script steps: (work_ns, action, argument). Actions: "sleep" (for
 # argument ns), "period" (wait for the next release), "block" (until an
-# external "wake"/"io" event), "yield". A script repeats forever.
+# external "wake"/"io" event), "yield". A script repeats forever; a first step
+# without work is set-up and is not repeated.
 Step = tuple[int, str, int]
 
 
@@ -68,6 +69,8 @@ def run(impl: Any, sc: Scenario) -> Result:
                 raise ValueError(action)
             log.append((now, action, t, st))
             pos[t] = (pos[t] + 1) % len(scripts[t])
+            if pos[t] == 0 and scripts[t][0][0] == 0 and len(scripts[t]) > 1:
+                pos[t] = 1  # a step without work opens the script: set-up only
             rem[t] = scripts[t][pos[t]][0]
             if rem[t] > 0:
                 return

@@ -1,0 +1,300 @@
+"""Hand-built scenarios on the C scheduling core, in simulated time (ns):
+the sporadic-server defects of Stanovich et al. (RTAS 2010) that must not
+happen, budget preserved across blocking, background priority, I/O VCPU
+inheritance, periodic threads. Expected schedules are derived in the
+comments from the rules in docs/scheduling.md."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import sched_binding as sb
+import sched_sim as ss
+from sched_sim import Scenario
+
+HOG = [(10**12, "yield", 0)]
+MS = 1_000_000
+
+
+def fg(res: ss.Result, v: int) -> list[tuple[int, int]]:
+    return ss.foreground(res.trace, v)
+
+
+def test_premature_replenishment_does_not_happen() -> None:
+    # S (C=2000, T=10000) runs 1000 from 0 and blocks, is woken at 9000 and
+    # preempted at 9500 by H (C=1000, T=5000) until 10500. POSIX replenishes
+    # all S used since its activation at 9000 (2000) at 19000, so S could run
+    # [19000, 21000): 1500 + 1500 = 3000 > C in [10500, 20500). Here each
+    # chunk comes back on its own: 500 at 19000, 1500 at 20500.
+    sc = Scenario(
+        vcpus=[("main", 0, 1000, 5000, 8), ("main", 1, 2000, 10000, 8)],
+        threads=[(0, [(0, "block", 0), (1000, "block", 0)]),
+                 (1, [(1000, "block", 0), (10**9, "block", 0)])],
+        events=[(9000, "wake", 1, -1), (9500, "wake", 0, -1)],
+        end=25000)
+    res = ss.run(sb.Sched(), sc)
+    assert fg(res, 0) == [(9500, 10500)]
+    assert fg(res, 1) == [(0, 1000), (9000, 9500), (10500, 12000), (19000, 19500),
+                          (20500, 22000)]
+    assert ss.max_window(fg(res, 1), 10000)[0] == 2000
+
+
+def test_early_replenishment_is_not_used_before_it_is_due() -> None:
+    # At 9000 S holds 1000 due now and 1000 due at 10000. Running from 9000
+    # it cannot reach the second before 10000, so both form one chunk; but a
+    # chunk starting at 8000 must stop at 9000 and wait for 10000.
+    sc = Scenario(
+        vcpus=[("main", 1, 2000, 10000, 8)],
+        threads=[(0, [(1000, "block", 0), (5000, "block", 0)]),
+                 (0, [(0, "block", 0)])],
+        events=[(8000, "wake", 0, -1)], end=15000)
+    res = ss.run(sb.Sched(), sc)
+    assert fg(res, 0) == [(0, 1000), (8000, 9000), (10000, 11000)]
+
+
+def test_budget_amplification_does_not_happen() -> None:
+    # The timer fires 300 late every time, so every chunk overruns. POSIX
+    # books what was used (2300) as the next replenishment and the budget
+    # grows by 300 a period; here the queue keeps exactly C and the overrun
+    # delays the next replenishment instead.
+    late = 300
+    sc = Scenario(vcpus=[("main", 0, 2000, 10000, 4)], threads=[(0, HOG)], end=200_000,
+                  timer_late=late)
+    s = sb.Sched()
+    res = ss.run(s, sc)
+    chunks = fg(res, 0)
+    assert len(chunks) >= 15
+    assert all(b - a == 2000 + late for a, b in chunks)
+    assert s.refill_total(0) == 2000
+    st = res.stats[0]
+    assert st["overruns"] == len(chunks)
+    assert st["overrun_ns"] == late * len(chunks)
+    assert ss.max_window(chunks, 10000)[0] == 2000 + late
+
+
+def test_overrun_is_taken_out_of_later_replenishments() -> None:
+    # S (C=3000) runs 1000 and blocks: queue (0, 2000), (10000, 1000). It
+    # wakes at 20000 with both due (one chunk of 3000) and overruns by 500.
+    # The 3000 + 500 it used comes back at 30000 + 500 as C, not C + 500.
+    sc = Scenario(vcpus=[("main", 0, 3000, 10000, 4)],
+                  threads=[(0, [(1000, "block", 0), (10**9, "block", 0)])],
+                  events=[(20000, "wake", 0, -1)], end=24000, timer_late=500)
+    s = sb.Sched()
+    res = ss.run(s, sc)
+    assert fg(res, 0) == [(0, 1000), (20000, 23500)]
+    assert s.refills(0) == [(30500, 3000)]
+    assert res.stats[0]["overruns"] == 1
+
+
+def test_blocked_vcpu_keeps_its_budget() -> None:
+    # S (C=3000, T=10000) uses 1000 and blocks. Woken at 5000 it has the
+    # 2000 left at once, and the 1000 back at 10000.
+    sc = Scenario(vcpus=[("main", 0, 3000, 10000, 4)],
+                  threads=[(0, [(1000, "block", 0), (10000, "block", 0)])],
+                  events=[(5000, "wake", 0, -1)], end=20000)
+    res = ss.run(sb.Sched(), sc)
+    assert fg(res, 0) == [(0, 1000), (5000, 7000), (10000, 11000)]
+    # Blocked for many periods, it finds all of C waiting, in one chunk.
+    sc.events = [(95000, "wake", 0, -1)]
+    sc.end = 110_000
+    res = ss.run(sb.Sched(), sc)
+    assert fg(res, 0) == [(0, 1000), (95000, 98000)]
+
+
+def test_background_runs_only_when_no_foreground_vcpu_is_runnable() -> None:
+    # A (1/4) is a hog and spends most of its time in background; B (2/10)
+    # releases a 1500 job every 10000. B must preempt A's background run at
+    # each release and finish 1500 later, whatever A does.
+    sc = Scenario(vcpus=[("main", 0, 1000, 4000, 4), ("main", 1, 2000, 10000, 4)],
+                  threads=[(0, HOG), (1, [(0, "period", 0), (1500, "period", 0)])],
+                  end=100_000)
+    s = sb.Sched()
+    res = ss.run(s, sc)
+    bg = [(a, b) for a, b, v, _, f in res.trace if v == 0 and not f]
+    assert bg, "A never ran in background"
+    for k in range(10):
+        release = k * 10000
+        # B runs its whole job right away unless A is at foreground.
+        ran = [(a, b) for a, b in fg(res, 1) if release <= a < release + 10000]
+        a_fg = sum(min(b, release + 10000) - max(a, release) for a, b in fg(res, 0)
+                   if a < release + 10000 and b > release)
+        assert sum(b - a for a, b in ran) == 1500
+        for a, b in bg:
+            assert not any(x < b and a < y for x, y in ran), (a, b, ran)
+        assert a_fg <= 3000
+    assert res.stats[1]["deadline_misses"] == 0
+
+
+def test_periodic_thread_on_the_top_vcpu_meets_every_deadline_under_hogs() -> None:
+    # The emulator test's set: 1ms/5ms with a periodic thread, 2ms/10ms and
+    # 5ms/40ms running hogs, one simulated second.
+    sc = Scenario(
+        vcpus=[("main", 0, 1 * MS, 5 * MS, 8), ("main", 1, 2 * MS, 10 * MS, 8),
+               ("main", 2, 5 * MS, 40 * MS, 8)],
+        threads=[(0, [(0, "period", 0), (800_000, "period", 0)]), (1, HOG), (2, HOG)],
+        end=1000 * MS)
+    res = ss.run(sb.Sched(), sc)
+    starts = [a for a, _ in fg(res, 0)]
+    assert starts == [k * 5 * MS for k in range(200)]  # no release jitter
+    assert res.stats[0]["deadline_misses"] == 0
+    for v, (c, t) in ((1, (2, 10)), (2, (5, 40))):
+        share = res.stats[v]["fg"] / (1000 * MS)
+        assert abs(share - c / t) <= 0.01 * c / t, (v, share)
+
+
+def test_late_periodic_jobs_count_as_deadline_misses() -> None:
+    # P (1/10) needs 1500 per job but gets 1000 per period: H (4/8) hogs
+    # every other moment, even in background. Job 0 ends at 14500 (deadline
+    # 10000): a miss, and P restarts at the next boundary, 20000.
+    sc = Scenario(vcpus=[("main", 0, 4000, 8000, 4), ("main", 1, 1000, 10000, 4)],
+                  threads=[(0, HOG), (1, [(0, "period", 0), (1500, "period", 0)])],
+                  end=100_000)
+    s = sb.Sched()
+    res = ss.run(s, sc)
+    ends = [now for now, action, t, _ in res.log if action == "period" and t == 1]
+    assert ends[:2] == [0, 14500]
+    late = 0
+    release = 0
+    for now in ends[1:]:
+        if now > release + 10000:
+            late += 1
+            release = -(-now // 10000) * 10000
+        else:
+            release += 10000
+    assert late >= 3
+    assert res.stats[1]["deadline_misses"] == late
+    assert s.thread_misses(1) == late
+
+
+def test_io_vcpu_inherits_priority_and_budget_of_the_main_vcpu_it_serves() -> None:
+    # A (1/5) and B (2/20) run hogs; the I/O VCPU (U = 0.1) is woken for B
+    # at 1000 with 1500 of work. It takes B's priority (below A, above B)
+    # and a budget of 0.1 * 20000 = 2000, so it runs [1000, 2500) at
+    # foreground, then may not start again before 1000 + 1500 / 0.1.
+    sc = Scenario(
+        vcpus=[("main", 0, 1000, 5000, 4), ("main", 1, 2000, 20000, 4), ("io", 2, 100_000)],
+        threads=[(0, HOG), (1, HOG), (2, [(0, "block", 0), (1500, "block", 0)])],
+        events=[(1000, "io", 2, 1)], end=2600)
+    s = sb.Sched()
+    res = ss.run(s, sc)
+    assert fg(res, 2) == [(1000, 2500)]
+    assert fg(res, 0) == [(0, 1000)]
+    assert fg(res, 1)[0] == (2500, 2600)
+    info = s.io_info(2)
+    assert info["eligible"] == 16000 and info["budget"] == 2000 and not info["active"]
+    assert info["owner"] == -1  # its work done, it no longer inherits
+
+
+def test_io_vcpu_preempts_lower_priority_work_of_its_owner_class() -> None:
+    # Woken for A (period 5000) at 2500 while B runs at foreground, the I/O
+    # VCPU preempts B; its budget is 0.1 * 5000 = 500, so with 800 of work
+    # it runs 500 at foreground and the rest only in background.
+    sc = Scenario(
+        vcpus=[("main", 0, 1000, 5000, 4), ("main", 1, 2000, 20000, 4), ("io", 2, 100_000)],
+        threads=[(0, [(1000, "block", 0)]), (1, HOG), (2, [(0, "block", 0), (800, "block", 0)])],
+        events=[(2500, "io", 2, 0)], end=10000)
+    s = sb.Sched()
+    res = ss.run(s, sc)
+    assert fg(res, 2) == [(2500, 3000)]
+    assert fg(res, 1) == [(1000, 2500), (3000, 3500)]
+    io_bg = [(a, b) for a, b, v, _, f in res.trace if v == 2 and not f]
+    assert io_bg == [(3500, 3800)]
+    assert s.io_info(2)["eligible"] == 2500 + 5000
+
+
+def test_io_vcpu_stays_within_its_utilization() -> None:
+    # I/O requests for B (T=20000) arrive far more often than U = 0.1
+    # allows. Quest's rule, checked on the schedule: an activation runs at
+    # most C = 0.1 * 20000 at foreground, and the next one starts no earlier
+    # than start + used / U; so over any long stretch it gets at most U.
+    class Watch:
+        def __init__(self) -> None:
+            self.s = sb.Sched()
+            self.starts: list[int] = []
+
+        def __getattr__(self, name: str) -> object:
+            return getattr(self.s, name)
+
+        def schedule(self, now: int) -> sb.Decision:
+            d = self.s.schedule(now)
+            info = self.s.io_info(2)
+            if info["active"] and (not self.starts or self.starts[-1] != info["start"]):
+                self.starts.append(info["start"])
+            return d
+
+    end = 400_000
+    events = [(t, "io", 2, 1) for t in range(500, end, 1700)]
+    sc = Scenario(
+        vcpus=[("main", 0, 1000, 5000, 4), ("main", 1, 2000, 20000, 4), ("io", 2, 100_000)],
+        threads=[(0, HOG), (1, HOG), (2, [(0, "block", 0), (900, "block", 0)])],
+        events=events, end=end)
+    w = Watch()
+    res = ss.run(w, sc)
+    io_fg = fg(res, 2)
+    bounds = [*w.starts, end]
+    assert len(w.starts) > 10
+    assert res.stats[2]["activations"] == len(w.starts)
+    for k, start in enumerate(w.starts):
+        used = sum(min(b, bounds[k + 1]) - max(a, start) for a, b in io_fg
+                   if a < bounds[k + 1] and b > start)
+        assert 0 < used <= 2000
+        if k + 1 < len(w.starts):
+            assert w.starts[k + 1] - start >= used * 10, (start, used, w.starts[k + 1])
+    assert sum(b - a for a, b in io_fg) <= end // 10 + 2000
+
+
+def test_replenishment_queue_never_outgrows_its_storage() -> None:
+    # Two slots only, and a high-priority periodic thread chopping S's
+    # execution into many chunks: the merging rule must keep S within its
+    # two entries and still within C per window.
+    class Watch:
+        def __init__(self) -> None:
+            self.s = sb.Sched()
+            self.longest = 0
+
+        def __getattr__(self, name: str) -> object:
+            return getattr(self.s, name)
+
+        def schedule(self, now: int) -> sb.Decision:
+            d = self.s.schedule(now)
+            self.longest = max(self.longest, len(self.s.refills(1)))
+            return d
+
+    sc = Scenario(vcpus=[("main", 0, 200, 1000, 4), ("main", 1, 5000, 9000, 2)],
+                  threads=[(0, [(0, "period", 0), (200, "period", 0)]), (1, HOG)],
+                  end=200_000)
+    w = Watch()
+    res = ss.run(w, sc)
+    assert w.longest == 2
+    assert ss.max_window(fg(res, 1), 9000)[0] <= 5000
+    assert w.s.refill_total(1) == 5000
+
+
+def test_threads_share_their_vcpu_in_fifo_order() -> None:
+    # Two threads on one VCPU: the first runs until it sleeps, then the
+    # second; the budget is the VCPU's, not theirs.
+    sc = Scenario(vcpus=[("main", 0, 2000, 10000, 4)],
+                  threads=[(0, [(700, "sleep", 5000)]), (0, [(900, "sleep", 5000)])],
+                  end=3000)
+    res = ss.run(sb.Sched(), sc)
+    ran = [(a, b, t) for a, b, v, t, _ in res.trace if v >= 0]
+    assert ran == [(0, 700, 0), (700, 1600, 1)]
+
+
+def test_thread_calls_in_the_wrong_state_are_refused() -> None:
+    s = sb.Sched()
+    v = s.add_main(0, 1000, 5000, 0)
+    io = s.add_io(1, 50_000, 0)
+    t = s.add_thread(v, 0)
+    u = s.add_thread(io, 0)
+    assert s.wake(t, 0) == sb.E_STATE            # not blocked
+    assert s.block(t, 0) == sb.OK
+    assert s.block(t, 0) == sb.E_STATE           # already blocked
+    assert s.sleep_until(t, 100, 0) == sb.E_STATE
+    assert s.wait_period(u, 0) == sb.E_PARAM     # I/O VCPUs have no period
+    assert s.io_wake(t, v, 0) == sb.E_PARAM      # t is not on an I/O VCPU
+    assert s.wake(t, 10) == sb.OK
+    assert s.thread_state(t) == sb.READY
