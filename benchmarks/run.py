@@ -72,12 +72,15 @@ def table(report: list[dict[str, Any]]) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
+    # The list of benchmarks (for the help text and for checking names) depends on
+    # --bench-dir, so that option is read first on its own.
+    pre = argparse.ArgumentParser(add_help=False)
+    pre.add_argument("--bench-dir", type=Path, default=BENCH_DIR)
+    available = discover(pre.parse_known_args(argv)[0].bench_dir)
     p = argparse.ArgumentParser(description=__doc__,
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--bench-dir", type=Path, default=BENCH_DIR,
                    help="where to look for <name>/bench.py (default: benchmarks/)")
-    known, _ = p.parse_known_args(argv)
-    available = discover(known.bench_dir)
     p.add_argument("names", nargs="*", metavar="NAME",
                    help=f"benchmarks to run (default: all of {', '.join(available) or 'none'})")
     p.add_argument("--out", type=Path, help="write the results as JSON to this file")

@@ -9,8 +9,8 @@ contents.
 Boot-only code and data are those the program is done with once it has booted.
 When the ELF defines `__run_start` and `__run_end` (monitor/monitor.ld does),
 a section is boot-only when it lies outside that range; otherwise when its
-name is an init section (`.boot`, `.text.init`, `.data.init`, `.rodata.init`,
-`.init*`).
+name marks it: `.boot`, `.init`, or a name starting with `.boot.`, `.init.`,
+`.text.init`, `.data.init` or `.rodata.init`.
 """
 
 from __future__ import annotations
@@ -23,7 +23,8 @@ from elftools.elf.constants import SH_FLAGS
 from elftools.elf.elffile import ELFFile
 from elftools.elf.sections import SymbolTableSection
 
-BOOT_SECTION_PREFIXES = (".boot", ".text.init", ".data.init", ".rodata.init", ".init")
+BOOT_SECTION_NAMES = (".boot", ".init")
+BOOT_SECTION_PREFIXES = (".boot.", ".init.", ".text.init", ".data.init", ".rodata.init")
 KINDS = ("text", "data", "bss")
 
 
@@ -83,7 +84,8 @@ def sections(path: str | Path) -> list[Section]:
             if run is not None:
                 boot_only = not (run[0] <= addr and addr + size <= run[1])
             else:
-                boot_only = sec.name.startswith(BOOT_SECTION_PREFIXES)
+                boot_only = sec.name in BOOT_SECTION_NAMES \
+                    or sec.name.startswith(BOOT_SECTION_PREFIXES)
             out.append(Section(sec.name, kind, addr, size, boot_only))
         return out
 

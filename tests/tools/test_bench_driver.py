@@ -1,0 +1,77 @@
+"""benchmarks/run.py: discovery, selection, JSON output, failure reporting; and the sizes
+benchmark against binutils."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import subprocess
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def load_driver():
+    spec = importlib.util.spec_from_file_location("bench_driver", ROOT / "benchmarks/run.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture
+def bench_dir(tmp_path: Path) -> Path:
+    d = tmp_path / "benchmarks"
+    (d / "alpha").mkdir(parents=True)
+    (d / "alpha/bench.py").write_text(
+        "def run(ctx):\n"
+        "    return [{'name': 'answer', 'value': 42, 'unit': 'things', 'note': 'n'},\n"
+        "            {'name': 'ratio', 'value': 0.5, 'unit': '', 'note': ''}]\n")
+    (d / "broken").mkdir()
+    (d / "broken/bench.py").write_text("def run(ctx):\n    return [{'name': 'x'}]\n")
+    (d / "raises").mkdir()
+    (d / "raises/bench.py").write_text("def run(ctx):\n    raise RuntimeError('no emulator')\n")
+    return d
+
+
+def test_selected_benchmark_runs_and_writes_json(bench_dir, tmp_path, capsys):
+    out = tmp_path / "bench.json"
+    assert load_driver().main(["--bench-dir", str(bench_dir), "alpha", "--out", str(out)]) == 0
+    table = capsys.readouterr().out
+    assert "alpha" in table and "answer" in table and "42" in table
+    data = json.loads(out.read_text())
+    (entry,) = data["benchmarks"]
+    assert entry["bench"] == "alpha" and entry["ok"]
+    assert entry["results"][0] == {"name": "answer", "value": 42, "unit": "things", "note": "n"}
+
+
+def test_bad_results_and_exceptions_fail_without_stopping_the_rest(bench_dir, tmp_path, capsys):
+    out = tmp_path / "bench.json"
+    assert load_driver().main(["--bench-dir", str(bench_dir), "--out", str(out)]) == 1
+    report = {e["bench"]: e for e in json.loads(out.read_text())["benchmarks"]}
+    assert report["alpha"]["ok"]
+    assert not report["broken"]["ok"] and "exactly the keys" in report["broken"]["error"]
+    assert not report["raises"]["ok"] and "no emulator" in report["raises"]["error"]
+    assert "FAILED" in capsys.readouterr().out
+
+
+def test_unknown_benchmark_is_an_error(bench_dir):
+    with pytest.raises(SystemExit) as info:
+        load_driver().main(["--bench-dir", str(bench_dir), "gamma"])
+    assert info.value.code == 2
+
+
+def test_sizes_benchmark_matches_binutils(stub_build_dir, tmp_path):
+    from questv.bench import BenchContext
+
+    spec = importlib.util.spec_from_file_location("sizes", ROOT / "benchmarks/sizes/bench.py")
+    sizes = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(sizes)
+    results = {r["name"]: r["value"] for r in sizes.run(
+        BenchContext(root=ROOT, build_dir=stub_build_dir, scratch=tmp_path))}
+    out = subprocess.run(["size", str(stub_build_dir / "monitor/monitor.elf")], check=True,
+                         capture_output=True, text=True).stdout.splitlines()[1].split()
+    assert [results["monitor text"], results["monitor data"], results["monitor bss"]] == \
+        [int(v) for v in out[:3]]
+    assert results["kernel text"] == results["monitor text"]  # the stub stands in for both
