@@ -4,10 +4,11 @@
  *
  * A set of n VCPUs is admitted when
  *     sum(C_i / T_i) + sum((2 - U_j) * U_j)  <=  n * (2^(1/n) - 1)
- * over Main VCPUs i and I/O VCPUs j. The I/O term is the one the Quest
- * analysis gives for its priority-inheritance bandwidth-preserving I/O
- * servers; the hyperbolic bound has no such term, which is why we use
- * Liu-Layland (docs/scheduling.md). All arithmetic is in parts per million,
+ * over Main VCPUs i and I/O VCPUs j. The I/O term is the one Quest uses for
+ * its priority-inheritance bandwidth-preserving I/O servers (an I/O VCPU may
+ * use up to about 2C in one of its periods); we know of no such term for
+ * the hyperbolic bound, which is why we use Liu-Layland
+ * (docs/scheduling.md). All arithmetic is in parts per million,
  * rounded against admission (utilization up, the bound down).
  */
 #include "admit.h"
