@@ -111,3 +111,18 @@ def test_background_runs_only_when_no_foreground_vcpu_is_runnable(seed: int) -> 
     chk = Checker(threads_of)
     sched_sim.run(chk, sc)
     assert chk.background_decisions > 0
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_long_runs_keep_the_window_guarantee_and_match_the_model(seed: int) -> None:
+    rng = random.Random(5000 + seed)
+    sc = sched_sim.random_scenario(rng, 5, seed % 2 == 0, 6_000_000)
+    got = sched_sim.run(sb.Sched(), sc)
+    for i, spec in enumerate(sc.vcpus):
+        if spec[0] == "main":
+            used, at = sched_sim.max_window(sched_sim.foreground(got.trace, i), spec[3])
+            assert used <= spec[2], (i, at)
+            assert got.stats[i]["fg"] > 0
+    want = sched_sim.run(sched_model.Model(), sc)
+    assert got.trace == want.trace
+    assert got.stats == want.stats
