@@ -416,6 +416,14 @@ void qv_mpz_sub(qv_mpz *r, const qv_mpz *a, const qv_mpz *b)
 	add_signed(r, a, b, b->n ? !b->neg : false);
 }
 
+void qv_mpz_mul_small(qv_mpz *a, qv_limb m, qv_limb add)
+{
+	qv_limb c = limbs_mul1_add(a->d, a->n, m, add);
+	if (c)
+		a->d[a->n++] = c;
+	qv_mpz_normalize(a);
+}
+
 void qv_mpz_neg(qv_mpz *r, const qv_mpz *a)
 {
 	qv_mpz_copy(r, a);

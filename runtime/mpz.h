@@ -68,9 +68,13 @@ uint64_t qv_mpz_bit_length(const qv_mpz *a);
 
 /* ---- arithmetic ----------------------------------------------------- */
 
+/* add and sub allow r->d to be exactly a->d or b->d (in-place update). */
 size_t qv_mpz_add_cap(const qv_mpz *a, const qv_mpz *b); /* also for sub */
 void qv_mpz_add(qv_mpz *r, const qv_mpz *a, const qv_mpz *b);
 void qv_mpz_sub(qv_mpz *r, const qv_mpz *a, const qv_mpz *b);
+/* In place: |a| = |a| * m + add; a->d needs a->n + 1 limbs. a's sign is
+ * kept (a zero a becomes add, non-negative). */
+void qv_mpz_mul_small(qv_mpz *a, qv_limb m, qv_limb add);
 /* r = -a; r->d may equal a->d; needs a->n limbs. */
 void qv_mpz_neg(qv_mpz *r, const qv_mpz *a);
 
