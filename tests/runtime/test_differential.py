@@ -60,6 +60,10 @@ def test_case_matches_cpython(case: str, case_results) -> None:
     assert problem is None, problem
 
 
+def test_there_are_at_least_300_cases() -> None:
+    assert len(CASES) >= 300, f"only {len(CASES)} cases"
+
+
 def test_known_failures_name_real_cases() -> None:
     stale = sorted(set(KNOWN) - set(CASES))
     assert not stale, f"known_failures.txt lists cases that do not exist: {stale}"
