@@ -1,0 +1,48 @@
+# Channels (kernel/chan): the ring and its C API. Built with the board flags
+# as a check that it stays freestanding (the kernel links the source
+# itself), and for the host as the library and programs that
+# tests/kernel/test_chan*.py drive:
+#   libqvchan.so      the core plus tests/kernel/chan_harness.c, via ctypes
+#   chan_stress       producer and consumer as two threads or two processes
+#   chan_fuzz_asan    the consumer over producer pages read from stdin,
+#                     under AddressSanitizer and UBSan
+
+CHAN_DIR := $(BUILD)/chan
+CHAN_SRCS := kernel/chan/chan.c
+CHAN_HDRS := kernel/chan/chan.h include/questv/types.h
+CHAN_BOARD_LIB := $(CHAN_DIR)/libqvchan-board.a
+CHAN_HOST_LIB := $(CHAN_DIR)/libqvchan.so
+CHAN_STRESS := $(CHAN_DIR)/chan_stress
+CHAN_FUZZ := $(CHAN_DIR)/chan_fuzz_asan
+CHAN_HOST_FLAGS := $(HOST_CFLAGS) -Iinclude -Ikernel/chan
+CHAN_ASAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+
+HOST_BINARIES += $(CHAN_HOST_LIB) $(CHAN_STRESS) $(CHAN_FUZZ)
+# Not an image ELF, so not in BOARD_BINARIES; building the archive keeps
+# `make binaries` proving the source compiles with the board flags.
+binaries: $(CHAN_BOARD_LIB)
+
+$(CHAN_DIR)/board/chan.o: kernel/chan/chan.c $(CHAN_HDRS) mk/chan.mk
+	@mkdir -p $(dir $@)
+	$(BOARD_CC) $(BOARD_CFLAGS) -mgeneral-regs-only -c $< -o $@
+
+$(CHAN_BOARD_LIB): $(CHAN_DIR)/board/chan.o
+	@rm -f $@
+	ar rcs $@ $^
+
+$(CHAN_HOST_LIB): $(CHAN_SRCS) tests/kernel/chan_harness.c $(CHAN_HDRS) mk/chan.mk
+	@mkdir -p $(dir $@)
+	$(HOST_CC) $(CHAN_HOST_FLAGS) -fPIC -shared $(CHAN_SRCS) tests/kernel/chan_harness.c -o $@
+
+$(CHAN_STRESS): $(CHAN_SRCS) tests/kernel/chan_stress.c $(CHAN_HDRS) mk/chan.mk
+	@mkdir -p $(dir $@)
+	$(HOST_CC) $(CHAN_HOST_FLAGS) -pthread $(CHAN_SRCS) tests/kernel/chan_stress.c -o $@
+
+$(CHAN_FUZZ): $(CHAN_SRCS) tests/kernel/chan_fuzz.c $(CHAN_HDRS) mk/chan.mk
+	@mkdir -p $(dir $@)
+	$(HOST_CC) $(CHAN_HOST_FLAGS) $(CHAN_ASAN_FLAGS) $(CHAN_SRCS) tests/kernel/chan_fuzz.c -o $@
+
+# The freestanding test compiles the source again with exactly these flags.
+.PHONY: chan-board-flags
+chan-board-flags:
+	@echo $(BOARD_CC) $(BOARD_CFLAGS) -mgeneral-regs-only
