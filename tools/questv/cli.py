@@ -101,8 +101,9 @@ def _parser() -> argparse.ArgumentParser:
                    help="test build: use kernel/kernel-test.elf, set the manifest's test flag "
                         "and arm the test_attacks of system.toml (refused without --test)")
     b.add_argument("--build-dir", default="build",
-                   help="where `make binaries` put monitor/monitor.elf and kernel/*.elf; the "
-                        "ISO trees are staged under BUILD_DIR/image/ (default: build)")
+                   help="where `make binaries` put monitor/monitor.elf and kernel/*.elf "
+                        "(default: build); the ISO trees are staged in OUTPUT's folder, "
+                        "as <name>.d/")
     b.set_defaults(func=cmd_build)
 
     r = sub.add_parser(

@@ -100,7 +100,9 @@ def build(system_path: str | Path, output: str | Path, *, test: bool = False,
     if shutil.which("grub-mkrescue") is None:
         raise BuildError("grub-mkrescue is not installed: run `make deps`")
     blob = manifest.encode(system, test_build=test)
-    staging = build_dir / "image" / output.stem
+    # Staged next to the image, so that two images built from one build
+    # directory (the default and the test one) never share a tree.
+    staging = output.parent / f"{output.stem}.d"
     if staging.exists():
         shutil.rmtree(staging)
     output.parent.mkdir(parents=True, exist_ok=True)
