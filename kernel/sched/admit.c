@@ -142,14 +142,15 @@ static u32 vcpu_load_ppm(const struct qvs_vcpu *v)
 }
 
 enum qvs_status qvs_admit(const struct qvs_sched *s, const struct qvs_vcpu *cand,
-			  struct qvs_admit_error *err)
+			  const struct qvs_vcpu *replaces, struct qvs_admit_error *err)
 {
 	u64 load = vcpu_load_ppm(cand);
-	u32 n = s->nvcpus + 1;
+	u32 n = replaces ? s->nvcpus : s->nvcpus + 1;
 	u32 bound = qvs_ll_bound_ppm(n);
 
 	for (const struct qvs_vcpu *v = s->vcpus; v; v = v->next)
-		load += vcpu_load_ppm(v);
+		if (v != replaces)
+			load += vcpu_load_ppm(v);
 	if (load <= bound)
 		return QVS_OK;
 	if (err) {

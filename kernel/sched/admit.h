@@ -4,9 +4,10 @@
 
 #include "sched.h"
 
-/* QVS_OK if the core's VCPUs plus `cand` (filled in, not yet listed) pass
- * the Liu-Layland test; else QVS_E_ADMISSION with the numbers in *err. */
+/* QVS_OK if the core's VCPUs plus `cand` pass the Liu-Layland test; else
+ * QVS_E_ADMISSION with the numbers in *err. `cand` is a new VCPU (not yet
+ * listed) or, when `replaces` is a listed VCPU, its new parameters. */
 enum qvs_status qvs_admit(const struct qvs_sched *s, const struct qvs_vcpu *cand,
-			  struct qvs_admit_error *err);
+			  const struct qvs_vcpu *replaces, struct qvs_admit_error *err);
 
 #endif

@@ -18,7 +18,7 @@ static void rq_remove(struct qvs_vcpu *v, u32 i)
 
 /* Keeps the queue sorted; an entry goes after the ones due at the same time
  * so that equal times stay in the order they were queued. */
-static void rq_insert(struct qvs_vcpu *v, u64 time, u64 amount)
+static void rq_place(struct qvs_vcpu *v, u64 time, u64 amount)
 {
 	u32 i = v->rq_len;
 
@@ -29,6 +29,11 @@ static void rq_insert(struct qvs_vcpu *v, u64 time, u64 amount)
 	v->rq[i].time = time;
 	v->rq[i].amount = amount;
 	v->rq_len++;
+}
+
+static void rq_insert(struct qvs_vcpu *v, u64 time, u64 amount)
+{
+	rq_place(v, time, amount);
 	v->stats.replenishments++;
 }
 
@@ -126,4 +131,43 @@ void qvs_rq_charge(struct qvs_vcpu *v, u64 start, u64 used, u64 budget)
 		rq_charge_within(v, start, used);
 	else
 		rq_charge_over(v, start, budget, used - budget);
+}
+
+/* Budget taken away goes from the entries due first, so the VCPU has less
+ * to spend soonest; nothing left is moved earlier. */
+static void rq_shrink(struct qvs_vcpu *v, u64 cut)
+{
+	while (cut > 0 && v->rq_len > 0) {
+		u64 take = v->rq[0].amount < cut ? v->rq[0].amount : cut;
+
+		v->rq[0].amount -= take;
+		cut -= take;
+		if (v->rq[0].amount == 0)
+			rq_remove(v, 0);
+	}
+}
+
+/* Budget added was never used, so it may be used at once; with the queue
+ * full it joins the last entry (and waits for it). */
+static void rq_grow(struct qvs_vcpu *v, u64 add, u64 now)
+{
+	if (v->rq_len < v->rq_cap)
+		rq_place(v, now, add);
+	else
+		v->rq[v->rq_len - 1].amount += add;
+}
+
+void qvs_rq_resize(struct qvs_vcpu *v, u64 budget, u64 period, u64 now)
+{
+	/* Each queued entry is due one old period after the chunk it came from;
+	 * a longer period must hold for it too. A shorter one already does. */
+	if (period > v->period)
+		for (u32 i = 0; i < v->rq_len; i++)
+			v->rq[i].time += period - v->period;
+	if (budget < v->budget)
+		rq_shrink(v, v->budget - budget);
+	else if (budget > v->budget)
+		rq_grow(v, budget - v->budget, now);
+	v->budget = budget;
+	v->period = period;
 }

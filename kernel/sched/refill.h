@@ -24,4 +24,9 @@ void qvs_rq_coalesce(struct qvs_vcpu *v, u64 now);
  * available, and queues its replenishment at start + T. */
 void qvs_rq_charge(struct qvs_vcpu *v, u64 start, u64 used, u64 budget);
 
+/* Changes C and T (the caller ended any running chunk first). Keeps the
+ * guarantee for both: entries move later for a longer period, a smaller
+ * budget is cut from the entries due first, a larger one is usable now. */
+void qvs_rq_resize(struct qvs_vcpu *v, u64 budget, u64 period, u64 now);
+
 #endif

@@ -383,7 +383,7 @@ enum qvs_status qvs_vcpu_add_main(struct qvs_sched *s, struct qvs_vcpu *v, u32 i
 	vcpu_clear(v, id, QVS_MAIN, s->now);
 	v->budget = budget;
 	v->period = period;
-	st = qvs_admit(s, v, err);
+	st = qvs_admit(s, v, NULL, err);
 	if (st != QVS_OK)
 		return st;
 	v->rq = rq;
@@ -403,7 +403,7 @@ enum qvs_status qvs_vcpu_add_io(struct qvs_sched *s, struct qvs_vcpu *v, u32 id,
 	advance(s, now);
 	vcpu_clear(v, id, QVS_IO, s->now);
 	v->util_ppm = util_ppm;
-	st = qvs_admit(s, v, err);
+	st = qvs_admit(s, v, NULL, err);
 	if (st != QVS_OK)
 		return st;
 	vcpu_link(s, v);
@@ -431,6 +431,66 @@ enum qvs_status qvs_thread_add(struct qvs_sched *s, struct qvs_thread *t, struct
 		;
 	*p = t;
 	run_append(t);
+	return QVS_OK;
+}
+
+enum qvs_status qvs_vcpu_set_main(struct qvs_sched *s, struct qvs_vcpu *v, u64 budget,
+				  u64 period, u64 now, struct qvs_admit_error *err)
+{
+	struct qvs_vcpu cand;
+	enum qvs_status st;
+
+	if (!v || v->kind != QVS_MAIN || budget == 0 || budget > period ||
+	    period > QVS_MAX_PERIOD_NS)
+		return QVS_E_PARAM;
+	cand = *v;
+	cand.budget = budget;
+	cand.period = period;
+	st = qvs_admit(s, &cand, v, err);
+	if (st != QVS_OK)
+		return st;
+	advance(s, now);
+	if (chunk_running(s, v))
+		chunk_end(s, s->now);
+	qvs_rq_resize(v, budget, period, s->now);
+	return QVS_OK;
+}
+
+/* An I/O VCPU working for a VCPU that goes away stops inheriting from it. */
+static void io_forget(struct qvs_sched *s, const struct qvs_vcpu *gone)
+{
+	for (struct qvs_vcpu *v = s->vcpus; v; v = v->next) {
+		if (v->kind != QVS_IO || v->io_for != gone)
+			continue;
+		if (chunk_running(s, v))
+			chunk_end(s, s->now);
+		if (v->io_active)
+			io_end(v);
+		v->io_for = NULL;
+	}
+}
+
+enum qvs_status qvs_vcpu_remove(struct qvs_sched *s, struct qvs_vcpu *v, u64 now)
+{
+	struct qvs_vcpu **p = &s->vcpus;
+
+	if (!v)
+		return QVS_E_PARAM;
+	if (v->threads)
+		return QVS_E_STATE;
+	while (*p && *p != v)
+		p = &(*p)->next;
+	if (!*p)
+		return QVS_E_STATE;
+	advance(s, now);
+	if (chunk_running(s, v))
+		chunk_end(s, s->now);
+	if (s->cur == v)
+		s->cur = NULL;
+	io_forget(s, v);
+	*p = v->next;
+	v->next = NULL;
+	s->nvcpus--;
 	return QVS_OK;
 }
 
@@ -527,6 +587,24 @@ enum qvs_status qvs_thread_wait_period(struct qvs_sched *s, struct qvs_thread *t
 	}
 	t->wake_at = next;
 	return leave_run_queue(t, QVS_PERIOD_WAIT);
+}
+
+enum qvs_status qvs_thread_exit(struct qvs_sched *s, struct qvs_thread *t, u64 now)
+{
+	struct qvs_thread **p;
+
+	if (t->state == QVS_DETACHED)
+		return QVS_E_STATE;
+	advance(s, now);
+	if (t->state == QVS_READY)
+		run_remove(t);
+	for (p = &t->vcpu->threads; *p && *p != t; p = &(*p)->next_all)
+		;
+	if (*p)
+		*p = t->next_all;
+	t->next_all = NULL;
+	t->state = QVS_DETACHED;
+	return QVS_OK;
 }
 
 enum qvs_status qvs_thread_yield(struct qvs_sched *s, struct qvs_thread *t, u64 now)

@@ -144,6 +144,17 @@ enum qvs_status qvs_vcpu_add_main(struct qvs_sched *s, struct qvs_vcpu *v, u32 i
 enum qvs_status qvs_vcpu_add_io(struct qvs_sched *s, struct qvs_vcpu *v, u32 id, u32 util_ppm,
 				u64 now, struct qvs_admit_error *err);
 
+/* Changes a Main VCPU's budget and period, subject to admission (with its
+ * old parameters left out). Budget taken away is cut from what is due
+ * first; added budget is usable at once; a longer period postpones every
+ * queued replenishment by the difference. The running chunk, if any, is
+ * charged under the old parameters first. */
+enum qvs_status qvs_vcpu_set_main(struct qvs_sched *s, struct qvs_vcpu *v, u64 budget,
+				  u64 period, u64 now, struct qvs_admit_error *err);
+
+/* Removes a VCPU that has no threads left (QVS_E_STATE otherwise). */
+enum qvs_status qvs_vcpu_remove(struct qvs_sched *s, struct qvs_vcpu *v, u64 now);
+
 /* Attaches a thread to a VCPU, ready to run (appended to its run queue). */
 enum qvs_status qvs_thread_add(struct qvs_sched *s, struct qvs_thread *t, struct qvs_vcpu *v,
 			       u64 now);
@@ -169,6 +180,10 @@ enum qvs_status qvs_thread_sleep_until(struct qvs_sched *s, struct qvs_thread *t
  * plus T) counts as a deadline miss and the thread resumes at the next
  * boundary; missed releases are skipped. */
 enum qvs_status qvs_thread_wait_period(struct qvs_sched *s, struct qvs_thread *t, u64 now);
+
+/* Detaches a thread from its VCPU for good (it ended); the caller may then
+ * reuse its storage. */
+enum qvs_status qvs_thread_exit(struct qvs_sched *s, struct qvs_thread *t, u64 now);
 
 /* Moves a ready thread to the back of its VCPU's run queue. */
 enum qvs_status qvs_thread_yield(struct qvs_sched *s, struct qvs_thread *t, u64 now);

@@ -16,7 +16,7 @@ ROOT = Path(__file__).resolve().parents[2]
 LIB = ROOT / "build" / "sched" / "libqvsched.so"
 
 OK, E_PARAM, E_ADMISSION, E_STATE = 0, 1, 2, 3
-READY, BLOCKED, SLEEPING, PERIOD_WAIT = 0, 1, 2, 3
+READY, BLOCKED, SLEEPING, PERIOD_WAIT, DETACHED = 0, 1, 2, 3, 4
 NEVER = 2**64 - 1
 U64 = ctypes.c_uint64
 STAT_NAMES = ("fg", "bg", "replenishments", "overruns", "overrun_ns", "deadline_misses",
@@ -68,6 +68,10 @@ def load() -> ctypes.CDLL:
         "qvsh_add_io": (i, [vp, u32, u32, U64, ctypes.POINTER(u32), ctypes.c_char_p,
                             ctypes.c_size_t]),
         "qvsh_add_thread": (i, [vp, i, U64]),
+        "qvsh_set_main": (i, [vp, i, U64, U64, U64, ctypes.POINTER(u32), ctypes.c_char_p,
+                              ctypes.c_size_t]),
+        "qvsh_remove_vcpu": (i, [vp, i, U64]),
+        "qvsh_thread_exit": (i, [vp, i, U64]),
         "qvsh_block": (i, [vp, i, U64]),
         "qvsh_wake": (i, [vp, i, U64]),
         "qvsh_io_wake": (i, [vp, i, i, U64]),
@@ -128,6 +132,21 @@ class Sched:
         msg = ctypes.create_string_buffer(160)
         r = self.lib.qvsh_add_io(self.h, vid, util_ppm, now, info, msg, 160)
         return self._vcpu_result(r, info, msg)
+
+    def set_main(self, v: int, budget: int, period: int, now: int) -> int:
+        """Changes C and T; raises AdmissionError, returns the status otherwise."""
+        info = (ctypes.c_uint32 * 3)()
+        msg = ctypes.create_string_buffer(160)
+        r = self.lib.qvsh_set_main(self.h, v, budget, period, now, info, msg, 160)
+        if r == -E_ADMISSION:
+            raise AdmissionError(msg.value.decode(), info[0], info[1], info[2])
+        return -r
+
+    def remove_vcpu(self, v: int, now: int) -> int:
+        return self.lib.qvsh_remove_vcpu(self.h, v, now)
+
+    def thread_exit(self, t: int, now: int) -> int:
+        return self.lib.qvsh_thread_exit(self.h, t, now)
 
     def add_thread(self, vcpu: int, now: int) -> int:
         r = self.lib.qvsh_add_thread(self.h, vcpu, now)

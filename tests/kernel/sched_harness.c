@@ -98,6 +98,36 @@ int qvsh_add_io(void *p, u32 id, u32 util_ppm, u64 now, u32 *info, char *msg, si
 	return vcpu_result(h, st, &err, info, msg, msglen);
 }
 
+int qvsh_set_main(void *p, int vi, u64 budget, u64 period, u64 now, u32 *info, char *msg,
+		  size_t msglen)
+{
+	struct harness *h = p;
+	struct qvs_admit_error err;
+	enum qvs_status st = qvs_vcpu_set_main(&h->s, &h->vcpus[vi], budget, period, now, &err);
+
+	if (st == QVS_E_ADMISSION) {
+		info[0] = err.util_ppm;
+		info[1] = err.bound_ppm;
+		info[2] = err.nvcpus;
+		qvs_admit_format(&err, msg, msglen);
+	}
+	return -(int)st;
+}
+
+int qvsh_remove_vcpu(void *p, int vi, u64 now)
+{
+	struct harness *h = p;
+
+	return (int)qvs_vcpu_remove(&h->s, &h->vcpus[vi], now);
+}
+
+int qvsh_thread_exit(void *p, int ti, u64 now)
+{
+	struct harness *h = p;
+
+	return (int)qvs_thread_exit(&h->s, &h->threads[ti], now);
+}
+
 int qvsh_add_thread(void *p, int vi, u64 now)
 {
 	struct harness *h = p;

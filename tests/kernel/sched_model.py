@@ -236,13 +236,13 @@ class Model:
         return min(times)
 
     # ---- set-up ----
-    def admit(self, cand: MVcpu) -> None:
+    def admit(self, cand: MVcpu, replaces: int | None = None) -> None:
         def load(v: MVcpu) -> int:
             if v.io:
                 return -(-(2 * PPM - v.util) * v.util // PPM)
             return -(-v.budget * PPM // v.period)
-        total = sum(load(v) for v in self.v) + load(cand)
-        n = len(self.v) + 1
+        total = sum(load(v) for i, v in enumerate(self.v) if i != replaces) + load(cand)
+        n = len(self.v) + (1 if replaces is None else 0)
         bound = LL_TABLE[n - 1] if n <= len(LL_TABLE) else None
         if bound is None:
             raise NotImplementedError("model covers up to 10 VCPUs")
@@ -265,6 +265,34 @@ class Model:
         self.admit(v)
         self.v.append(v)
         return len(self.v) - 1
+
+    def set_main(self, i: int, budget: int, period: int, now: int) -> int:
+        v = self.v[i]
+        if v.io or budget == 0 or budget > period or period > 2**40:
+            return 1
+        self.admit(MVcpu(v.ident, False, budget=budget, period=period), replaces=i)
+        now = self.advance(now)
+        if self.running == i and self.fg:
+            self.end_chunk(now)
+        if period > v.period:
+            for entry in v.refills:
+                entry[0] += period - v.period
+        if budget < v.budget:
+            cut = v.budget - budget
+            while cut and v.refills:
+                take = min(cut, v.refills[0][1])
+                v.refills[0][1] -= take
+                cut -= take
+                if v.refills[0][1] == 0:
+                    v.refills.pop(0)
+        elif budget > v.budget:
+            if len(v.refills) < v.cap:
+                pos = sum(1 for t, _ in v.refills if t <= now)
+                v.refills.insert(pos, [now, budget - v.budget])
+            else:
+                v.refills[-1][1] += budget - v.budget
+        v.budget, v.period = budget, period
+        return 0
 
     def add_thread(self, vcpu: int, now: int) -> int:
         self.advance(now)

@@ -14,6 +14,8 @@ import random
 from dataclasses import dataclass, field
 from typing import Any
 
+from sched_binding import AdmissionError
+
 # Thread script steps: (work_ns, action, argument). Actions: "sleep" (for
 # argument ns), "period" (wait for the next release), "block" (until an
 # external "wake"/"io" event), "yield". A script repeats forever; a first step
@@ -28,6 +30,7 @@ class Scenario:
     events: list[tuple[int, str, int, int]] = field(default_factory=list)  # (t, kind, th, owner)
     end: int = 1_000_000
     timer_late: int = 0                   # the timer fires this much late (overrun tests)
+    changes: list[tuple[int, int, int, int]] = field(default_factory=list)  # (t, vcpu, C, T)
 
 
 @dataclass
@@ -80,6 +83,8 @@ def run(impl: Any, sc: Scenario) -> Result:
             act(t, 0)
 
     events = sorted(sc.events)
+    changes = sorted(sc.changes)
+    ci = 0
     ei = 0
     now = 0
     stuck = 0
@@ -92,6 +97,8 @@ def run(impl: Any, sc: Scenario) -> Result:
             nxt = min(nxt, d.next_event + sc.timer_late)
         if ei < len(events):
             nxt = min(nxt, events[ei][0])
+        if ci < len(changes):
+            nxt = min(nxt, changes[ci][0])
         if d.thread >= 0:
             nxt = min(nxt, now + rem[d.thread])
         nxt = max(nxt, now)
@@ -110,6 +117,14 @@ def run(impl: Any, sc: Scenario) -> Result:
             st = impl.io_wake(t, owner, now) if kind == "io" else impl.wake(t, now)
             log.append((now, kind, t, st))
             ei += 1
+        while ci < len(changes) and changes[ci][0] <= now:
+            _, v, budget, period = changes[ci]
+            try:
+                st = impl.set_main(v, budget, period, now)
+            except AdmissionError as e:
+                st = -e.util_ppm
+            log.append((now, "set", v, st))
+            ci += 1
     stats = [impl.stats(i) for i in range(len(sc.vcpus))]
     totals = [impl.refill_total(i) if sc.vcpus[i][0] == "main" else 0
               for i in range(len(sc.vcpus))]
@@ -197,4 +212,10 @@ def random_scenario(rng: random.Random, n_main: int, with_io: bool, end: int) ->
         while t < end:
             t += rng.randint(2000, 30_000)
             events.append((t, "io", io_thread, rng.randrange(n_main)))
-    return Scenario(vcpus, threads, events, end)
+    changes = []
+    for _ in range(rng.randint(0, 4)):
+        v = rng.randrange(n_main)
+        period = rng.randint(2, 60) * 1000
+        budget = max(1, int(period * rng.uniform(0.1, 1.2) * share))
+        changes.append((rng.randrange(end), v, budget, period))
+    return Scenario(vcpus, threads, events, end, changes=changes)

@@ -298,3 +298,71 @@ def test_thread_calls_in_the_wrong_state_are_refused() -> None:
     assert s.io_wake(t, v, 0) == sb.E_PARAM      # t is not on an I/O VCPU
     assert s.wake(t, 10) == sb.OK
     assert s.thread_state(t) == sb.READY
+
+
+def test_removing_budget_never_lets_a_vcpu_exceed_the_new_budget() -> None:
+    # A hog on 4/10 is cut to 1/10 at 21000, in the middle of a chunk. The
+    # 1000 it used from 20000 comes back at 30000; the 3000 it had left is
+    # gone. From then on it gets 1000 per window of 10000.
+    sc = Scenario(vcpus=[("main", 0, 4000, 10000, 4)], threads=[(0, HOG)], end=100_000,
+                  changes=[(21000, 0, 1000, 10000)])
+    s = sb.Sched()
+    res = ss.run(s, sc)
+    assert fg(res, 0) == [(0, 4000), (10000, 14000), (20000, 21000)] + [
+        (t, t + 1000) for t in range(30000, 100_000, 10000)]
+    after = [(a, b) for a, b in fg(res, 0) if a >= 21000]
+    assert ss.max_window(after, 10000)[0] == 1000
+    assert s.refill_total(0) == 1000
+
+
+def test_longer_period_postpones_queued_replenishments() -> None:
+    # 2/5 becomes 2/20 at 6000, in the middle of the chunk that started at
+    # 5000. That chunk is charged (1000 back at 10000, 1000 left due since
+    # 5000), then every entry moves 15000 later: 1000 at 20000, 1000 at
+    # 25000. No window of 20000 after the change holds more than 2000.
+    sc = Scenario(vcpus=[("main", 0, 2000, 5000, 4)], threads=[(0, HOG)], end=80_000,
+                  changes=[(6000, 0, 2000, 20000)])
+    res = ss.run(sb.Sched(), sc)
+    assert fg(res, 0)[:4] == [(0, 2000), (5000, 6000), (20000, 21000), (25000, 26000)]
+    after = [(max(a, 6000), b) for a, b in fg(res, 0) if b > 6000]
+    assert ss.max_window(after, 20000)[0] <= 2000
+
+
+def test_refused_change_keeps_the_old_parameters() -> None:
+    s = sb.Sched()
+    a = s.add_main(0, 2 * MS, 10 * MS, 0)
+    s.add_main(1, 2 * MS, 10 * MS, 0)
+    try:
+        s.set_main(a, 7 * MS, 10 * MS, 0)
+    except sb.AdmissionError as e:
+        assert (e.util_ppm, e.nvcpus) == (900_000, 2)
+        assert str(e).startswith("VCPU 7ms/10ms refused: utilization 0.900 > bound 0.828")
+    else:
+        raise AssertionError("change admitted")
+    assert s.refill_total(a) == 2 * MS
+    assert s.set_main(a, 6 * MS, 10 * MS, 0) == sb.OK   # 0.6 + 0.2 <= 0.828
+    assert s.refill_total(a) == 6 * MS
+    assert s.set_main(a, 0, 10 * MS, 0) == sb.E_PARAM
+
+
+def test_exited_threads_and_removed_vcpus_leave_the_schedule() -> None:
+    s = sb.Sched()
+    a = s.add_main(0, 1000, 5000, 0)
+    b = s.add_main(1, 2000, 10000, 0)
+    io = s.add_io(2, 100_000, 0)
+    ta = s.add_thread(a, 0)
+    tb = s.add_thread(b, 0)
+    ti = s.add_thread(io, 0)
+    assert s.block(ti, 0) == sb.OK
+    assert s.io_wake(ti, a, 0) == sb.OK
+    assert s.io_info(io)["owner"] == a
+    assert s.remove_vcpu(a, 0) == sb.E_STATE        # it still has a thread
+    assert s.thread_exit(ta, 0) == sb.OK
+    assert s.thread_exit(ta, 0) == sb.E_STATE
+    assert s.thread_state(ta) == sb.DETACHED
+    assert s.remove_vcpu(a, 0) == sb.OK
+    assert s.io_info(io)["owner"] == -1             # no longer inherits from it
+    d = s.schedule(0)
+    assert (d.thread, d.vcpu, d.foreground) == (tb, b, True)
+    # The freed utilization is available again: 0.2 + 0.51 + 0.1 <= 0.780.
+    s.add_main(3, 1000, 10000, 0)
