@@ -1,0 +1,48 @@
+/* The boot-info block a monitor hands to the sandbox kernel it launches.
+ *
+ * The monitor enters the kernel like a multiboot loader would: 32-bit
+ * protected mode, paging off, EAX = QV_BOOT_MAGIC and EBX = the
+ * guest-physical address of this block. A kernel booted straight by GRUB
+ * sees the multiboot2 magic instead and builds the block itself.
+ *
+ * Versioned and sized like the manifest: a later version appends fields,
+ * a reader checks `size` before it trusts a field it knows. */
+#ifndef QUESTV_BOOTINFO_H
+#define QUESTV_BOOTINFO_H
+
+#include "questv/types.h"
+#include "questv/manifest.h"
+
+#define QV_BOOT_MAGIC        0x54425651u /* "QVBT" read as a little-endian u32 */
+#define QV_BOOTINFO_VERSION  1u
+#define QV_BOOTINFO_GPA      0x1000u     /* where the monitor puts the block */
+#define QV_KERNEL_MIN_GPA    0x100000u   /* the kernel image starts at 1 MiB */
+
+#define QV_BI_F_ISOLATED   0x1u /* runs under a monitor (VMX guest, EPT) */
+#define QV_BI_F_TEST_BUILD 0x2u /* the manifest came from `questv build --test` */
+
+struct qv_bootinfo {
+	u32 magic;            /* QV_BOOT_MAGIC */
+	u16 version;          /* QV_BOOTINFO_VERSION */
+	u16 size;             /* sizeof(struct qv_bootinfo) of the writer */
+	char name[QV_NAME_LEN];
+	u32 sandbox_id;
+	u32 core;             /* logical core the sandbox runs on (0 = boot processor) */
+	u32 mem_mib;          /* guest-physical memory from 0 */
+	u32 flags;            /* QV_BI_F_* */
+	u32 boot_count;       /* 0 on the first boot, +1 at every restart */
+	u32 heartbeat_ms;     /* 0 = no heartbeat */
+	u64 tsc_khz;          /* TSC ticks per millisecond, measured by the loader */
+	u16 uart_port;        /* I/O base of an owned 16550, 0 = print by hypercall */
+	u16 n_sandboxes;
+	u16 test_attacks[QV_MAX_TEST_ATTACKS];
+	/* Test builds only (0 otherwise): host-physical addresses that the attack
+	 * unit aims at, so that a contained attack is shown to hit the real thing. */
+	u64 sandbox_host_base[QV_MAX_SANDBOXES];
+	u64 monitor_host_addr; /* an address inside the monitor's data */
+	u64 ept_host_addr;     /* the root of this sandbox's own EPT tables */
+	u16 device_io_base[QV_MAX_DEVICES];
+	u16 device_io_len[QV_MAX_DEVICES];
+};
+
+#endif

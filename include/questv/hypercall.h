@@ -1,0 +1,29 @@
+/* The hypercall interface between a sandbox kernel and its monitor.
+ *
+ * A kernel issues VMCALL with the hypercall number in RAX and up to three
+ * arguments in RBX, RCX, RDX; the monitor returns a status (>= 0 success,
+ * < 0 one of QV_HC_E*) in RAX. Numbers are never reused: a new call gets a
+ * new number and bumps QV_HC_VERSION, which QV_HC_VERSION_QUERY returns. */
+#ifndef QUESTV_HYPERCALL_H
+#define QUESTV_HYPERCALL_H
+
+#define QV_HC_VERSION 1
+
+enum qv_hypercall {
+	QV_HC_VERSION_QUERY = 0, /* -> QV_HC_VERSION */
+	/* Stop-gap until the console hub: the monitor prints the bytes at
+	 * guest-physical RBX, length RCX (<= QV_HC_CONSOLE_MAX), as one line
+	 * prefixed with the sandbox id. */
+	QV_HC_CONSOLE_WRITE = 1,
+	/* The monitor prints one `exits` line with this sandbox's VM-exit
+	 * counters per reason (see docs/monitor.md for the format). */
+	QV_HC_REPORT_EXITS = 2,
+	QV_HC_COUNT
+};
+
+#define QV_HC_CONSOLE_MAX 256
+
+#define QV_HC_EINVAL  (-1) /* bad argument (address outside the sandbox, length) */
+#define QV_HC_ENOSYS  (-2) /* unknown hypercall number */
+
+#endif

@@ -1,0 +1,51 @@
+/* Test-only attacks (kernel-test.elf): at boot N the kernel performs
+ * test_attacks[N] from its boot info, aiming at the real host-physical
+ * addresses the monitor reported. A contained attack never returns here:
+ * the monitor stops (and, with on_fault = restart, reloads) the sandbox.
+ * Printing the line after the attempt shows it was NOT contained. */
+#include "kernel.h"
+
+static void write_at(const char *what, u64 addr)
+{
+	kprintf("attack %u: write %s at 0x%lx", kboot.boot_count, what, addr);
+	if (addr < (u64)kboot.mem_mib << 20)
+		kprintf("attack %u: 0x%lx lies in this sandbox's own memory", kboot.boot_count, addr);
+	*(volatile u64 *)(uintptr_t)addr = 0xBADC0FFEE0DDF00Dull;
+	kprintf("attack %u NOT contained: wrote %s", kboot.boot_count, what);
+}
+
+static void touch_port(u32 device)
+{
+	u16 port = device < QV_MAX_DEVICES ? kboot.device_io_base[device] : 0;
+
+	kprintf("attack %u: out to port 0x%x of device %u", kboot.boot_count, port, device);
+	outb(port, 'X');
+	kprintf("attack %u NOT contained: port 0x%x written", kboot.boot_count, port);
+}
+
+void attack_run(void)
+{
+	if (!(kboot.flags & QV_BI_F_TEST_BUILD) || kboot.boot_count >= QV_MAX_TEST_ATTACKS)
+		return;
+	u16 a = kboot.test_attacks[kboot.boot_count];
+	u32 kind = a & 0xFF, arg = a >> 8;
+
+	switch (kind) {
+	case QV_ATTACK_WRITE_SANDBOX:
+		if (arg < QV_MAX_SANDBOXES)
+			write_at("sandbox canary",
+				 kboot.sandbox_host_base[arg] + (u64)(uintptr_t)kernel_canary);
+		break;
+	case QV_ATTACK_WRITE_MONITOR:
+		write_at("monitor", kboot.monitor_host_addr);
+		break;
+	case QV_ATTACK_WRITE_EPT:
+		write_at("own EPT", kboot.ept_host_addr);
+		break;
+	case QV_ATTACK_IO_PORT:
+		touch_port(arg);
+		break;
+	default:
+		break;
+	}
+}

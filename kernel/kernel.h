@@ -1,0 +1,44 @@
+/* The sandbox kernel's internal interface. */
+#ifndef QUESTV_KERNEL_H
+#define QUESTV_KERNEL_H
+
+#include "questv/types.h"
+#include "questv/bootinfo.h"
+#include "questv/hypercall.h"
+#include "lib/fmt.h"
+#include "lib/uart.h"
+
+/* The boot info this kernel runs with: the monitor's block, copied, or one
+ * built from the multiboot2 information when GRUB started us directly. */
+extern struct qv_bootinfo kboot;
+
+/* console.c: one line per call to the sandbox's console. */
+void console_init(void);
+void kprintf(const char *f, ...) __attribute__((format(printf, 1, 2)));
+
+static inline bool kernel_isolated(void)
+{
+	return kboot.flags & QV_BI_F_ISOLATED;
+}
+
+static inline s64 hypercall(u64 nr, u64 a, u64 b, u64 c)
+{
+	s64 ret;
+
+	__asm__ volatile("vmcall" : "=a"(ret) : "a"(nr), "b"(a), "c"(b), "d"(c) : "memory");
+	return ret;
+}
+
+/* idt.c */
+void idt_init(void);
+
+/* canary.c: a page with a known pattern that no other sandbox may change. */
+extern u8 kernel_canary[4096];
+void canary_fill(void);
+bool canary_intact(void);
+
+/* attack.c (kernel-test.elf) or attack_stub.c (kernel.elf): performs the
+ * test attack armed for this boot, if any. */
+void attack_run(void);
+
+#endif

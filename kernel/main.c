@@ -1,0 +1,127 @@
+/* The sandbox kernel, first step: long mode (entry.S), an IDT, the boot
+ * info, an "up" line, the test attack of this boot (test builds), then a
+ * heartbeat at a fixed interval that also checks the canary page. */
+#include "kernel.h"
+
+#define MB2_BOOT_MAGIC 0x36D76289u
+#define DIRECT_HEARTBEAT_MS 1000u
+#define EXIT_REPORT_EVERY 4u
+
+struct qv_bootinfo kboot;
+
+struct mb2_tag {
+	u32 type, size;
+};
+
+struct mb2_mmap_entry {
+	u64 base, len;
+	u32 type, reserved;
+};
+
+/* MiB of usable RAM from 0 up to the end of the range that holds 1 MiB. */
+static u32 direct_mem_mib(u64 mbi)
+{
+	u32 total = *(const u32 *)(uintptr_t)mbi;
+
+	for (u64 p = mbi + 8; p + 8 <= mbi + total;) {
+		const struct mb2_tag *t = (const void *)(uintptr_t)p;
+		if (t->type == 0)
+			break;
+		if (t->type == 6) {
+			u32 esize = ((const u32 *)t)[2];
+			for (u64 e = p + 16; esize && e + esize <= p + t->size; e += esize) {
+				const struct mb2_mmap_entry *m = (const void *)(uintptr_t)e;
+				if (m->type == 1 && m->base <= QV_KERNEL_MIN_GPA &&
+				    m->base + m->len > QV_KERNEL_MIN_GPA)
+					return (u32)((m->base + m->len) >> 20);
+			}
+		}
+		p += (t->size + 7) & ~7u;
+	}
+	return 0;
+}
+
+/* GRUB started us without a monitor: we own the whole machine, so we take
+ * the UART and measure the TSC ourselves. */
+static void boot_direct(u64 mbi)
+{
+	memset(&kboot, 0, sizeof(kboot));
+	kboot.magic = QV_BOOT_MAGIC;
+	kboot.version = QV_BOOTINFO_VERSION;
+	kboot.size = sizeof(kboot);
+	memcpy(kboot.name, "direct", 7);
+	kboot.mem_mib = direct_mem_mib(mbi);
+	kboot.heartbeat_ms = DIRECT_HEARTBEAT_MS;
+	kboot.uart_port = UART_COM1;
+	kboot.n_sandboxes = 1;
+	kboot.tsc_khz = pit_measure_tsc_khz();
+}
+
+static bool boot_from_monitor(u64 info)
+{
+	const struct qv_bootinfo *bi = (const void *)(uintptr_t)info;
+
+	if (bi->magic != QV_BOOT_MAGIC || bi->version != QV_BOOTINFO_VERSION ||
+	    bi->size < sizeof(kboot))
+		return false;
+	kboot = *bi;
+	return true;
+}
+
+/* Until the console hub serialises the consoles, the UART owner writes the
+ * serial line without the monitors' lock. So that lines do not interleave,
+ * every sandbox prints only in its own slot of a grid laid on the TSC, which
+ * all cores share: period / n_sandboxes wide, starting at id * width. */
+static u64 next_slot(u64 now, u64 period)
+{
+	u64 n = kboot.n_sandboxes ? kboot.n_sandboxes : 1;
+	u64 offset = period / n * (kboot.sandbox_id % n);
+	u64 base = now - now % period + offset;
+
+	return base > now ? base : base + period;
+}
+
+static void wait_until(u64 tsc)
+{
+	while (rdtsc() < tsc)
+		__asm__ volatile("pause");
+}
+
+static void heartbeat_loop(u64 period)
+{
+	u64 next = next_slot(rdtsc(), period);
+
+	for (u32 n = 1;; n++) {
+		wait_until(next);
+		kprintf("sandbox %u heartbeat %u canary=%s", kboot.sandbox_id, n,
+			canary_intact() ? "ok" : "CHANGED");
+		if (kernel_isolated() && n % EXIT_REPORT_EVERY == 0)
+			hypercall(QV_HC_REPORT_EXITS, 0, 0, 0);
+		next = next_slot(rdtsc(), period);
+	}
+}
+
+void kmain(u32 magic, u32 info)
+{
+	if (magic == MB2_BOOT_MAGIC)
+		boot_direct(info);
+	else if (magic != QV_BOOT_MAGIC || !boot_from_monitor(info))
+		for (;;)
+			__asm__ volatile("cli; hlt"); /* no console to complain on */
+	console_init();
+	idt_init();
+	canary_fill();
+	u64 up = rdtsc();
+	u64 period = kboot.tsc_khz * kboot.heartbeat_ms;
+	if (period)
+		wait_until(next_slot(up, period));
+	if (!kernel_isolated())
+		kprintf("running without isolation: booted directly, no monitor");
+	kprintf("sandbox %u up: core %u, %u MiB (boot %u, tsc %lu)", kboot.sandbox_id, kboot.core,
+		kboot.mem_mib, kboot.boot_count, up);
+	attack_run();
+	if (!period)
+		for (;;)
+			__asm__ volatile("cli; hlt");
+	heartbeat_loop(period);
+}

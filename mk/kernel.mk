@@ -1,0 +1,27 @@
+# The sandbox kernel: build/kernel/kernel.elf, and kernel-test.elf which
+# links the test-attack unit (kernel/attack.c) in place of its stub.
+
+KERN_BUILD := $(BUILD)/kernel
+KERN_CFLAGS := $(BOARD_CFLAGS) -mgeneral-regs-only -Ikernel -MMD -MP
+KERN_SRCS := $(filter-out kernel/attack.c kernel/attack_stub.c,$(wildcard kernel/*.c)) \
+	$(wildcard kernel/*.S) $(wildcard kernel/lib/*.c)
+KERN_OBJS := $(patsubst kernel/%,$(KERN_BUILD)/%.o,$(KERN_SRCS))
+KERN_LDFLAGS := $(BOARD_LDFLAGS) -Wl,-z,noexecstack -Wl,--no-warn-rwx-segments -Wl,--build-id=none -T kernel/kernel.ld
+
+$(KERN_BUILD)/%.c.o: kernel/%.c
+	@mkdir -p $(dir $@)
+	$(BOARD_CC) $(KERN_CFLAGS) -c $< -o $@
+
+$(KERN_BUILD)/%.S.o: kernel/%.S
+	@mkdir -p $(dir $@)
+	$(BOARD_CC) $(KERN_CFLAGS) -c $< -o $@
+
+$(KERN_BUILD)/kernel.elf: $(KERN_OBJS) $(KERN_BUILD)/attack_stub.c.o kernel/kernel.ld
+	$(BOARD_CC) $(KERN_LDFLAGS) -o $@ $(KERN_OBJS) $(KERN_BUILD)/attack_stub.c.o -lgcc
+
+$(KERN_BUILD)/kernel-test.elf: $(KERN_OBJS) $(KERN_BUILD)/attack.c.o kernel/kernel.ld
+	$(BOARD_CC) $(KERN_LDFLAGS) -o $@ $(KERN_OBJS) $(KERN_BUILD)/attack.c.o -lgcc
+
+BOARD_BINARIES += $(KERN_BUILD)/kernel.elf $(KERN_BUILD)/kernel-test.elf
+
+-include $(KERN_OBJS:.o=.d) $(KERN_BUILD)/attack.c.d $(KERN_BUILD)/attack_stub.c.d

@@ -1,0 +1,128 @@
+/* The monitor's internal interface: per-core state, the sandbox it owns,
+ * and the services its files offer each other. */
+#ifndef QUESTV_MON_H
+#define QUESTV_MON_H
+
+#include "questv/types.h"
+#include "questv/manifest.h"
+#include "questv/bootinfo.h"
+#include "../kernel/lib/fmt.h"
+
+#define MON_MAX_CPUS    16
+#define PAGE_SIZE       4096ull
+#define MON_STACK_SIZE  16384ull
+#define EXIT_REASONS    66
+
+/* Boot-only code and data: kept in their own sections so the size of what
+ * runs after boot (exit handlers, hypercalls, recovery) can be measured. */
+#define __init     __attribute__((section(".text.init")))
+#define __initdata __attribute__((section(".data.init")))
+
+#define ALIGN_UP(x, a) (((x) + (a) - 1) & ~((u64)(a) - 1))
+
+struct spinlock {
+	volatile u32 held;
+};
+void spin_lock(struct spinlock *l);
+void spin_unlock(struct spinlock *l);
+
+/* A physical range [base, base + size). */
+struct range {
+	u64 base;
+	u64 size;
+};
+
+/* Guest general registers, saved by the exit stub on the host stack in this
+ * order (rax lowest). */
+struct guest_regs {
+	u64 rax, rbx, rcx, rdx, rsi, rdi, rbp;
+	u64 r8, r9, r10, r11, r12, r13, r14, r15;
+	u64 pad; /* keeps the host stack 16-byte aligned at the call */
+};
+
+struct sandbox {
+	struct qv_manifest_sandbox cfg;
+	u32 core;              /* the logical core that runs it */
+	struct range region;   /* host-physical memory, guest-physical 0.. */
+	u64 ept_root;          /* host-physical address of the EPT PML4 */
+	u8 *io_bitmap;         /* two pages: ports 0-0x7FFF, 0x8000-0xFFFF */
+	u8 *msr_bitmap;        /* one page */
+	void *vmcs;
+	u64 entry;             /* guest-physical 32-bit entry point of the kernel */
+	u32 boot_count;
+	bool stopped;
+	u64 exits[EXIT_REASONS];
+};
+
+struct mon_cpu {
+	struct mon_cpu *self;  /* read through %gs:0 by this_cpu() */
+	u32 index;             /* logical core: 0 = boot processor */
+	u32 apic_id;
+	u64 stack_top;
+	void *vmxon;
+	struct sandbox *sb;    /* NULL: no sandbox on this core */
+};
+
+static inline struct mon_cpu *this_cpu(void)
+{
+	struct mon_cpu *c;
+
+	__asm__ volatile("movq %%gs:0, %0" : "=r"(c));
+	return c;
+}
+
+/* Everything the boot processor learns and decides before the other cores
+ * start; read-only afterwards, except that each core writes only the
+ * sandbox it owns. */
+struct mon_state {
+	const struct qv_manifest_header *manifest;
+	const void *kernel_image;
+	u64 kernel_size;
+	u64 tsc_khz;
+	u32 n_cpus;            /* cores that reported in */
+	struct range pool;     /* monitor-private allocations */
+	u64 pool_next;
+	struct range channels;
+	u32 n_sandboxes;
+	struct sandbox sandboxes[QV_MAX_SANDBOXES];
+	struct mon_cpu cpus[MON_MAX_CPUS];
+};
+extern struct mon_state mon;
+
+/* console.c: serial output shared by every core, one line at a time under
+ * a lock, prefixed "[mon N] " with the logical core. */
+void con_init(void);
+void mon_printf(const char *f, ...) __attribute__((format(printf, 1, 2)));
+/* Prints one line with an arbitrary prefix, e.g. a sandbox's console. */
+void con_line(const char *prefix, const char *text, size_t len);
+void __attribute__((noreturn)) mon_panic(const char *f, ...)
+	__attribute__((format(printf, 1, 2)));
+void __attribute__((noreturn)) cpu_halt(void);
+
+/* mem.c: monitor-private page allocator (zeroed, identity-mapped). */
+void *mem_alloc_pages(u64 n);
+
+/* cpu.c */
+void cpu_setup_tables(struct mon_cpu *c);
+
+/* smp.c */
+u32 lapic_id(void);
+void smp_start_aps(void);
+
+/* sandbox.c */
+int sandbox_load(struct sandbox *sb);
+void sandbox_fill_bootinfo(struct sandbox *sb);
+
+/* vmx.c */
+void __attribute__((noreturn)) vmx_run_core(struct mon_cpu *c);
+void vmx_reset_guest(struct sandbox *sb, struct guest_regs *r);
+
+/* exit.c */
+void vmexit_handle(struct guest_regs *r);
+void __attribute__((noreturn)) vmx_resume_failed(void);
+void exits_report(const struct sandbox *sb);
+
+/* hypercall.c */
+void hypercall_dispatch(struct sandbox *sb, struct guest_regs *r);
+
+#endif

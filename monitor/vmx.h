@@ -1,0 +1,124 @@
+/* VMX facts (Intel SDM vol. 3, appendix B and C): VMCS field encodings,
+ * control bits, exit reasons, and the instructions that touch the VMCS. */
+#ifndef QUESTV_MON_VMX_H
+#define QUESTV_MON_VMX_H
+
+#include "questv/types.h"
+
+enum vmcs_field {
+	/* 16-bit */
+	GUEST_ES_SEL = 0x0800, GUEST_CS_SEL = 0x0802, GUEST_SS_SEL = 0x0804,
+	GUEST_DS_SEL = 0x0806, GUEST_FS_SEL = 0x0808, GUEST_GS_SEL = 0x080A,
+	GUEST_LDTR_SEL = 0x080C, GUEST_TR_SEL = 0x080E,
+	HOST_ES_SEL = 0x0C00, HOST_CS_SEL = 0x0C02, HOST_SS_SEL = 0x0C04,
+	HOST_DS_SEL = 0x0C06, HOST_FS_SEL = 0x0C08, HOST_GS_SEL = 0x0C0A,
+	HOST_TR_SEL = 0x0C0C,
+	/* 64-bit */
+	IO_BITMAP_A = 0x2000, IO_BITMAP_B = 0x2002, MSR_BITMAP = 0x2004,
+	EPT_POINTER = 0x201A, GUEST_PHYS_ADDR = 0x2400,
+	VMCS_LINK_POINTER = 0x2800, GUEST_IA32_DEBUGCTL = 0x2802,
+	GUEST_IA32_EFER = 0x2806, HOST_IA32_EFER = 0x2C02,
+	/* 32-bit */
+	PIN_CONTROLS = 0x4000, PROC_CONTROLS = 0x4002, EXCEPTION_BITMAP = 0x4004,
+	CR3_TARGET_COUNT = 0x400A, EXIT_CONTROLS = 0x400C,
+	EXIT_MSR_STORE_COUNT = 0x400E, EXIT_MSR_LOAD_COUNT = 0x4010,
+	ENTRY_CONTROLS = 0x4012, ENTRY_MSR_LOAD_COUNT = 0x4014,
+	ENTRY_INTR_INFO = 0x4016, PROC_CONTROLS2 = 0x401E,
+	VM_INSTRUCTION_ERROR = 0x4400, EXIT_REASON = 0x4402,
+	EXIT_INSTRUCTION_LEN = 0x440C,
+	GUEST_ES_LIMIT = 0x4800, GUEST_CS_LIMIT = 0x4802, GUEST_SS_LIMIT = 0x4804,
+	GUEST_DS_LIMIT = 0x4806, GUEST_FS_LIMIT = 0x4808, GUEST_GS_LIMIT = 0x480A,
+	GUEST_LDTR_LIMIT = 0x480C, GUEST_TR_LIMIT = 0x480E,
+	GUEST_GDTR_LIMIT = 0x4810, GUEST_IDTR_LIMIT = 0x4812,
+	GUEST_ES_AR = 0x4814, GUEST_CS_AR = 0x4816, GUEST_SS_AR = 0x4818,
+	GUEST_DS_AR = 0x481A, GUEST_FS_AR = 0x481C, GUEST_GS_AR = 0x481E,
+	GUEST_LDTR_AR = 0x4820, GUEST_TR_AR = 0x4822,
+	GUEST_INTERRUPTIBILITY = 0x4824, GUEST_ACTIVITY_STATE = 0x4826,
+	GUEST_SYSENTER_CS = 0x482A, HOST_SYSENTER_CS = 0x4C00,
+	/* natural width */
+	CR0_GUEST_HOST_MASK = 0x6000, CR4_GUEST_HOST_MASK = 0x6002,
+	CR0_READ_SHADOW = 0x6004, CR4_READ_SHADOW = 0x6006,
+	EXIT_QUALIFICATION = 0x6400, GUEST_LINEAR_ADDR = 0x640A,
+	GUEST_CR0 = 0x6800, GUEST_CR3 = 0x6802, GUEST_CR4 = 0x6804,
+	GUEST_ES_BASE = 0x6806, GUEST_CS_BASE = 0x6808, GUEST_SS_BASE = 0x680A,
+	GUEST_DS_BASE = 0x680C, GUEST_FS_BASE = 0x680E, GUEST_GS_BASE = 0x6810,
+	GUEST_LDTR_BASE = 0x6812, GUEST_TR_BASE = 0x6814,
+	GUEST_GDTR_BASE = 0x6816, GUEST_IDTR_BASE = 0x6818,
+	GUEST_DR7 = 0x681A, GUEST_RSP = 0x681C, GUEST_RIP = 0x681E,
+	GUEST_RFLAGS = 0x6820, GUEST_PENDING_DBG = 0x6822,
+	GUEST_SYSENTER_ESP = 0x6824, GUEST_SYSENTER_EIP = 0x6826,
+	HOST_CR0 = 0x6C00, HOST_CR3 = 0x6C02, HOST_CR4 = 0x6C04,
+	HOST_FS_BASE = 0x6C06, HOST_GS_BASE = 0x6C08, HOST_TR_BASE = 0x6C0A,
+	HOST_GDTR_BASE = 0x6C0C, HOST_IDTR_BASE = 0x6C0E,
+	HOST_SYSENTER_ESP = 0x6C10, HOST_SYSENTER_EIP = 0x6C12,
+	HOST_RSP = 0x6C14, HOST_RIP = 0x6C16,
+};
+
+/* Capability MSRs */
+#define MSR_FEATURE_CONTROL    0x03Au
+#define MSR_VMX_BASIC          0x480u
+#define MSR_VMX_PINBASED       0x481u
+#define MSR_VMX_PROCBASED      0x482u
+#define MSR_VMX_EXIT           0x483u
+#define MSR_VMX_ENTRY          0x484u
+#define MSR_VMX_CR0_FIXED0     0x486u
+#define MSR_VMX_CR0_FIXED1     0x487u
+#define MSR_VMX_CR4_FIXED0     0x488u
+#define MSR_VMX_CR4_FIXED1     0x489u
+#define MSR_VMX_PROCBASED2     0x48Bu
+#define MSR_VMX_TRUE_PINBASED  0x48Du
+#define MSR_VMX_TRUE_PROCBASED 0x48Eu
+#define MSR_VMX_TRUE_EXIT      0x48Fu
+#define MSR_VMX_TRUE_ENTRY     0x490u
+#define MSR_EFER               0xC0000080u
+
+#define PROC_USE_IO_BITMAPS   (1u << 25)
+#define PROC_USE_MSR_BITMAPS  (1u << 28)
+#define PROC_SECONDARY        (1u << 31)
+#define PROC2_ENABLE_EPT      (1u << 1)
+#define PROC2_UNRESTRICTED    (1u << 7)
+#define EXIT_HOST_64BIT       (1u << 9)
+#define EXIT_SAVE_EFER        (1u << 20)
+#define EXIT_LOAD_EFER        (1u << 21)
+#define ENTRY_IA32E_GUEST     (1u << 9)
+#define ENTRY_LOAD_EFER       (1u << 15)
+
+enum exit_reason {
+	EXIT_EXCEPTION = 0, EXIT_EXTINT = 1, EXIT_TRIPLE_FAULT = 2, EXIT_INIT = 3,
+	EXIT_SIPI = 4, EXIT_CPUID = 10, EXIT_HLT = 12, EXIT_INVD = 13,
+	EXIT_VMCALL = 18, EXIT_CR_ACCESS = 28, EXIT_IO = 30, EXIT_RDMSR = 31,
+	EXIT_WRMSR = 32, EXIT_BAD_GUEST_STATE = 33, EXIT_EPT_VIOLATION = 48,
+	EXIT_EPT_MISCONFIG = 49, EXIT_XSETBV = 55,
+};
+
+static inline u64 rdmsr(u32 msr)
+{
+	u32 lo, hi;
+
+	__asm__ volatile("rdmsr" : "=a"(lo), "=d"(hi) : "c"(msr));
+	return (u64)hi << 32 | lo;
+}
+
+static inline void wrmsr(u32 msr, u64 v)
+{
+	__asm__ volatile("wrmsr" : : "c"(msr), "a"((u32)v), "d"((u32)(v >> 32)));
+}
+
+static inline u64 vmread(u32 field)
+{
+	u64 v;
+
+	__asm__ volatile("vmread %1, %0" : "=rm"(v) : "r"((u64)field) : "cc");
+	return v;
+}
+
+/* Returns false when the CPU refused the write (VMfail). */
+static inline bool vmwrite(u32 field, u64 v)
+{
+	u8 fail;
+
+	__asm__ volatile("vmwrite %2, %1; setbe %0" : "=qm"(fail) : "r"((u64)field), "rm"(v) : "cc");
+	return !fail;
+}
+
+#endif
