@@ -48,7 +48,7 @@ def test_wait_for_timeout_reports_the_tail(stub_image, tmp_path):
 def test_read_returns_each_byte_once(stub_image, tmp_path):
     with Emulator(kernel_only_path(stub_image), kind="qemu", cores=1, memory_mib=128,
                   workdir=tmp_path) as emu:
-        emu.wait_for(MAGIC_OK, timeout=120)
+        emu.wait_for(MAGIC_OK + r"\r\n", timeout=120)  # the stub's last bytes
         first = emu.read(timeout=1)
         assert emu.read(timeout=0.2) == b""
     assert first == emu.output_bytes
