@@ -36,7 +36,7 @@ def test_build_reports_what_it_built(stub_build_dir, tmp_path, capsys):
 
 
 def test_run_of_a_missing_image_is_refused(tmp_path, capsys):
-    assert main(["run", str(tmp_path / "none.iso")]) == 1
+    assert main(["run", str(tmp_path / "none.iso")]) == 2
     assert "no such image" in capsys.readouterr().err
 
 

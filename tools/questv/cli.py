@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from . import __version__
 from .config import ConfigError
 from .emulator import KINDS, EmulatorError
-from .image import BuildError
+from .image import BuildError, NotAnImage
 from .manifest import ManifestError
 
 EXIT_FAILED, EXIT_REFUSED = 1, 2
@@ -63,6 +63,20 @@ def cmd_inspect(args: argparse.Namespace) -> int:
                          ("after boot", elfinfo.sizes(secs, after_boot=True))):
         print(f"{label + ':':<12} text {total.text:>8}  data {total.data:>8}  "
               f"bss {total.bss:>8}  sum {total.total:>8}")
+    return 0
+
+
+def cmd_flash(args: argparse.Namespace) -> int:
+    from .flash import FlashError, flash
+
+    try:
+        written = flash(args.image, args.device, yes=args.yes)
+    except FlashError as err:
+        raise _Refused(str(err)) from err
+    except OSError as err:
+        print(f"questv: writing {args.device} failed: {err}", file=sys.stderr)
+        return EXIT_FAILED
+    print(f"questv: wrote {written} bytes of {args.image} to {args.device}")
     return 0
 
 
@@ -140,6 +154,17 @@ def _parser() -> argparse.ArgumentParser:
     i.add_argument("--symbol", type=_address, action="append", default=[], metavar="ADDR",
                    help="symbolize ADDR (0x... or decimal); may be given several times")
     i.set_defaults(func=cmd_inspect)
+
+    f = sub.add_parser(
+        "flash", help="write an image to a USB stick for a real board",
+        description="Write IMAGE to the whole block device DEVICE (e.g. /dev/sdb). Refused, "
+                    "before anything is written, when IMAGE is not a questv image, DEVICE is "
+                    "not a block device, it or one of its partitions is mounted, or it is "
+                    "smaller than IMAGE. Asks for confirmation unless --yes.")
+    f.add_argument("image", help="the ISO from `questv build`")
+    f.add_argument("device", help="the whole device, not a partition")
+    f.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    f.set_defaults(func=cmd_flash)
     return p
 
 
@@ -147,7 +172,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         return args.func(args)
-    except (ConfigError, _Refused, ManifestError) as err:
+    except (ConfigError, _Refused, ManifestError, NotAnImage) as err:
         print(err if isinstance(err, ConfigError) else f"questv: {err}", file=sys.stderr)
         return EXIT_REFUSED
     except (BuildError, EmulatorError) as err:

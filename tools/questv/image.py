@@ -28,6 +28,10 @@ class BuildError(Exception):
     """The image could not be built; the message says what to do."""
 
 
+class NotAnImage(BuildError):
+    """The file given as an image is missing or is not a questv image."""
+
+
 @dataclass(frozen=True)
 class BuildResult:
     image: Path
@@ -146,7 +150,7 @@ def read_manifest(image: str | Path) -> bytes:
     """The manifest module inside a built ISO (extracted with xorriso into a temp dir)."""
     image = Path(image)
     if not image.is_file():
-        raise BuildError(f"{image}: no such image; build one with `questv build`")
+        raise NotAnImage(f"{image}: no such image; build one with `questv build`")
     with tempfile.TemporaryDirectory(prefix="questv-") as tmp:
         # Never a device path as the target: xorriso replaces what is there.
         target = Path(tmp) / "manifest"
@@ -155,6 +159,6 @@ def read_manifest(image: str | Path) -> bytes:
              "-extract", f"/{BOOT_DIR}/manifest", str(target)],
             check=False, capture_output=True)
         if proc.returncode != 0 or not target.is_file():
-            raise BuildError(f"{image}: no /{BOOT_DIR}/manifest inside; is it a questv image? "
+            raise NotAnImage(f"{image}: no /{BOOT_DIR}/manifest inside; is it a questv image? "
                              f"(xorriso exit {proc.returncode})")
         return target.read_bytes()
