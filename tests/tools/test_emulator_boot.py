@@ -63,3 +63,40 @@ def test_cli_run_streams_to_stdout_without_a_terminal(stub_image):
     assert re.search(MAGIC_OK, proc.stdout.decode())
     assert "ISOLATION IS OFF" in proc.stderr.decode()
     assert "questv:" not in proc.stdout.decode()  # our own messages stay on stderr
+
+
+def test_ctrl_c_in_a_terminal_stops_the_emulator_and_restores_the_terminal(stub_image):
+    import pty
+    import select
+    import signal
+    import termios
+    import time
+
+    pid, master = pty.fork()
+    if pid == 0:  # the child: questv run on the pty as its controlling terminal
+        os.execv(sys.executable, [sys.executable, "-m", "questv.cli", "run", str(stub_image),
+                                  "--emulator", "qemu"])
+    seen = b""
+    deadline = time.monotonic() + 120
+    try:
+        while b"magic ok" not in seen and time.monotonic() < deadline:
+            if select.select([master], [], [], 1)[0]:
+                seen += os.read(master, 4096)
+        assert b"magic ok" in seen, seen.decode(errors="replace")
+        mode = termios.tcgetattr(master)
+        assert not mode[3] & termios.ICANON  # questv switched the terminal to key-at-a-time
+        emulator_pid = int(next(
+            line.split()[0] for line in subprocess.run(
+                ["ps", "-o", "pid=,ppid=,comm=", "--ppid", str(pid)], capture_output=True,
+                text=True, check=True).stdout.splitlines() if "qemu" in line))
+    except BaseException:
+        os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+        raise
+    os.write(master, b"\x03")  # Ctrl-C, turned into SIGINT by the line discipline
+    _, status = os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 0
+    mode = termios.tcgetattr(master)
+    assert mode[3] & termios.ICANON and mode[3] & termios.ECHO  # put back as it was
+    assert group_gone(emulator_pid)
+    os.close(master)
