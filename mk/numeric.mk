@@ -4,7 +4,7 @@
 # -fno-math-errno is required: it makes __builtin_sqrt a single sqrtsd.
 
 NUM_DIR := $(BUILD)/numeric
-NUM_SRCS := runtime/mpz.c runtime/fpconv.c
+NUM_SRCS := runtime/mpz.c runtime/fpconv.c runtime/qvmath.c
 NUM_HDRS := runtime/mpz.h runtime/fpconv.h runtime/qvmath.h $(wildcard runtime/num_*.h)
 NUM_CFLAGS := -fno-math-errno
 NUM_LIB := $(NUM_DIR)/libqvnum.so
