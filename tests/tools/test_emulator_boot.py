@@ -6,6 +6,8 @@ import os
 import re
 import subprocess
 import sys
+import time
+from pathlib import Path
 
 import pytest
 from questv.emulator import Emulator, WaitTimeout
@@ -70,7 +72,6 @@ def test_ctrl_c_in_a_terminal_stops_the_emulator_and_restores_the_terminal(stub_
     import select
     import signal
     import termios
-    import time
 
     pid, master = pty.fork()
     if pid == 0:  # the child: questv run on the pty as its controlling terminal
@@ -100,3 +101,27 @@ def test_ctrl_c_in_a_terminal_stops_the_emulator_and_restores_the_terminal(stub_
     assert mode[3] & termios.ICANON and mode[3] & termios.ECHO  # put back as it was
     assert group_gone(emulator_pid)
     os.close(master)
+
+
+
+def test_grub_reports_a_missing_module_on_serial_and_powers_off(tmp_path):
+    """A broken image must not hang a scripted run: GRUB says which file and halts."""
+    from questv.config import load
+    from questv.image import _mkrescue, grub_cfg
+
+    root = Path(__file__).resolve().parents[2]
+    system = load(root / "system.toml")
+    tree = tmp_path / "tree"
+    (tree / "boot/grub").mkdir(parents=True)
+    (tree / "boot/questv").mkdir(parents=True)
+    # An empty file where the kernel should be: not a multiboot2 image.
+    (tree / "boot/questv/kernel.elf").write_bytes(b"")
+    (tree / "boot/grub/grub.cfg").write_text(grub_cfg(system, default=1, test=False))
+    iso = tmp_path / "broken.iso"
+    _mkrescue(tree, iso, tmp_path / "mkrescue.log")
+    with Emulator(iso, kind="qemu", cores=1, memory_mib=128, workdir=tmp_path / "run") as emu:
+        emu.wait_for(r"grub: /boot/questv/kernel\.elf: cannot load it", timeout=120)
+        deadline = time.monotonic() + 60
+        while emu.running and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert not emu.running  # GRUB's halt powered the machine off

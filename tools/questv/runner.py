@@ -52,6 +52,8 @@ def run(image: str | Path, *, kind: str = "bochs", timeout: float | None = None,
         reason = _pump(emu, console, timeout)
     except KeyboardInterrupt:
         pass
+    except _ConsoleGone as err:
+        reason = str(err)
     finally:
         console.close()
         status = emu.stop()
@@ -79,6 +81,10 @@ def _pump(emu: Emulator, console: _Console, timeout: float | None) -> str:
             return "emulator ended"
         if deadline is not None and time.monotonic() > deadline:
             return f"timeout of {timeout:g} s"
+
+
+class _ConsoleGone(Exception):
+    """Nobody can receive the console any more."""
 
 
 class _Console:
@@ -110,8 +116,11 @@ class _Stdio(_Console):
         self.out = sys.stdout.buffer
 
     def send(self, data: bytes) -> None:
-        self.out.write(data)
-        self.out.flush()
+        try:
+            self.out.write(data)
+            self.out.flush()
+        except BrokenPipeError as err:  # e.g. `questv run | head`
+            raise _ConsoleGone("standard output closed") from err
 
     def receive(self) -> list[bytes]:
         if self.saved is None:
