@@ -75,3 +75,14 @@ def test_sizes_benchmark_matches_binutils(stub_build_dir, tmp_path):
     assert [results["monitor text"], results["monitor data"], results["monitor bss"]] == \
         [int(v) for v in out[:3]]
     assert results["kernel text"] == results["monitor text"]  # the stub stands in for both
+
+
+def test_context_boot_builds_and_boots_a_system(stub_build_dir, tmp_path):
+    from questv.bench import BenchContext
+
+    ctx = BenchContext(root=ROOT, build_dir=stub_build_dir, scratch=tmp_path)
+    with ctx.boot("system.toml", kind="qemu") as emu:
+        emu.wait_for(r"mb2stub: multiboot2 magic ok", timeout=120)
+        pid = emu._proc.pid
+    assert (tmp_path / "system.iso").is_file() and (tmp_path / "system-kernel-only.iso").is_file()
+    assert emu.returncode is not None and pid

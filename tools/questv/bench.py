@@ -8,9 +8,13 @@ figure is never made up.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from .emulator import Emulator
 
 RESULT_KEYS = {"name": str, "value": (int, float), "unit": str, "note": str}
 
@@ -35,6 +39,22 @@ class BenchContext:
     @property
     def kernel_elf(self) -> Path:
         return self.build_dir / "kernel/kernel.elf"
+
+    @contextmanager
+    def boot(self, system: str | Path = "system.toml", *, test: bool = False,
+             kind: str = "bochs") -> Iterator[Emulator]:
+        """Build `system` (relative to the repository) into scratch and boot it; the
+        emulator is stopped when the block ends."""
+        from .image import build, kernel_only_path
+
+        name = Path(system).stem + ("-test" if test else "")
+        result = build(self.root / system, self.scratch / f"{name}.iso", test=test,
+                       build_dir=self.build_dir)
+        image = result.image if kind == "bochs" else kernel_only_path(result.image)
+        machine = result.system.machine
+        with Emulator(image, kind=kind, cores=machine.cores, memory_mib=machine.memory_mib,
+                      workdir=self.scratch / f"run-{name}-{kind}") as emu:
+            yield emu
 
 
 def check_results(bench: str, results: Any) -> list[dict[str, Any]]:
