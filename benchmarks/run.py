@@ -71,6 +71,16 @@ def table(report: list[dict[str, Any]]) -> str:
     return "\n".join(lines)
 
 
+def _option(text: str) -> tuple[str, Any]:
+    name, sep, value = text.partition("=")
+    if not sep or not name:
+        raise argparse.ArgumentTypeError(f"{text!r} is not NAME=VALUE")
+    try:
+        return name, json.loads(value)
+    except json.JSONDecodeError:
+        return name, value
+
+
 def main(argv: list[str] | None = None) -> int:
     # The list of benchmarks (for the help text and for checking names) depends on
     # --bench-dir, so that option is read first on its own.
@@ -87,6 +97,11 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--build-dir", type=Path, default=ROOT / "build",
                    help="where `make binaries` put its output (default: build)")
     p.add_argument("--list", action="store_true", help="list the benchmarks and exit")
+    p.add_argument("-O", "--option", action="append", default=[], type=_option,
+                   metavar="NAME=VALUE",
+                   help="put NAME in ctx.options for every benchmark; VALUE is read as JSON "
+                        "when it is JSON (5, [\"a\",\"b\"], true), else as a string; "
+                        "repeatable")
     args = p.parse_args(argv)
     if args.list:
         print("\n".join(available))
@@ -96,7 +111,8 @@ def main(argv: list[str] | None = None) -> int:
         p.error(f"no such benchmark: {', '.join(unknown)} (have: {', '.join(available)})")
     chosen = args.names or list(available)
     with tempfile.TemporaryDirectory(prefix="questv-bench-") as scratch:
-        ctx = BenchContext(root=ROOT, build_dir=args.build_dir.resolve(), scratch=Path(scratch))
+        ctx = BenchContext(root=ROOT, build_dir=args.build_dir.resolve(), scratch=Path(scratch),
+                           options=dict(args.option))
         report = [run_one(name, available[name], ctx) for name in chosen]
     print(table(report))
     if args.out:

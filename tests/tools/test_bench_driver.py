@@ -86,3 +86,18 @@ def test_context_boot_builds_and_boots_a_system(stub_build_dir, tmp_path):
         pid = emu._proc.pid
     assert (tmp_path / "system.iso").is_file() and (tmp_path / "system-kernel-only.iso").is_file()
     assert emu.returncode is not None and pid
+
+
+def test_options_reach_the_benchmarks(tmp_path, capsys):
+    d = tmp_path / "benchmarks"
+    (d / "echo").mkdir(parents=True)
+    (d / "echo/bench.py").write_text(
+        "def run(ctx):\n"
+        "    return [{'name': k, 'value': len(str(v)), 'unit': type(v).__name__, 'note': str(v)}\n"
+        "            for k, v in sorted(ctx.options.items())]\n")
+    out = tmp_path / "o.json"
+    assert load_driver().main(["--bench-dir", str(d), "-O", "repeat=5", "-O", 'names=["a","b"]',
+                               "--option", "label=fast run", "--out", str(out)]) == 0
+    results = json.loads(out.read_text())["benchmarks"][0]["results"]
+    assert [(r["name"], r["unit"], r["note"]) for r in results] == [
+        ("label", "str", "fast run"), ("names", "list", "['a', 'b']"), ("repeat", "int", "5")]
