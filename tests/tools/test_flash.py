@@ -99,3 +99,16 @@ def test_cli_refuses_a_non_image(tmp_path, capsys):
 def test_cli_refuses_a_non_block_target(stub_image, capsys):
     assert main(["flash", str(stub_image), "/dev/null", "--yes"]) == 2
     assert "not a block device" in capsys.readouterr().err
+
+
+def test_no_answer_writes_nothing(stub_image, tmp_path, monkeypatch):
+    accept_any_target(monkeypatch)
+    target = tmp_path / "stick"
+    target.write_bytes(b"precious")
+
+    def closed_stdin(question: str) -> str:
+        raise EOFError
+
+    with pytest.raises(FlashError, match="no answer"):
+        flash_mod.flash(stub_image, target, ask=closed_stdin)
+    assert target.read_bytes() == b"precious"

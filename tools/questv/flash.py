@@ -100,8 +100,12 @@ def flash(image: str | Path, device: str | Path, *, yes: bool = False,
     size = image.stat().st_size
     dev = check_target(device, size)
     if not yes:
-        answer = ask(f"Write {image} ({size / (1 << 20):.1f} MiB) to {dev}? Everything on "
-                     f"{dev} ({device_size(dev) / (1 << 30):.1f} GiB) is lost. [y/N] ")
+        try:
+            answer = ask(f"Write {image} ({size / (1 << 20):.1f} MiB) to {dev}? Everything "
+                         f"on {dev} ({device_size(dev) / (1 << 30):.1f} GiB) is lost. [y/N] ")
+        except EOFError as err:
+            raise FlashError("no answer (standard input is closed); nothing was written; "
+                             "--yes skips the question") from err
         if answer.strip().lower() not in ("y", "yes"):
             raise FlashError("not confirmed; nothing was written")
     fd = os.open(dev, os.O_WRONLY | os.O_EXCL)
