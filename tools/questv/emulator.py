@@ -97,7 +97,7 @@ class Emulator:
 
     def __init__(self, image: str | Path, *, kind: str = "bochs", cores: int = 1,
                  memory_mib: int = 512, workdir: str | Path | None = None,
-                 connect_timeout: float = 30.0) -> None:
+                 connect_timeout: float = 120.0) -> None:
         if kind not in _LAUNCHERS:
             raise EmulatorError(f"unknown emulator {kind!r}; choose one of {', '.join(KINDS)}")
         self.image = Path(image).resolve()
