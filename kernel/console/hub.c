@@ -18,6 +18,7 @@ void qv_hub_init(struct qv_hub *h, const struct qv_hub_io *io, u16 sandboxes, u8
 	h->present = sandboxes;
 	h->hub_sb = hub_sb;
 	h->mode = QV_HUB_PLAIN;
+	h->listening = true;
 	h->focus = QV_HUB_NONE;
 	for (u8 sb = 0; sb < QV_FRAME_MAX_SB && h->focus == QV_HUB_NONE; sb++)
 		if (present(h, sb))
@@ -368,6 +369,16 @@ static bool stage_plain(struct qv_hub *h)
 	return false;
 }
 
+static bool stage_pending(const struct qv_hub *h)
+{
+	if (h->ack_pending || h->hello_pending || h->stats_pending || h->notice != QV_NOTE_NONE)
+		return true;
+	for (u8 sb = 0; sb < QV_FRAME_MAX_SB; sb++)
+		if (h->con[sb].count || h->con[sb].dropped_unreported)
+			return true;
+	return false;
+}
+
 static bool stage_next(struct qv_hub *h)
 {
 	if (stage_control(h))
@@ -375,9 +386,16 @@ static bool stage_next(struct qv_hub *h)
 	return h->mode == QV_HUB_FRAMED ? stage_framed(h) : stage_plain(h);
 }
 
+void qv_hub_set_listening(struct qv_hub *h, bool on)
+{
+	h->listening = on;
+}
+
 bool qv_hub_pump(struct qv_hub *h)
 {
 	for (;;) {
+		if (!h->listening)
+			return h->tx_off != h->tx_len || stage_pending(h);
 		if (h->tx_off == h->tx_len) {
 			h->tx_off = h->tx_len = 0;
 			if (!stage_next(h))
@@ -553,6 +571,8 @@ void qv_hub_rx(struct qv_hub *h, const u8 *p, size_t n)
 {
 	struct qv_frame f;
 
+	if (n)
+		h->listening = true;
 	for (size_t i = 0; i < n; i++) {
 		if (h->mode == QV_HUB_PLAIN)
 			plain_byte(h, p[i]);

@@ -64,6 +64,7 @@ struct qv_hub {
 	u16 present; /* bit N: sandbox N has a console */
 	u8 hub_sb;
 	u8 mode;     /* enum qv_hub_mode */
+	bool listening;
 	u8 focus;
 	u8 open_sb;  /* plain: whose unfinished line the cursor is on, or NONE */
 	u8 next_rr;  /* round-robin start */
@@ -96,6 +97,13 @@ void qv_hub_init(struct qv_hub *h, const struct qv_hub_io *io, u16 sandboxes, u8
  * oldest bytes are dropped and counted. Returns n, or 0 if sb has no
  * console. Nothing is written to the UART until qv_hub_pump(). */
 size_t qv_hub_output(struct qv_hub *h, u8 sb, const u8 *p, size_t n);
+
+/* Whether anybody is on the line (e.g. from the 16550's DSR/DCD bits, or
+ * false from boot on a board whose serial line is usually unattended).
+ * While false the hub writes nothing and output waits in the per-sandbox
+ * buffers. Any byte received, a key or the handshake, sets it again.
+ * qv_hub_init() starts listening: a person may watch the boot. */
+void qv_hub_set_listening(struct qv_hub *h, bool on);
 
 /* Bytes received from the UART. */
 void qv_hub_rx(struct qv_hub *h, const u8 *p, size_t n);

@@ -50,6 +50,7 @@ def load() -> ctypes.CDLL:
         "qv_hub_rx": (None, [VP, ctypes.c_char_p, SZ]),
         "qv_hub_pump": (ctypes.c_bool, [VP]),
         "qv_hub_mode": (ctypes.c_int, [VP]),
+        "qv_hub_set_listening": (None, [VP, ctypes.c_bool]),
         "qv_hub_focus": (U8, [VP]),
         "qv_hub_dropped": (U32, [VP, U8]),
         "qv_hub_pending": (U32, [VP, U8]),
@@ -103,6 +104,9 @@ class CHub:
     def set_budget(self, n: int | None) -> None:
         """How many more bytes the UART takes (None: any amount)."""
         self.lib.hh_set_budget(self.h, -1 if n is None else n)
+
+    def set_listening(self, on: bool) -> None:
+        self.lib.qv_hub_set_listening(self.hub, on)
 
     def take_out(self) -> bytes:
         out = bytearray()

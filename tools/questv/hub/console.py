@@ -193,6 +193,8 @@ class Console:
         if self.link.fileno() in readable:
             for f in self.link.poll():
                 self._frame(f)
+        else:
+            self.link.maybe_resync()
         for p in self.ptys.values():
             if p.master in writable:
                 p.flush()

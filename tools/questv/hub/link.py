@@ -162,7 +162,7 @@ class HubLink:
         self._nonce = b""
         self._last_sync = 0.0
         self._last_good = 0.0
-        self._garbage_at_good = 0
+        self._raw_since_good = 0
         self.resyncs = 0
 
     @property
@@ -189,12 +189,15 @@ class HubLink:
         while self.clock() < deadline:
             if self.clock() - self._last_sync > retry:
                 self._sync()
-            for f in self._read(min(retry, max(0.0, deadline - self.clock()))):
+            frames = self._read(min(retry, max(0.0, deadline - self.clock())))
+            for i, f in enumerate(frames):
                 if f.type == F.FrameType.HELLO and f.payload[:4] == self._nonce:
                     self.hello = F.Hello.parse(f.payload)
                     if self.hello.version != F.VERSION:
                         raise HubError(f"the hub speaks protocol {self.hello.version}, "
                                        f"this tool {F.VERSION}: update one of them")
+                    # Frames that came in the same read are output too.
+                    early += [g for g in frames[i + 1:] if g.type != F.FrameType.HELLO]
                     return self.hello, early
                 if f.type != F.FrameType.HELLO:
                     early.append(f)
@@ -205,15 +208,14 @@ class HubLink:
         ready, _, _ = select.select([self.transport], [], [], timeout)
         if not ready:
             return []
-        frames = self.dec.feed(self.transport.recv())
+        data = self.transport.recv()
+        frames = self.dec.feed(data)
         if frames:
             self._last_good = self.clock()
-            self._garbage_at_good = self._garbage()
+            self._raw_since_good = 0
+        else:
+            self._raw_since_good += len(data)
         return frames
-
-    def _garbage(self) -> int:
-        c = self.dec.counts
-        return c.noise_bytes + c.length_errors + c.crc_errors + c.escape_errors
 
     def poll(self, timeout: float = 0.0) -> list[F.Frame]:
         """Frames that arrived (waits up to timeout for the first). A HELLO
@@ -225,18 +227,19 @@ class HubLink:
                 self.hello = F.Hello.parse(f.payload)
             else:
                 out.append(f)
-        self._maybe_resync()
+        self.maybe_resync()
         return out
 
-    def _maybe_resync(self) -> None:
+    def maybe_resync(self) -> None:
+        """Call now and then: re-does the handshake when only garbage comes in."""
         # A hub that restarted is back in plain mode: its text arrives here
-        # as garbage. Ask it to switch again, at most once per RESYNC_AFTER.
+        # as bytes that make no frame. Ask it to switch again, at most once
+        # per RESYNC_AFTER.
         now = self.clock()
-        if self._garbage() > self._garbage_at_good + 8 and \
-                now - self._last_good > self.RESYNC_AFTER and \
+        if self._raw_since_good > 8 and now - self._last_good > self.RESYNC_AFTER and \
                 now - self._last_sync > self.RESYNC_AFTER:
             self.resyncs += 1
-            self._garbage_at_good = self._garbage()
+            self._raw_since_good = 0
             self._sync()
 
     def send_data(self, sb: int, data: bytes) -> None:
