@@ -1,0 +1,66 @@
+# The Python runtime (runtime/) and its hosted port (ports/host/):
+#   build/host/qpy          the runtime as a Linux program
+#   build/host/qpy-asan     the same under AddressSanitizer and UBSan
+#   build/host/libqpy.so    in-process binding for host tests (ctypes)
+#   build/runtime/libqvrt.a the runtime built freestanding for the board
+
+RT_DIR := $(BUILD)/runtime
+RT_SRCS := $(sort $(wildcard runtime/*.c))
+RT_HDRS := $(wildcard runtime/*.h)
+RT_QSTR := $(RT_DIR)/gen/qstr.h
+RT_INC := -Iruntime -I$(RT_DIR)/gen
+RT_HOST_CFLAGS := $(HOST_CFLAGS) -fno-math-errno $(RT_INC)
+RT_ASAN := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+HOST_SRCS := ports/host/main.c ports/host/port.c
+QPY := $(BUILD)/host/qpy
+QPY_ASAN := $(BUILD)/host/qpy-asan
+LIBQPY := $(BUILD)/host/libqpy.so
+LIBQVRT := $(RT_DIR)/libqvrt.a
+
+HOST_BINARIES += $(QPY) $(QPY_ASAN) $(LIBQPY)
+BOARD_BINARIES += $(LIBQVRT)
+
+$(RT_QSTR): $(RT_SRCS) $(filter-out $(RT_QSTR),$(RT_HDRS)) runtime/genqstr.py
+	@mkdir -p $(dir $@)
+	python3 runtime/genqstr.py $@ $(RT_SRCS) $(RT_HDRS)
+
+RT_HOST_OBJS := $(patsubst runtime/%.c,$(RT_DIR)/host/%.o,$(RT_SRCS))
+RT_ASAN_OBJS := $(patsubst runtime/%.c,$(RT_DIR)/asan/%.o,$(RT_SRCS))
+RT_PIC_OBJS := $(patsubst runtime/%.c,$(RT_DIR)/pic/%.o,$(RT_SRCS))
+RT_BOARD_OBJS := $(patsubst runtime/%.c,$(RT_DIR)/board/%.o,$(RT_SRCS))
+
+$(RT_DIR)/host/%.o: runtime/%.c $(RT_HDRS) $(RT_QSTR)
+	@mkdir -p $(dir $@)
+	$(HOST_CC) $(RT_HOST_CFLAGS) -c $< -o $@
+
+$(RT_DIR)/asan/%.o: runtime/%.c $(RT_HDRS) $(RT_QSTR)
+	@mkdir -p $(dir $@)
+	$(HOST_CC) $(RT_HOST_CFLAGS) -O1 $(RT_ASAN) -c $< -o $@
+
+$(RT_DIR)/pic/%.o: runtime/%.c $(RT_HDRS) $(RT_QSTR)
+	@mkdir -p $(dir $@)
+	$(HOST_CC) $(RT_HOST_CFLAGS) -fPIC -c $< -o $@
+
+$(RT_DIR)/board/%.o: runtime/%.c $(RT_HDRS) $(RT_QSTR)
+	@mkdir -p $(dir $@)
+	$(BOARD_CC) $(BOARD_CFLAGS) -fno-math-errno -nostdlib $(RT_INC) -c $< -o $@
+
+$(QPY): $(RT_HOST_OBJS) $(HOST_SRCS) ports/host/host.h
+	@mkdir -p $(dir $@)
+	$(HOST_CC) $(RT_HOST_CFLAGS) -Iports/host $(HOST_SRCS) $(RT_HOST_OBJS) -o $@
+
+$(QPY_ASAN): $(RT_ASAN_OBJS) $(HOST_SRCS) ports/host/host.h
+	@mkdir -p $(dir $@)
+	$(HOST_CC) $(RT_HOST_CFLAGS) -O1 $(RT_ASAN) -Iports/host $(HOST_SRCS) $(RT_ASAN_OBJS) -o $@
+
+$(LIBQPY): $(RT_PIC_OBJS) ports/host/binding.c ports/host/port.c ports/host/host.h
+	@mkdir -p $(dir $@)
+	$(HOST_CC) $(RT_HOST_CFLAGS) -fPIC -shared -Iports/host ports/host/binding.c ports/host/port.c $(RT_PIC_OBJS) -o $@
+
+$(LIBQVRT): $(RT_BOARD_OBJS)
+	@rm -f $@
+	ar rcs $@ $^
+
+.PHONY: runtime-board-flags
+runtime-board-flags:
+	@echo $(BOARD_CC) $(BOARD_CFLAGS) -fno-math-errno -nostdlib $(RT_INC)
