@@ -80,6 +80,18 @@ def cmd_flash(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_console(args: argparse.Namespace) -> int:
+    from .console import ConsoleError, console
+
+    if args.timeout is not None and args.timeout <= 0:
+        raise _Refused("--timeout must be positive")
+    try:
+        return console(args.line, baud=args.baud, timeout=args.timeout)
+    except ConsoleError as err:
+        print(f"questv: {err}", file=sys.stderr)
+        return EXIT_FAILED
+
+
 def _address(text: str) -> int:
     try:
         return int(text, 0)
@@ -165,6 +177,19 @@ def _parser() -> argparse.ArgumentParser:
     f.add_argument("device", help="the whole device, not a partition")
     f.add_argument("--yes", action="store_true", help="do not ask for confirmation")
     f.set_defaults(func=cmd_flash)
+
+    c = sub.add_parser(
+        "console", help="a terminal on the board's serial line",
+        description="Show what arrives on the serial LINE and send keys typed on this "
+                    "terminal to it. LINE is a serial device for a real board "
+                    "(/dev/ttyUSB0) or a pyserial URL, e.g. socket://127.0.0.1:PORT for "
+                    "`questv run --serial socket`. Ends on Ctrl-], Ctrl-C, --timeout, or "
+                    "when the line closes. The sandboxes' consoles appear as they are sent, "
+                    "each line tagged with its sandbox.")
+    c.add_argument("line", help="serial device or pyserial URL")
+    c.add_argument("--baud", type=int, default=115200, help="line speed (default: 115200)")
+    c.add_argument("--timeout", type=float, metavar="S", help="end after S seconds")
+    c.set_defaults(func=cmd_console)
     return p
 
 
