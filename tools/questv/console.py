@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 
 import serial
 
-from .runner import _ConsoleGone, _Stdio, say
+from .runner import ConsoleGone, StdioConsole, say
 
 EXIT_KEY = b"\x1d"  # Ctrl-]
 
@@ -35,7 +35,7 @@ def console(line: str, *, baud: int = 115200, timeout: float | None = None) -> i
             port = serial.serial_for_url(line, baudrate=baud, timeout=0.05)
     except (serial.SerialException, ValueError, OSError) as err:
         raise ConsoleError(f"cannot open {line}: {err}") from err
-    stdio = _Stdio()
+    stdio = StdioConsole()
     say(f"console on {line} at {baud} baud; Ctrl-] or Ctrl-C ends it")
     reason = "interrupted"
     try:
@@ -74,7 +74,7 @@ class _SocketLine:
         self.sock.close()
 
 
-def _relay(port: serial.SerialBase | _SocketLine, stdio: _Stdio, timeout: float | None) -> str:
+def _relay(port: serial.SerialBase | _SocketLine, stdio: StdioConsole, timeout: float | None) -> str:
     deadline = None if timeout is None else time.monotonic() + timeout
     while True:
         try:
@@ -84,7 +84,7 @@ def _relay(port: serial.SerialBase | _SocketLine, stdio: _Stdio, timeout: float 
         if data:
             try:
                 stdio.send(data)
-            except _ConsoleGone as err:
+            except ConsoleGone as err:
                 return str(err)
         for keys in stdio.receive():
             if EXIT_KEY in keys:

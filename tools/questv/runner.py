@@ -52,7 +52,7 @@ def run(image: str | Path, *, kind: str = "bochs", timeout: float | None = None,
         reason = _pump(emu, console, timeout)
     except KeyboardInterrupt:
         pass
-    except _ConsoleGone as err:
+    except ConsoleGone as err:
         reason = str(err)
     finally:
         console.close()
@@ -83,7 +83,7 @@ def _pump(emu: Emulator, console: _Console, timeout: float | None) -> str:
             return f"timeout of {timeout:g} s"
 
 
-class _ConsoleGone(Exception):
+class ConsoleGone(Exception):
     """Nobody can receive the console any more."""
 
 
@@ -100,7 +100,7 @@ class _Console:
         pass
 
 
-class _Stdio(_Console):
+class StdioConsole(_Console):
     """stdout; a terminal on stdin is switched to unbuffered input without echo (Ctrl-C
     still interrupts) and restored at the end. Without a terminal, input is not read."""
 
@@ -120,7 +120,7 @@ class _Stdio(_Console):
             self.out.write(data)
             self.out.flush()
         except BrokenPipeError as err:  # e.g. `questv run | head`
-            raise _ConsoleGone("standard output closed") from err
+            raise ConsoleGone("standard output closed") from err
 
     def receive(self) -> list[bytes]:
         if self.saved is None:
@@ -214,4 +214,4 @@ class _Socket(_Console):
         self.listener.close()
 
 
-_CONSOLES: dict[str, Callable[[], _Console]] = {"stdio": _Stdio, "pty": _Pty, "socket": _Socket}
+_CONSOLES: dict[str, Callable[[], _Console]] = {"stdio": StdioConsole, "pty": _Pty, "socket": _Socket}

@@ -157,7 +157,7 @@ class Decoder:
     counts: Counts = field(default_factory=Counts)
     _state: int = _HUNT
     _body: bytearray = field(default_factory=bytearray)
-    _next_seq: int | None = None
+    _next_seq: int = 0  # senders start at 0; SYNC and HELLO restart the count
 
     def feed(self, data: bytes) -> list[Frame]:
         out: list[Frame] = []
@@ -210,7 +210,7 @@ class Decoder:
             self.counts.crc_errors += 1
             return None
         frame = Frame(body[0], body[1], body[2], body[HEADER:-TRAILER])
-        if self._next_seq is not None and frame.seq != self._next_seq:
+        if frame.seq != self._next_seq and frame.type not in (FrameType.SYNC, FrameType.HELLO):
             self.counts.seq_gaps += (frame.seq - self._next_seq) & 0xFF
         self._next_seq = (frame.seq + 1) & 0xFF
         if not self._allowed(frame):
