@@ -74,7 +74,8 @@ class _SocketLine:
         self.sock.close()
 
 
-def _relay(port: serial.SerialBase | _SocketLine, stdio: StdioConsole, timeout: float | None) -> str:
+def _relay(port: serial.SerialBase | _SocketLine, stdio: StdioConsole,
+           timeout: float | None) -> str:
     deadline = None if timeout is None else time.monotonic() + timeout
     while True:
         try:

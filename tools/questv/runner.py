@@ -214,4 +214,6 @@ class _Socket(_Console):
         self.listener.close()
 
 
-_CONSOLES: dict[str, Callable[[], _Console]] = {"stdio": StdioConsole, "pty": _Pty, "socket": _Socket}
+_CONSOLES: dict[str, Callable[[], _Console]] = {
+    "stdio": StdioConsole, "pty": _Pty, "socket": _Socket,
+}
