@@ -130,10 +130,10 @@ static bool finish(struct qv_frame_decoder *d, struct qv_frame *f)
 	*f = (struct qv_frame){ .type = d->body[0], .sb = d->body[1], .seq = d->body[2],
 				.len = (u16)len, .payload = d->body + QV_FRAME_HEADER };
 	/* The sequence is checked before validation: an invalid frame with a
-	 * good CRC was still sent, so it is no gap. */
-	if (d->have_seq && f->seq != d->next_seq)
+	 * good CRC was still sent, so it is no gap. A handshake frame starts a
+	 * new session whose numbering need not follow the old one. */
+	if (f->seq != d->next_seq && f->type != QV_FT_SYNC && f->type != QV_FT_HELLO)
 		d->counts.seq_gaps += (u8)(f->seq - d->next_seq);
-	d->have_seq = true;
 	d->next_seq = (u8)(f->seq + 1u);
 	if (!frame_allowed(d, f)) {
 		d->counts.invalid++;

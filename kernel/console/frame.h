@@ -111,8 +111,7 @@ enum qv_frame_dec_state { QV_DEC_HUNT, QV_DEC_BODY, QV_DEC_ESC };
 struct qv_frame_decoder {
 	u8 dir;   /* frames accepted: QV_DIR_TO_HOST or QV_DIR_TO_BOARD */
 	u8 state; /* enum qv_frame_dec_state */
-	bool have_seq;
-	u8 next_seq;
+	u8 next_seq; /* senders start at 0; SYNC and HELLO restart the count */
 	u16 len;
 	struct qv_frame_counts counts;
 	u8 body[QV_FRAME_MAX_BODY];
