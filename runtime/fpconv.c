@@ -871,3 +871,28 @@ int qv_double_from_hex(const char *s, size_t n, double *out)
 	*out = neg ? -v : v;
 	return QV_FP_OK;
 }
+
+/* ---- hash ------------------------------------------------------------------ */
+
+int64_t qv_double_hash(double x)
+{
+	const uint64_t p = (UINT64_C(1) << 61) - 1;
+	if (x != x)
+		return 0;
+	if (x - x != 0.0)
+		return x > 0 ? 314159 : -314159;
+	if (x == 0.0)
+		return 0;
+	uint64_t m;
+	int e;
+	qv_dsplit(x < 0 ? -x : x, &m, &e);
+	/* 2^61 = 1 (mod p): multiplying by 2^e rotates the 61-bit residue */
+	int r = e % 61;
+	if (r < 0)
+		r += 61;
+	uint64_t h = m; /* m < 2^53 < p */
+	if (r)
+		h = ((h << r) & p) | (h >> (61 - r));
+	int64_t v = x < 0 ? -(int64_t)h : (int64_t)h;
+	return v == -1 ? -2 : v;
+}

@@ -68,6 +68,13 @@ size_t qv_double_to_hex(double x, char *buf);
  * a float". */
 int qv_double_from_hex(const char *s, size_t n, double *out);
 
+/* hash(x) as CPython computes it on 64-bit builds, so that hash(n) ==
+ * hash(float(n)) with qv_mpz_hash: |x| = M 2^E is hashed as M 2^E mod
+ * (2^61 - 1), signed, -1 mapped to -2; inf and -inf give +-314159. A NaN
+ * hashes by object identity in CPython: the caller does that (this
+ * returns 0 for it). */
+int64_t qv_double_hash(double x);
+
 /* Shortest round-trip digits of |x| for finite nonzero x: writes up to 17
  * ASCII digits (no NUL) and sets *decpt so that |x| = 0.DIGITS * 10^decpt.
  * Returns the digit count. Exposed for the runtime's own formatting. */

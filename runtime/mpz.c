@@ -1121,6 +1121,30 @@ int qv_mpz_truediv(const qv_mpz *a, const qv_mpz *b, double *out, qv_limb *scrat
 	return QV_MPZ_OK;
 }
 
+int qv_mpz_cmp_double(const qv_mpz *a, double x)
+{
+	if (x != x)
+		return QV_MPZ_UNORDERED;
+	if (x - x != 0.0)
+		return x > 0 ? -1 : 1;
+	/* compare with trunc(x) exactly; a fractional part breaks a tie */
+	qv_limb td[33];
+	qv_mpz t = { td, 0, false };
+	qv_mpz_from_double(&t, x);
+	int c = qv_mpz_cmp(a, &t);
+	if (c != 0)
+		return c;
+	uint64_t m;
+	int e;
+	if (x == 0.0)
+		return 0;
+	qv_dsplit(x < 0 ? -x : x, &m, &e);
+	bool frac = e < 0 && (e <= -64 || (m & ((UINT64_C(1) << -e) - 1)) != 0);
+	if (!frac)
+		return 0;
+	return x > 0 ? -1 : 1;
+}
+
 /* ---- bytes and hash ------------------------------------------------- */
 
 /* Byte i (little-endian) of a's two's complement form. */

@@ -161,6 +161,12 @@ int qv_mpz_from_double(qv_mpz *r, double x);
 size_t qv_mpz_truediv_scratch(const qv_mpz *a, const qv_mpz *b);
 int qv_mpz_truediv(const qv_mpz *a, const qv_mpz *b, double *out, qv_limb *scratch);
 
+/* Exact comparison of an int with a double, as Python's int/float
+ * comparisons: -1, 0 or 1 as a <, ==, > x; QV_MPZ_UNORDERED when x is a
+ * NaN (every comparison is then False except !=). */
+#define QV_MPZ_UNORDERED 2
+int qv_mpz_cmp_double(const qv_mpz *a, double x);
+
 /* ---- bytes and hash ------------------------------------------------- */
 
 /* int.to_bytes(len, order, signed=is_signed). QV_MPZ_EOVERFLOW: "int too

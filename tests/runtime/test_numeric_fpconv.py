@@ -300,3 +300,13 @@ def test_fromhex_matches_cpython(lib: ctypes.CDLL) -> None:
             assert err == want, text
         else:
             assert err == OK and same(out.value, want), (text, out.value, want)
+
+
+def test_double_hash_matches_cpython(lib: ctypes.CDLL) -> None:
+    lib.qv_double_hash.restype = ctypes.c_int64
+    lib.qv_double_hash.argtypes = [ctypes.c_double]
+    for x in [v for v in EDGES if not math.isnan(v)] + random_doubles(31, 5000) + [-1.0, -2.0]:
+        assert lib.qv_double_hash(x) == hash(x), x
+    # Integral doubles hash like the equal int (hash(n) == hash(float(n))).
+    for n in (0, 1, -1, 2**61 - 1, 2**61, 2**64 + 2**12, -(2**100), 10**300):
+        assert lib.qv_double_hash(float(n)) == hash(int(float(n)))

@@ -530,3 +530,24 @@ def test_results_are_normalized_zero(lib: ctypes.CDLL) -> None:
     assert binop(lib, "qv_mpz_sub", "qv_mpz_add_cap", a, a) == 0
     assert binop(lib, "qv_mpz_and", "qv_mpz_bitop_cap", a, -a - 1) == 0
     assert mul(lib, 0, -a) == 0
+
+
+def test_compare_with_double_is_exact(lib: ctypes.CDLL) -> None:
+    lib.qv_mpz_cmp_double.restype = ctypes.c_int
+    lib.qv_mpz_cmp_double.argtypes = [MpzP, ctypes.c_double]
+    rng = random.Random(16)
+    pairs = [(2**53 + 1, float(2**53)), (2**53, float(2**53)), (10**400, 1e308),
+             (-(10**400), -1e308), (0, -0.0), (0, 5e-324), (-1, -0.5), (3, 2.5), (2, 2.5),
+             (5, math.inf), (5, -math.inf), (10**400, math.inf), (1, math.nan)]
+    for _ in range(2000):
+        a = rand_int(rng, rng.randrange(0, 40))
+        x = rng.choice([float(a) if abs(a) < 2**1000 else 1.0, rng.uniform(-1e20, 1e20),
+                        struct.unpack("<d", rng.getrandbits(64).to_bytes(8, "little"))[0]])
+        pairs.append((a, x))
+    for a, x in pairs:
+        z = mpz_in(a)
+        got = lib.qv_mpz_cmp_double(z, x)
+        if math.isnan(x):
+            assert got == 2
+        else:
+            assert got == (a > x) - (a < x), (a, x)
