@@ -59,6 +59,11 @@ def board_elfs(build_dir: Path, *, test: bool) -> tuple[Path, Path]:
     return monitor, kernel
 
 
+def _checked(command: str) -> str:
+    """One GRUB load command that reports its file and halts if it fails."""
+    return f"    if {command}; then true; else questv_fail {command.split()[1]}; fi"
+
+
 def grub_cfg(system: System, *, default: int, test: bool) -> str:
     """The GRUB script: the monitor with every module, or the kernel alone."""
     modules = [f"module2 /{BOOT_DIR}/kernel.elf kernel", f"module2 /{BOOT_DIR}/manifest manifest"]
@@ -80,14 +85,14 @@ def grub_cfg(system: System, *, default: int, test: bool) -> str:
         "}",
         "",
         f'menuentry "questv: monitor and {len(system.sandboxes)} sandboxes ({kind})" {{',
-        f'    if multiboot2 /{BOOT_DIR}/monitor.elf; then true; else questv_fail /{BOOT_DIR}/monitor.elf; fi',
-        *[f"    if {m}; then true; else questv_fail {m.split()[1]}; fi" for m in modules],
+        _checked(f"multiboot2 /{BOOT_DIR}/monitor.elf"),
+        *[_checked(m) for m in modules],
         "    boot",
         "}",
         "",
         f'menuentry "questv: sandbox kernel alone, no monitor, no isolation ({kind})" {{',
-        f'    if multiboot2 /{BOOT_DIR}/kernel.elf; then true; else questv_fail /{BOOT_DIR}/kernel.elf; fi',
-        *[f"    if {m}; then true; else questv_fail {m.split()[1]}; fi" for m in modules[1:]],
+        _checked(f"multiboot2 /{BOOT_DIR}/kernel.elf"),
+        *[_checked(m) for m in modules[1:]],
         "    boot",
         "}",
         "",
