@@ -443,6 +443,8 @@ static void deliver(struct qv_hub *h, u8 sb, const u8 *p, size_t n)
 
 static void send_break(struct qv_hub *h, u8 sb)
 {
+	if (!present(h, sb))
+		return;
 	h->breaks++;
 	h->io.brk(h->io.ctx, sb);
 }

@@ -216,3 +216,26 @@ def test_partial_writes_lose_nothing(hub):
     frames = F.Decoder(F.TO_HOST).feed(bytes(wire))
     got = {sb: b"".join(f.payload for f in frames if f.sb == sb) for sb in (1, 2, 3)}
     assert got == data
+
+
+def test_nothing_is_written_while_nobody_listens_and_a_key_resumes(hub):
+    hub.set_listening(False)
+    hub.output(2, b"while away\n")
+    assert hub.pump() is True  # output waits
+    assert hub.take_out() == b""
+    assert hub.pending(2) == 11
+    hub.rx(b"\r")  # somebody pressed Enter
+    assert screen_lines(hub.wire()) == [b"[sb2] while away"]
+    assert hub.take_in(1) == b"\r"
+
+
+def test_hub_without_consoles_does_not_fail():
+    with CHub([]) as h:
+        h.rx(b"abc\x03\x1d1")
+        assert h.wire() == b"[hub] no console sb1\r\n"
+        h.rx(F.HANDSHAKE + F.encode(F.FrameType.DATA, 1, b"x", 0))
+        assert h.output(0, b"x") == 0
+        assert h.wire() == b""
+        assert h.overflow == 0
+        assert all(h.take_in(sb) == b"" and h.breaks(sb) == 0 for sb in range(16))
+        assert h.stats()["invalid"] == 1 and h.stats()["breaks"] == 0
