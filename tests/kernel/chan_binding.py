@@ -1,9 +1,11 @@
 """ctypes binding of the channel core (build/chan/libqvchan.so).
 
 A `Channel` owns the memory of one channel, each region between inaccessible
-guard pages, and one producer end and one consumer end attached to it. The
-waiting hooks are Python callables, so a test can run a simulated clock and
-act as the peer from inside a wait.
+guard pages, and one producer end and one consumer end attached to it.
+While an end runs, the other end's pages are read-only (as the EPT maps
+them on the board), so a write there kills the test run. The waiting hooks
+are Python callables, so a test can run a simulated clock and act as the
+peer from inside a wait.
 """
 
 from __future__ import annotations
@@ -102,6 +104,7 @@ class Channel:
         if lay is None:
             raise ValueError(f"geometry ({slot_size}, {slot_count}) refused by the model")
         self.lib, self.lay = lib, lay
+        self._end: str | None = None
         self.prod = lib.chan_h_map(lay.producer_pages)
         self.cons = lib.chan_h_map(lay.consumer_pages)
         if not self.prod or not self.cons:
@@ -123,16 +126,39 @@ class Channel:
         self.close()
 
     def attach_tx(self) -> str:
-        return STATUS[self.lib.qv_chan_tx_attach(self.tx, self.prod, self.cons,
-                                                 self.lay.slot_size, self.lay.slot_count)]
+        prev = self._as("tx")
+        try:
+            return STATUS[self.lib.qv_chan_tx_attach(self.tx, self.prod, self.cons,
+                                                     self.lay.slot_size, self.lay.slot_count)]
+        finally:
+            self._as(prev)
 
     def attach_rx(self) -> str:
-        return STATUS[self.lib.qv_chan_rx_attach(self.rx, self.prod, self.cons,
-                                                 self.lay.slot_size, self.lay.slot_count)]
+        prev = self._as("rx")
+        try:
+            return STATUS[self.lib.qv_chan_rx_attach(self.rx, self.prod, self.cons,
+                                                     self.lay.slot_size, self.lay.slot_count)]
+        finally:
+            self._as(prev)
+
+    def _as(self, end: str | None) -> str | None:
+        """Protects the pages as `end` ("tx", "rx" or None: both writable)
+        sees them; returns the previous setting. Ends nest when a wait hook
+        acts as the peer."""
+        prev, self._end = self._end, end
+        for region, pages, owner in ((self.prod, self.lay.producer_pages, "tx"),
+                                     (self.cons, self.lay.consumer_pages, "rx")):
+            if self.lib.chan_h_protect(region, pages, int(end in (None, owner))) != 0:
+                raise OSError("mprotect failed")
+        return prev
 
     def send(self, msg: bytes, timeout: int = 0, hooks: Hooks | None = None) -> str:
         w = ctypes.byref(hooks.struct) if hooks else None
-        return STATUS[self.lib.qv_chan_send(self.tx, msg, len(msg), timeout, w)]
+        prev = self._as("tx")
+        try:
+            return STATUS[self.lib.qv_chan_send(self.tx, msg, len(msg), timeout, w)]
+        finally:
+            self._as(prev)
 
     def recv(self, timeout: int = 0, hooks: Hooks | None = None,
              cap: int | None = None) -> tuple[str, bytes | int]:
@@ -140,7 +166,11 @@ class Channel:
         n = U32(0xDEADBEEF)
         w = ctypes.byref(hooks.struct) if hooks else None
         cap = self.lay.slot_size if cap is None else cap
-        s = STATUS[self.lib.qv_chan_recv(self.rx, self.buf, cap, ctypes.byref(n), timeout, w)]
+        prev = self._as("rx")
+        try:
+            s = STATUS[self.lib.qv_chan_recv(self.rx, self.buf, cap, ctypes.byref(n), timeout, w)]
+        finally:
+            self._as(prev)
         return (s, self.buf.raw[:n.value]) if s == "OK" else (s, n.value)
 
     def read_prod(self) -> bytearray:
@@ -148,14 +178,14 @@ class Channel:
 
     def write_prod(self, data: bytes, off: int = 0) -> None:
         assert off + len(data) <= self.lay.producer_bytes
-        ctypes.memmove(self.prod + off, data, len(data))
+        ctypes.memmove(self.prod + off, bytes(data), len(data))
 
     def read_cons(self) -> bytearray:
         return bytearray(ctypes.string_at(self.cons, PAGE))
 
     def write_cons(self, data: bytes, off: int = 0) -> None:
         assert off + len(data) <= PAGE
-        ctypes.memmove(self.cons + off, data, len(data))
+        ctypes.memmove(self.cons + off, bytes(data), len(data))
 
     def tx_stats(self) -> Stats:
         return self.lib.chan_h_tx_stats(self.tx).contents

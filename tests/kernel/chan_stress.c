@@ -5,10 +5,11 @@
  * checks every message against the one the producer must have sent at that
  * position, so a lost, duplicated, reordered or corrupted message fails.
  *
- *   chan_stress MODE SLOT_SIZE SLOT_COUNT MESSAGES SEED
+ *   chan_stress MODE SLOT_SIZE SLOT_COUNT MESSAGES SEED [CONSUMER_SEED]
  *   MODE: threads | procs | procs-bad-consumer | procs-bad-producer
  * The bad modes make one end write into the other end's pages halfway; the
- * report then shows that end killed by SIGSEGV.
+ * report then shows that end killed by SIGSEGV. A CONSUMER_SEED other than
+ * SEED makes the consumer expect other messages: the check must fail.
  *
  * Prints one line per end ("tx ..." / "rx ...") and a "result ..." line.
  */
@@ -30,7 +31,8 @@
 
 struct run {
 	u32 slot_size, slot_count, messages;
-	u64 seed;
+	u64 seed;     /* of the messages this end sends or expects */
+	u64 rx_seed;
 	int bad; /* 0, 'c' (consumer misbehaves) or 'p' (producer misbehaves) */
 	struct qv_chan_layout lay;
 	void *prod, *cons; /* this end's views */
@@ -50,7 +52,6 @@ static void relax(void *ctx)
 	sched_yield();
 }
 
-static const struct qv_chan_wait host_wait = { now_ns, relax, NULL };
 
 static u64 mix(u64 x)
 {
@@ -98,6 +99,7 @@ static int producer(struct run *r)
 		return 2;
 	}
 	u8 *buf = malloc(r->slot_size);
+	struct qv_chan_wait host_wait = { now_ns, relax, NULL };
 	u64 t0 = now_ns(NULL);
 	for (u32 i = 0; i < r->messages; i++) {
 		if (r->bad == 'p' && i == r->messages / 2)
@@ -125,18 +127,24 @@ static int consumer(struct run *r)
 	}
 	u8 *got = malloc(r->slot_size), *want = malloc(r->slot_size);
 	int rc = 0;
+	struct run expect = *r; /* the producer thread may share *r */
+	expect.seed = r->rx_seed;
+	struct qv_chan_wait host_wait = { now_ns, relax, NULL };
 	u64 t0 = now_ns(NULL);
-	for (u32 i = 0; i < r->messages && rc == 0; i++) {
+	/* After a wrong message, go on taking (unchecked) what the producer
+	 * sends, so that it finishes rather than waits for a dead consumer. */
+	for (u32 i = 0; i < r->messages; i++) {
 		if (r->bad == 'c' && i == r->messages / 2)
 			((volatile u8 *)r->prod)[64] = 0xff; /* the producer's cursor */
-		u32 len = 0, wlen = msg_len(r, i);
+		u32 len = 0, wlen = msg_len(&expect, i);
 		enum qv_chan_status s = qv_chan_recv(&rx, got, r->slot_size, &len, RECV_TIMEOUT_NS,
 						     &host_wait);
-		msg_fill(r, i, want, wlen);
+		msg_fill(&expect, i, want, wlen);
 		if (s != QV_CHAN_OK) {
 			printf("FAIL rx message %u: %s\n", i, qv_chan_status_name(s));
 			rc = 3;
-		} else if (len != wlen || memcmp(got, want, len) != 0) {
+			break;
+		} else if (rc == 0 && (len != wlen || memcmp(got, want, len) != 0)) {
 			printf("FAIL rx message %u: got %u bytes, want %u (lost, duplicated, "
 			       "reordered or corrupt)\n", i, len, wlen);
 			rc = 4;
@@ -152,6 +160,7 @@ static int consumer(struct run *r)
 	}
 	if (rc == 0)
 		print_stats("rx", &rx.st, now_ns(NULL) - t0);
+
 	free(got);
 	free(want);
 	return rc;
@@ -215,7 +224,9 @@ static int run_procs(struct run *r)
 		if (pid[role] == 0) {
 			if (map_end(r, fd, role == 0) != 0)
 				_exit(2);
-			_exit(role == 0 ? producer(r) : consumer(r));
+			int rc = role == 0 ? producer(r) : consumer(r);
+			fflush(stdout);
+			_exit(rc);
 		}
 	}
 	int st[2] = { 0, 0 };
@@ -239,15 +250,16 @@ static int run_procs(struct run *r)
 
 int main(int argc, char **argv)
 {
-	if (argc != 6) {
+	if (argc != 6 && argc != 7) {
 		fprintf(stderr, "usage: %s threads|procs|procs-bad-consumer|procs-bad-producer "
-			"SLOT_SIZE SLOT_COUNT MESSAGES SEED\n", argv[0]);
+			"SLOT_SIZE SLOT_COUNT MESSAGES SEED [CONSUMER_SEED]\n", argv[0]);
 		return 2;
 	}
 	struct run r = { .slot_size = (u32)strtoul(argv[2], NULL, 0),
 			 .slot_count = (u32)strtoul(argv[3], NULL, 0),
 			 .messages = (u32)strtoul(argv[4], NULL, 0),
 			 .seed = strtoull(argv[5], NULL, 0) };
+	r.rx_seed = argc == 7 ? strtoull(argv[6], NULL, 0) : r.seed;
 	if (qv_chan_layout(r.slot_size, r.slot_count, &r.lay) != QV_CHAN_OK) {
 		fprintf(stderr, "chan_stress: bad geometry %u x %u\n", r.slot_size, r.slot_count);
 		return 2;
