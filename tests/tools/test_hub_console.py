@@ -252,3 +252,38 @@ def test_prefix_screen_never_mixes_two_sandboxes_on_a_line():
     s.output(1, b"x")
     lines = bytes(out).replace(b"\r\n", b"\n").split(b"\n")
     assert lines == [b"[sb1] >>> ", b"[sb2] tick", b"[sb2] tock", b"[sb1] x"]
+
+
+def test_open_transport_tcp_and_clear_errors():
+    import socket
+
+    from questv.hub.link import open_transport
+
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(1)
+    port = server.getsockname()[1]
+    t = open_transport(f"tcp:127.0.0.1:{port}")
+    conn, _ = server.accept()
+    try:
+        t.send(b"ping")
+        assert conn.recv(4) == b"ping"
+        conn.sendall(b"pong")
+        deadline = time.monotonic() + 5
+        got = b""
+        while got != b"pong" and time.monotonic() < deadline:
+            got += t.recv()
+        assert got == b"pong"
+        conn.close()
+        with pytest.raises(EOFError):
+            while time.monotonic() < deadline:
+                t.recv()
+    finally:
+        t.close()
+        server.close()
+    with pytest.raises(HubError, match="tcp:HOST:PORT"):
+        open_transport("tcp:localhost")
+    with pytest.raises(HubError, match="cannot connect to unix:"):
+        open_transport("unix:/nonexistent/questv.sock")
+    with pytest.raises(HubError, match="cannot open /nonexistent/tty"):
+        open_transport("/nonexistent/tty")

@@ -313,6 +313,8 @@ def run_repl(port: str, sandbox: int, *, baud: int = 115200, timeout: float = 5.
         print(f"questv repl: {err}", file=sys.stderr)
         return 1
     try:
+        # Plain mode keeps this focus after we leave: the person stays on sbN.
+        console.link.focus(sandbox)
         print(f"questv repl: sb{sandbox}; Ctrl-] to leave\r", flush=True)
         for f in early:
             console._frame(f)
