@@ -39,8 +39,8 @@ static inline int qv_ctz64(uint64_t v)
 	return v ? __builtin_ctzll(v) : 64;
 }
 
-/* Splits a finite nonzero |x| into m * 2^e with m odd-or-not integer of up
- * to 53 bits (subnormals have fewer). */
+/* Splits a finite nonzero |x| into m * 2^e, m an integer of 53 bits
+ * (fewer for subnormals, whose e is always -1074). */
 static inline void qv_dsplit(double x, uint64_t *m, int *e)
 {
 	uint64_t u = qv_dbits(x);
@@ -56,10 +56,11 @@ static inline void qv_dsplit(double x, uint64_t *m, int *e)
 }
 
 /* The double nearest to (m + f) * 2^e2, ties to even, where f is a
- * fraction in [0, 1) that is nonzero exactly when `sticky`. A caller that
- * may pass sticky must give m at least 55 significant bits so that the
- * rounding bit lies inside m. Sets *overflow (and returns inf) when the
- * rounded value reaches 2^1024. Positive result; the caller sets the sign. */
+ * fraction in [0, 1) that is nonzero exactly when `sticky`. With sticky
+ * set, the rounding position must fall inside m (at least one bit of m is
+ * dropped): 55 significant bits guarantee it for normal results. Sets
+ * *overflow (and returns inf) when the rounded value reaches 2^1024.
+ * Positive result; the caller sets the sign. */
 static inline double qv_make_double(uint64_t m, int64_t e2, bool sticky, bool *overflow)
 {
 	*overflow = false;
