@@ -551,3 +551,19 @@ def test_compare_with_double_is_exact(lib: ctypes.CDLL) -> None:
             assert got == 2
         else:
             assert got == (a > x) - (a < x), (a, x)
+
+
+def test_random_large_shapes_mul_divmod_powmod(lib: ctypes.CDLL) -> None:
+    """Sizes across the Karatsuba threshold, balanced and not, up to 3000 limbs."""
+    rng = random.Random(17)
+    for _ in range(40):
+        x = rng.choice([rng.randrange(1, 3000), rng.randrange(28, 140)])
+        y = rng.choice([rng.randrange(1, 3000), rng.randrange(28, 140)])
+        a, b = rand_int(rng, x), rand_int(rng, y)
+        assert mul(lib, a, b) == a * b, (x, y)
+        if b:
+            assert divmod_c(lib, a, b) == divmod(a, b), (x, y)
+    for _ in range(3):
+        a, e, m = rand_int(rng, 200), rng.getrandbits(64), rand_int(rng, 60)
+        assert powmod(lib, a, e, m) == pow(a, e, m)
+        assert powmod(lib, a, -e, m) == python_powmod(a, -e, m)
