@@ -8,6 +8,8 @@ RT_DIR := $(BUILD)/runtime
 RT_SRCS := $(sort $(wildcard runtime/*.c))
 RT_HDRS := $(wildcard runtime/*.h)
 RT_QSTR := $(RT_DIR)/gen/qstr.h
+RT_FROZEN := $(RT_DIR)/gen/frozen_gen.h
+RT_PY := $(sort $(wildcard runtime/py/*.py))
 RT_INC := -Iruntime -I$(RT_DIR)/gen
 RT_HOST_CFLAGS := $(HOST_CFLAGS) -fno-math-errno $(RT_INC)
 RT_ASAN := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
@@ -24,24 +26,28 @@ $(RT_QSTR): $(RT_SRCS) $(filter-out $(RT_QSTR),$(RT_HDRS)) runtime/genqstr.py
 	@mkdir -p $(dir $@)
 	python3 runtime/genqstr.py $@ $(RT_SRCS) $(RT_HDRS)
 
+$(RT_FROZEN): $(RT_PY) runtime/genfrozen.py
+	@mkdir -p $(dir $@)
+	python3 runtime/genfrozen.py $@ $(RT_PY)
+
 RT_HOST_OBJS := $(patsubst runtime/%.c,$(RT_DIR)/host/%.o,$(RT_SRCS))
 RT_ASAN_OBJS := $(patsubst runtime/%.c,$(RT_DIR)/asan/%.o,$(RT_SRCS))
 RT_PIC_OBJS := $(patsubst runtime/%.c,$(RT_DIR)/pic/%.o,$(RT_SRCS))
 RT_BOARD_OBJS := $(patsubst runtime/%.c,$(RT_DIR)/board/%.o,$(RT_SRCS))
 
-$(RT_DIR)/host/%.o: runtime/%.c $(RT_HDRS) $(RT_QSTR)
+$(RT_DIR)/host/%.o: runtime/%.c $(RT_HDRS) $(RT_QSTR) $(RT_FROZEN)
 	@mkdir -p $(dir $@)
 	$(HOST_CC) $(RT_HOST_CFLAGS) -c $< -o $@
 
-$(RT_DIR)/asan/%.o: runtime/%.c $(RT_HDRS) $(RT_QSTR)
+$(RT_DIR)/asan/%.o: runtime/%.c $(RT_HDRS) $(RT_QSTR) $(RT_FROZEN)
 	@mkdir -p $(dir $@)
 	$(HOST_CC) $(RT_HOST_CFLAGS) -O1 $(RT_ASAN) -c $< -o $@
 
-$(RT_DIR)/pic/%.o: runtime/%.c $(RT_HDRS) $(RT_QSTR)
+$(RT_DIR)/pic/%.o: runtime/%.c $(RT_HDRS) $(RT_QSTR) $(RT_FROZEN)
 	@mkdir -p $(dir $@)
 	$(HOST_CC) $(RT_HOST_CFLAGS) -fPIC -c $< -o $@
 
-$(RT_DIR)/board/%.o: runtime/%.c $(RT_HDRS) $(RT_QSTR)
+$(RT_DIR)/board/%.o: runtime/%.c $(RT_HDRS) $(RT_QSTR) $(RT_FROZEN)
 	@mkdir -p $(dir $@)
 	$(BOARD_CC) $(BOARD_CFLAGS) -fno-math-errno -nostdlib $(RT_INC) -c $< -o $@
 
