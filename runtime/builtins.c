@@ -785,6 +785,12 @@ qv_obj builtins_lookup(qv_obj name)
 		qv_obj v = builtin_table[s - qv_qstrs];
 		if (v)
 			return v;
+		return NULL;
+	}
+	if (IS_STR(name)) {
+		int k = qstr_find(s->data, s->len);
+		if (k >= 0)
+			return builtin_table[k];
 	}
 	return NULL;
 }

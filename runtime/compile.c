@@ -399,8 +399,7 @@ static bool resolve_free(comp *C, scope *s, qv_obj name)
 			if (!(f & F_FREE))
 				sym_add(C, p, name, F_CELL);
 			for (scope *q = s; q != p; q = q->parent)
-				if (q->kind != SC_CLASS || q == s)
-					sym_add(C, q, name, F_FREE);
+				sym_add(C, q, name, F_FREE);
 			return true;
 		}
 	}
@@ -516,7 +515,9 @@ static void emit(comp *C, int op)
 
 static int emit_arg(comp *C, int op, int arg)
 {
-	if (arg > 0xffff || arg < 0) {
+	if (arg < 0)
+		cerr(C, NULL, "internal compiler error: negative argument");
+	if (arg > 0xffff) {
 		if (op == I_LOAD_CONST || op >= I_HAVE_ARG) {
 			if (arg > 0xffffff || arg < 0)
 				cerr(C, NULL, "too many constants or code too large");
@@ -561,8 +562,8 @@ static int const_index(comp *C, qv_obj v)
 		qv_obj k = l->items[i];
 		if (k == v)
 			return (int)i;
-		if (IS_STR(v) && IS_STR(k) && str_eq(k, v))
-			return (int)i;
+		/* equal text is not enough: names must stay the interned object */
+		(void)k;
 	}
 	list_append(C->c, C->u->consts, v);
 	return (int)l->len - 1;
