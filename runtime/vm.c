@@ -279,6 +279,17 @@ static qv_obj make_function(qv_ctx *c, qv_frame *f, qv_code *co, int flags, qv_o
 	if (flags & 1)
 		fn->defaults = *--sp;
 	*spp = sp;
+	/* check what a hand-made bytecode file could get wrong */
+	if (co->nfree) {
+		qv_tuple *cl = (qv_tuple *)fn->closure;
+		if (!cl || !IS(fn->closure, qv_tuple_type) || cl->len != co->nfree)
+			qv_raisef(c, EXC(TypeError), "bad bytecode: closure does not match the code");
+		for (size_t i = 0; i < cl->len; i++)
+			if (!IS(cl->items[i], qv_cell_type))
+				qv_raisef(c, EXC(TypeError), "bad bytecode: closure does not match the code");
+	}
+	if ((fn->defaults && !IS(fn->defaults, qv_tuple_type)) || (fn->kwdefaults && !IS(fn->kwdefaults, qv_dict_type)))
+		qv_raisef(c, EXC(TypeError), "bad bytecode: bad defaults");
 	return (qv_obj)fn;
 }
 
@@ -694,18 +705,20 @@ L_FORMAT_VALUE: {
 		sp[-1] = format_value(c, sp[-1], a, spec);
 		NEXT();
 	}
-L_LIST_APPEND: { int a = ARG; qv_obj v = POP(); list_append(c, sp[-a], v); NEXT(); }
-L_SET_ADD: { int a = ARG; qv_obj v = POP(); set_add(c, sp[-a], v); NEXT(); }
-L_MAP_ADD: { int a = ARG; qv_obj v = POP(); qv_obj k = POP(); dict_set(c, sp[-a], k, v); NEXT(); }
+L_LIST_APPEND: { int a = ARG; qv_obj v = POP(); if (!IS(sp[-a], qv_list_type)) goto bad_container; list_append(c, sp[-a], v); NEXT(); }
+L_SET_ADD: { int a = ARG; qv_obj v = POP(); if (!IS(sp[-a], qv_set_type)) goto bad_container; set_add(c, sp[-a], v); NEXT(); }
+L_MAP_ADD: { int a = ARG; qv_obj v = POP(); qv_obj k = POP(); if (!IS(sp[-a], qv_dict_type)) goto bad_container; dict_set(c, sp[-a], k, v); NEXT(); }
 L_LIST_EXTEND: {
 		int a = ARG;
 		qv_obj it = qv_iter(c, POP());
 		qv_obj l = sp[-a], v;
+		if (!IS(l, qv_list_type))
+			goto bad_container;
 		while ((v = qv_next(c, it)))
 			list_append(c, l, v);
 		NEXT();
 	}
-L_SET_UPDATE: { int a = ARG; qv_obj it = POP(); set_update(c, sp[-a], it); NEXT(); }
+L_SET_UPDATE: { int a = ARG; qv_obj it = POP(); if (!IS(sp[-a], qv_set_type)) goto bad_container; set_update(c, sp[-a], it); NEXT(); }
 L_DICT_UPDATE: {
 		int a = ARG;
 		qv_obj m = POP();
@@ -715,6 +728,8 @@ L_DICT_UPDATE: {
 L_DICT_MERGE: {
 		qv_obj m = POP();
 		qv_obj d = sp[-1];
+		if (!IS(d, qv_dict_type))
+			goto bad_container;
 		if (!IS(m, qv_dict_type)) {
 			if (!qv_getattr_opt(c, m, QS(keys)))
 				qv_raisef(c, EXC(TypeError), "argument after ** must be a mapping, not %s", type_name(m));
@@ -733,6 +748,8 @@ L_DICT_MERGE: {
 		NEXT();
 	}
 L_LIST_TO_TUPLE: {
+		if (!IS(sp[-1], qv_list_type))
+			goto bad_container;
 		qv_list *l = (qv_list *)sp[-1];
 		sp[-1] = tuple_from(c, l->len, l->items);
 		NEXT();
@@ -768,6 +785,8 @@ L_UNPACK_EX: {
 L_MAKE_FUNCTION: {
 		int a = ARG;
 		qv_code *fc = (qv_code *)POP();
+		if (!IS((qv_obj)fc, qv_code_type))
+			qv_raisef(c, EXC(TypeError), "bad bytecode: function without code");
 		qv_obj fn = make_function(c, f, fc, a, &sp);
 		PUSH(fn);
 		NEXT();
@@ -872,16 +891,26 @@ L_BEFORE_ASYNC_WITH: {
 		PUSH(qv_call0(c, enter));
 		NEXT();
 	}
-L_POP_BLOCK: f->nblocks--; NEXT();
+L_POP_BLOCK:
+	if (f->nblocks <= 0)
+		qv_raisef(c, EXC(RuntimeError), "bad bytecode: block stack underflow");
+	f->nblocks--;
+	NEXT();
 L_POP_EXCEPT: {
+		if (f->nblocks <= 0 || f->blocks[f->nblocks - 1].kind != B_HANDLER)
+			qv_raisef(c, EXC(RuntimeError), "bad bytecode: no exception handler to pop");
 		qv_block *b = &f->blocks[--f->nblocks];
 		c->cur_exc = b->saved;
 		NEXT();
 	}
 L_RERAISE: {
 		qv_obj e = POP();
+		if (IS_INT(e) || !(TYPE(e)->flags & TF_EXC))
+			qv_raisef(c, EXC(TypeError), "bad bytecode: re-raising a non-exception");
 		qv_raise(c, e);
 	}
+bad_container:
+	qv_raisef(c, EXC(TypeError), "bad bytecode: container expected on the stack");
 L_WITH_EXIT: {
 		qv_obj ex = POP();
 		qv_obj args[3] = {NONE, NONE, NONE};
@@ -890,6 +919,8 @@ L_WITH_EXIT: {
 	}
 L_WITH_EXIT_EXC: {
 		qv_obj e = sp[-1], ex = sp[-2];
+		if (IS_INT(e) || !(TYPE(e)->flags & TF_EXC) || f->nblocks <= 0)
+			qv_raisef(c, EXC(TypeError), "bad bytecode: with cleanup without an exception");
 		qv_obj args[3] = {(qv_obj)TYPE(e), e, NONE};
 		qv_obj r = drive_sync(c, qv_call(c, ex, 3, 0, args));
 		if (!qv_truth(c, r))
@@ -1002,6 +1033,8 @@ L_GET_ANEXT: {
 L_END_ASYNC_FOR: {
 		/* stack: iterator, exception (the handler block is on top) */
 		qv_obj e = POP();
+		if (IS_INT(e) || !(TYPE(e)->flags & TF_EXC) || f->nblocks <= 0)
+			qv_raisef(c, EXC(TypeError), "bad bytecode: async for cleanup without an exception");
 		if (!isinstance(e, EXC(StopAsyncIteration)))
 			qv_raise(c, e);
 		qv_block *b = &f->blocks[--f->nblocks];
