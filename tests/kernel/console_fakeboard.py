@@ -11,8 +11,14 @@ from console_binding import CHub
 
 
 class FakeBoard:
-    def __init__(self, sandboxes: tuple[int, ...], hub_sb: int = 0) -> None:
-        self.host_sock, self._sock = socket.socketpair()
+    def __init__(self, sandboxes: tuple[int, ...], hub_sb: int = 0,
+                 sock: socket.socket | None = None) -> None:
+        # Either a socketpair (host_sock is the host's end) or a connection
+        # the host side opened itself (a TCP serial line).
+        if sock is None:
+            self.host_sock, self._sock = socket.socketpair()
+        else:
+            self.host_sock, self._sock = None, sock
         self.hub = CHub(sandboxes, hub_sb)
         self.lock = threading.Lock()
         self.sent = bytearray()  # everything the hub put on the line
@@ -24,7 +30,10 @@ class FakeBoard:
         while not self._stop.is_set():
             ready, _, _ = select.select([self._sock], [], [], 0.005)
             if ready:
-                data = self._sock.recv(65536)
+                try:
+                    data = self._sock.recv(65536)
+                except ConnectionResetError:
+                    return
                 if not data:
                     return
                 with self.lock:
@@ -34,7 +43,10 @@ class FakeBoard:
                 out = self.hub.take_out()
             if out:
                 self.sent += out
-                self._sock.sendall(out)
+                try:
+                    self._sock.sendall(out)
+                except OSError:
+                    return
 
     def output(self, sb: int, data: bytes) -> None:
         with self.lock:
@@ -53,5 +65,6 @@ class FakeBoard:
         self._stop.set()
         self._thread.join(timeout=5)
         self._sock.close()
-        self.host_sock.close()
+        if self.host_sock is not None:
+            self.host_sock.close()
         self.hub.close()

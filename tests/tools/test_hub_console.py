@@ -287,3 +287,70 @@ def test_open_transport_tcp_and_clear_errors():
         open_transport("unix:/nonexistent/questv.sock")
     with pytest.raises(HubError, match="cannot open /nonexistent/tty"):
         open_transport("/nonexistent/tty")
+
+
+def test_run_console_as_the_cli_calls_it():
+    """run_console() in its own process on a TCP serial line, as `questv console
+    tcp:...` runs it: paths printed, pty input reaches its sandbox, Ctrl-C
+    (SIGINT) ends it with BYE and status 0."""
+    import signal
+    import socket
+    import subprocess
+
+    root = Path(__file__).resolve().parents[2]
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(1)
+    port = server.getsockname()[1]
+    code = ("import sys; from questv.hub.console import run_console; "
+            f"sys.exit(run_console('tcp:127.0.0.1:{port}'))")
+    env = dict(os.environ, PYTHONPATH=str(root / "tools"))
+    proc = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, env=env, text=True)
+    board = None
+    try:
+        server.settimeout(10)
+        conn, _ = server.accept()
+        board = FakeBoard(SANDBOXES, sock=conn)
+        paths = {}
+        while True:
+            line = proc.stdout.readline()
+            assert line, proc.stderr.read()
+            if line.startswith("sb"):
+                sb, path = line.strip().split(": ")
+                paths[int(sb[2:])] = path
+            if "Ctrl-C to quit" in line:
+                break
+        assert sorted(paths) == list(SANDBOXES)
+        fd = os.open(paths[2], os.O_RDWR | os.O_NOCTTY)
+        try:
+            os.write(fd, b"x = 42\r")
+            deadline = time.monotonic() + 10
+            got = b""
+            while got != b"x = 42\r":
+                assert time.monotonic() < deadline, got
+                got += board.take_in(2)
+                time.sleep(0.01)
+            board.output(2, b"42\r\n")
+            out = b""
+            while len(out) < 4:
+                out += os.read(fd, 100)  # blocking; the test's timeout bounds it
+            assert out == b"42\r\n"
+        finally:
+            os.close(fd)
+        assert all(board.take_in(sb) == b"" for sb in (0, 1, 3))
+        proc.send_signal(signal.SIGINT)
+        assert proc.wait(timeout=10) == 0
+        deadline = time.monotonic() + 5
+        while board.call("mode") != PLAIN:
+            assert time.monotonic() < deadline
+            time.sleep(0.01)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        proc.stdout.close()
+        proc.stderr.close()
+        if board is not None:
+            board.close()
+        server.close()
