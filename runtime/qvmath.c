@@ -29,6 +29,241 @@ static const dd TWO_OVER_SQRTPI = { 0x1.20dd750429b6dp+0, 0x1.1ae3a914fed80p-56 
 static const dd HALF_LOG_2PI = { 0x1.d67f1c864beb5p-1, -0x1.65b5a1b7ff5dfp-55 };
 static const dd EULER_GAMMA = { 0x1.2788cfc6fb619p-1, -0x1.6cb90701fbfabp-58 };
 
+/* ln2/32 and pi/2 split so that N times the leading parts is exact in
+ * double-double arithmetic (Cody & Waite's reduction). */
+static const double LN2_32[3] = { 0x1.62e42fefa39efp-6, 0x1.abc9e3b39803fp-61,
+				  0x1.7b57a079a1934p-116 };
+static const double PIO2[3] = { 0x1.921fb54442d18p+0, 0x1.1a62633145c07p-54,
+				-0x1.f1976b7ed8fbcp-110 };
+
+/* 1/k, k = 0..63 (entry 0 unused) */
+static const dd INV[64] = {
+	{ 0x0.0p+0, 0x0.0p+0 },
+	{ 0x1.0000000000000p+0, 0x0.0p+0 },
+	{ 0x1.0000000000000p-1, 0x0.0p+0 },
+	{ 0x1.5555555555555p-2, 0x1.5555555555555p-56 },
+	{ 0x1.0000000000000p-2, 0x0.0p+0 },
+	{ 0x1.999999999999ap-3, -0x1.999999999999ap-57 },
+	{ 0x1.5555555555555p-3, 0x1.5555555555555p-57 },
+	{ 0x1.2492492492492p-3, 0x1.2492492492492p-57 },
+	{ 0x1.0000000000000p-3, 0x0.0p+0 },
+	{ 0x1.c71c71c71c71cp-4, 0x1.c71c71c71c71cp-58 },
+	{ 0x1.999999999999ap-4, -0x1.999999999999ap-58 },
+	{ 0x1.745d1745d1746p-4, -0x1.745d1745d1746p-59 },
+	{ 0x1.5555555555555p-4, 0x1.5555555555555p-58 },
+	{ 0x1.3b13b13b13b14p-4, -0x1.3b13b13b13b14p-58 },
+	{ 0x1.2492492492492p-4, 0x1.2492492492492p-58 },
+	{ 0x1.1111111111111p-4, 0x1.1111111111111p-60 },
+	{ 0x1.0000000000000p-4, 0x0.0p+0 },
+	{ 0x1.e1e1e1e1e1e1ep-5, 0x1.e1e1e1e1e1e1ep-61 },
+	{ 0x1.c71c71c71c71cp-5, 0x1.c71c71c71c71cp-59 },
+	{ 0x1.af286bca1af28p-5, 0x1.af286bca1af28p-59 },
+	{ 0x1.999999999999ap-5, -0x1.999999999999ap-59 },
+	{ 0x1.8618618618618p-5, 0x1.8618618618618p-59 },
+	{ 0x1.745d1745d1746p-5, -0x1.745d1745d1746p-60 },
+	{ 0x1.642c8590b2164p-5, 0x1.642c8590b2164p-60 },
+	{ 0x1.5555555555555p-5, 0x1.5555555555555p-59 },
+	{ 0x1.47ae147ae147bp-5, -0x1.eb851eb851eb8p-61 },
+	{ 0x1.3b13b13b13b14p-5, -0x1.3b13b13b13b14p-59 },
+	{ 0x1.2f684bda12f68p-5, 0x1.2f684bda12f68p-59 },
+	{ 0x1.2492492492492p-5, 0x1.2492492492492p-59 },
+	{ 0x1.1a7b9611a7b96p-5, 0x1.1a7b9611a7b96p-61 },
+	{ 0x1.1111111111111p-5, 0x1.1111111111111p-61 },
+	{ 0x1.0842108421084p-5, 0x1.0842108421084p-60 },
+	{ 0x1.0000000000000p-5, 0x0.0p+0 },
+	{ 0x1.f07c1f07c1f08p-6, -0x1.f07c1f07c1f08p-61 },
+	{ 0x1.e1e1e1e1e1e1ep-6, 0x1.e1e1e1e1e1e1ep-62 },
+	{ 0x1.d41d41d41d41dp-6, 0x1.0750750750750p-60 },
+	{ 0x1.c71c71c71c71cp-6, 0x1.c71c71c71c71cp-60 },
+	{ 0x1.bacf914c1bad0p-6, -0x1.bacf914c1bad0p-60 },
+	{ 0x1.af286bca1af28p-6, 0x1.af286bca1af28p-60 },
+	{ 0x1.a41a41a41a41ap-6, 0x1.0690690690690p-60 },
+	{ 0x1.999999999999ap-6, -0x1.999999999999ap-60 },
+	{ 0x1.8f9c18f9c18fap-6, -0x1.f3831f3831f38p-61 },
+	{ 0x1.8618618618618p-6, 0x1.8618618618618p-60 },
+	{ 0x1.7d05f417d05f4p-6, 0x1.7d05f417d05f4p-62 },
+	{ 0x1.745d1745d1746p-6, -0x1.745d1745d1746p-61 },
+	{ 0x1.6c16c16c16c17p-6, -0x1.f49f49f49f49fp-61 },
+	{ 0x1.642c8590b2164p-6, 0x1.642c8590b2164p-61 },
+	{ 0x1.5c9882b931057p-6, 0x1.310572620ae4cp-61 },
+	{ 0x1.5555555555555p-6, 0x1.5555555555555p-60 },
+	{ 0x1.4e5e0a72f0539p-6, 0x1.e0a72f0539783p-60 },
+	{ 0x1.47ae147ae147bp-6, -0x1.eb851eb851eb8p-62 },
+	{ 0x1.4141414141414p-6, 0x1.4141414141414p-62 },
+	{ 0x1.3b13b13b13b14p-6, -0x1.3b13b13b13b14p-60 },
+	{ 0x1.3521cfb2b78c1p-6, 0x1.a90e7d95bc60ap-61 },
+	{ 0x1.2f684bda12f68p-6, 0x1.2f684bda12f68p-60 },
+	{ 0x1.29e4129e4129ep-6, 0x1.04a7904a7904ap-60 },
+	{ 0x1.2492492492492p-6, 0x1.2492492492492p-60 },
+	{ 0x1.1f7047dc11f70p-6, 0x1.1f7047dc11f70p-60 },
+	{ 0x1.1a7b9611a7b96p-6, 0x1.1a7b9611a7b96p-62 },
+	{ 0x1.15b1e5f75270dp-6, 0x1.15b1e5f75270dp-64 },
+	{ 0x1.1111111111111p-6, 0x1.1111111111111p-62 },
+	{ 0x1.0c9714fbcda3bp-6, -0x1.f79b47582192ep-61 },
+	{ 0x1.0842108421084p-6, 0x1.0842108421084p-61 },
+	{ 0x1.0410410410410p-6, 0x1.0410410410410p-60 },
+};
+
+/* 2^(j/32), j = 0..31 */
+static const dd EXP2_32[32] = {
+	{ 0x1.0000000000000p+0, 0x0.0p+0 },
+	{ 0x1.059b0d3158574p+0, 0x1.d73e2a475b465p-55 },
+	{ 0x1.0b5586cf9890fp+0, 0x1.8a62e4adc610bp-54 },
+	{ 0x1.11301d0125b51p+0, -0x1.6c51039449b3ap-54 },
+	{ 0x1.172b83c7d517bp+0, -0x1.19041b9d78a76p-55 },
+	{ 0x1.1d4873168b9aap+0, 0x1.e016e00a2643cp-54 },
+	{ 0x1.2387a6e756238p+0, 0x1.9b07eb6c70573p-54 },
+	{ 0x1.29e9df51fdee1p+0, 0x1.612e8afad1255p-55 },
+	{ 0x1.306fe0a31b715p+0, 0x1.6f46ad23182e4p-55 },
+	{ 0x1.371a7373aa9cbp+0, -0x1.63aeabf42eae2p-54 },
+	{ 0x1.3dea64c123422p+0, 0x1.ada0911f09ebcp-55 },
+	{ 0x1.44e086061892dp+0, 0x1.89b7a04ef80d0p-59 },
+	{ 0x1.4bfdad5362a27p+0, 0x1.d4397afec42e2p-56 },
+	{ 0x1.5342b569d4f82p+0, -0x1.07abe1db13cadp-55 },
+	{ 0x1.5ab07dd485429p+0, 0x1.6324c054647adp-54 },
+	{ 0x1.6247eb03a5585p+0, -0x1.383c17e40b497p-54 },
+	{ 0x1.6a09e667f3bcdp+0, -0x1.bdd3413b26456p-54 },
+	{ 0x1.71f75e8ec5f74p+0, -0x1.16e4786887a99p-55 },
+	{ 0x1.7a11473eb0187p+0, -0x1.41577ee04992fp-55 },
+	{ 0x1.82589994cce13p+0, -0x1.d4c1dd41532d8p-54 },
+	{ 0x1.8ace5422aa0dbp+0, 0x1.6e9f156864b27p-54 },
+	{ 0x1.93737b0cdc5e5p+0, -0x1.75fc781b57ebcp-57 },
+	{ 0x1.9c49182a3f090p+0, 0x1.c7c46b071f2bep-56 },
+	{ 0x1.a5503b23e255dp+0, -0x1.d2f6edb8d41e1p-54 },
+	{ 0x1.ae89f995ad3adp+0, 0x1.7a1cd345dcc81p-54 },
+	{ 0x1.b7f76f2fb5e47p+0, -0x1.5584f7e54ac3bp-56 },
+	{ 0x1.c199bdd85529cp+0, 0x1.11065895048ddp-55 },
+	{ 0x1.cb720dcef9069p+0, 0x1.503cbd1e949dbp-56 },
+	{ 0x1.d5818dcfba487p+0, 0x1.2ed02d75b3707p-55 },
+	{ 0x1.dfc97337b9b5fp+0, -0x1.1a5cd4f184b5cp-54 },
+	{ 0x1.ea4afa2a490dap+0, -0x1.e9c23179c2893p-54 },
+	{ 0x1.f50765b6e4540p+0, 0x1.9d3e12dd8a18bp-54 },
+};
+
+/* log(1 + j/64), j = 0..64 */
+static const dd LOG1P_64[65] = {
+	{ 0x0.0p+0, 0x0.0p+0 },
+	{ 0x1.fc0a8b0fc03e4p-7, -0x1.83092c59642a1p-62 },
+	{ 0x1.f829b0e783300p-6, 0x1.33e3f04f1ef23p-60 },
+	{ 0x1.77458f632dcfcp-5, 0x1.18d3ca87b9296p-59 },
+	{ 0x1.f0a30c01162a6p-5, 0x1.85f325c5bbacdp-59 },
+	{ 0x1.341d7961bd1d1p-4, -0x1.b599f227becbbp-58 },
+	{ 0x1.6f0d28ae56b4cp-4, -0x1.906d99184b992p-58 },
+	{ 0x1.a926d3a4ad563p-4, 0x1.942f48aa70ea9p-58 },
+	{ 0x1.e27076e2af2e6p-4, -0x1.61578001e0162p-60 },
+	{ 0x1.0d77e7cd08e59p-3, 0x1.9a5dc5e9030acp-57 },
+	{ 0x1.29552f81ff523p-3, 0x1.301771c407dbfp-57 },
+	{ 0x1.44d2b6ccb7d1ep-3, 0x1.9f4f6543e1f88p-57 },
+	{ 0x1.5ff3070a793d4p-3, -0x1.bc60efafc6f6ep-58 },
+	{ 0x1.7ab890210d909p-3, 0x1.be36b2d6a0608p-59 },
+	{ 0x1.9525a9cf456b4p-3, 0x1.d904c1d4e2e26p-57 },
+	{ 0x1.af3c94e80bff3p-3, -0x1.398cff3641985p-58 },
+	{ 0x1.c8ff7c79a9a22p-3, -0x1.4f689f8434012p-57 },
+	{ 0x1.e27076e2af2e6p-3, -0x1.61578001e0162p-59 },
+	{ 0x1.fb9186d5e3e2bp-3, -0x1.caaae64f21acbp-57 },
+	{ 0x1.0a324e27390e3p-2, 0x1.7dcfde8061c03p-56 },
+	{ 0x1.1675cababa60ep-2, 0x1.ce63eab883717p-61 },
+	{ 0x1.22941fbcf7966p-2, -0x1.76f5eb09628afp-56 },
+	{ 0x1.2e8e2bae11d31p-2, -0x1.8f4cdb95ebdf9p-56 },
+	{ 0x1.3a64c556945eap-2, -0x1.c68651945f97cp-57 },
+	{ 0x1.4618bc21c5ec2p-2, 0x1.f42decdeccf1dp-56 },
+	{ 0x1.51aad872df82dp-2, 0x1.3927ac19f55e3p-59 },
+	{ 0x1.5d1bdbf5809cap-2, 0x1.4236383dc7fe1p-56 },
+	{ 0x1.686c81e9b14afp-2, -0x1.ddea0f7f58e3dp-57 },
+	{ 0x1.739d7f6bbd007p-2, -0x1.8c76ceb014b04p-56 },
+	{ 0x1.7eaf83b82afc3p-2, 0x1.92ce979ed2950p-56 },
+	{ 0x1.89a3386c1425bp-2, -0x1.29639dfbbf0fbp-56 },
+	{ 0x1.947941c2116fbp-2, -0x1.16cc8bae0bbe4p-56 },
+	{ 0x1.9f323ecbf984cp-2, -0x1.a92e513217f5cp-59 },
+	{ 0x1.a9cec9a9a084ap-2, -0x1.cadec02b436afp-56 },
+	{ 0x1.b44f77bcc8f63p-2, -0x1.cd04495459c78p-56 },
+	{ 0x1.beb4d9da71b7cp-2, -0x1.0f3c590a887cap-59 },
+	{ 0x1.c8ff7c79a9a22p-2, -0x1.4f689f8434012p-56 },
+	{ 0x1.d32fe7e00ebd5p-2, 0x1.877b232fafa37p-56 },
+	{ 0x1.dd46a04c1c4a1p-2, -0x1.0467656d8b892p-56 },
+	{ 0x1.e744261d68788p-2, -0x1.c825c90c344b9p-58 },
+	{ 0x1.f128f5faf06edp-2, -0x1.328df13bb38c3p-56 },
+	{ 0x1.faf588f78f31fp-2, -0x1.328260d8abca0p-57 },
+	{ 0x1.02552a5a5d0ffp-1, -0x1.cb1cb51408c00p-56 },
+	{ 0x1.0723e5c1cdf40p-1, 0x1.395e58e2445bbp-55 },
+	{ 0x1.0be72e4252a83p-1, -0x1.259da11330801p-55 },
+	{ 0x1.109f39e2d4c97p-1, -0x1.0e09b27a4373ap-60 },
+	{ 0x1.154c3d2f4d5eap-1, -0x1.59c33171a6876p-55 },
+	{ 0x1.19ee6b467c96fp-1, -0x1.9d1a11443f10cp-56 },
+	{ 0x1.1e85f5e7040d0p-1, 0x1.ef62cd2f9f1e3p-56 },
+	{ 0x1.23130d7bebf43p-1, -0x1.f48725e374d6ep-55 },
+	{ 0x1.2795e1289b11bp-1, -0x1.487c0c246978ep-57 },
+	{ 0x1.2c0e9ed448e8cp-1, -0x1.1a158f3917586p-55 },
+	{ 0x1.307d7334f10bep-1, 0x1.fb590a1f566dap-57 },
+	{ 0x1.34e289d9ce1d3p-1, 0x1.6eb92d885ce4fp-57 },
+	{ 0x1.393e0d3562a1ap-1, -0x1.58eef67f2483ap-55 },
+	{ 0x1.3d9026a7156fbp-1, -0x1.6fef670bd4b62p-55 },
+	{ 0x1.41d8fe84672aep-1, 0x1.9192f30bd1806p-55 },
+	{ 0x1.4618bc21c5ec2p-1, 0x1.f42decdeccf1dp-55 },
+	{ 0x1.4a4f85db03ebbp-1, 0x1.13dfa3d3761b6p-60 },
+	{ 0x1.4e7d811b75bb1p-1, -0x1.8d3d9ea6e9ea9p-55 },
+	{ 0x1.52a2d265bc5abp-1, -0x1.1883750ea4d0ap-57 },
+	{ 0x1.56bf9d5b3f399p-1, 0x1.0471885cd8ff3p-55 },
+	{ 0x1.5ad404c359f2dp-1, -0x1.35955683f7196p-59 },
+	{ 0x1.5ee02a9241675p-1, 0x1.c358257f49082p-55 },
+	{ 0x1.62e42fefa39efp-1, 0x1.abc9e3b39803fp-56 },
+};
+
+/* 1/n!, n = 0..29 */
+static const dd INV_FACT[30] = {
+	{ 0x1.0000000000000p+0, 0x0.0p+0 },
+	{ 0x1.0000000000000p+0, 0x0.0p+0 },
+	{ 0x1.0000000000000p-1, 0x0.0p+0 },
+	{ 0x1.5555555555555p-3, 0x1.5555555555555p-57 },
+	{ 0x1.5555555555555p-5, 0x1.5555555555555p-59 },
+	{ 0x1.1111111111111p-7, 0x1.1111111111111p-63 },
+	{ 0x1.6c16c16c16c17p-10, -0x1.f49f49f49f49fp-65 },
+	{ 0x1.a01a01a01a01ap-13, 0x1.a01a01a01a01ap-73 },
+	{ 0x1.a01a01a01a01ap-16, 0x1.a01a01a01a01ap-76 },
+	{ 0x1.71de3a556c734p-19, -0x1.c154f8ddc6c00p-73 },
+	{ 0x1.27e4fb7789f5cp-22, 0x1.cbbc05b4fa99ap-76 },
+	{ 0x1.ae64567f544e4p-26, -0x1.c062e06d1f209p-80 },
+	{ 0x1.1eed8eff8d898p-29, -0x1.2aec959e14c06p-83 },
+	{ 0x1.6124613a86d09p-33, 0x1.f28e0cc748ebep-87 },
+	{ 0x1.93974a8c07c9dp-37, 0x1.05d6f8a2efd1fp-92 },
+	{ 0x1.ae7f3e733b81fp-41, 0x1.1d8656b0ee8cbp-97 },
+	{ 0x1.ae7f3e733b81fp-45, 0x1.1d8656b0ee8cbp-101 },
+	{ 0x1.952c77030ad4ap-49, 0x1.ac981465ddc6cp-103 },
+	{ 0x1.6827863b97d97p-53, 0x1.eec01221a8b0bp-107 },
+	{ 0x1.2f49b46814157p-57, 0x1.2650f61dbdcb4p-112 },
+	{ 0x1.e542ba4020225p-62, 0x1.ea72b4afe3c2fp-120 },
+	{ 0x1.71b8ef6dcf572p-66, -0x1.d043ae40c4647p-120 },
+	{ 0x1.0ce396db7f853p-70, -0x1.aebcdbd20331cp-124 },
+	{ 0x1.761b41316381ap-75, -0x1.3423c7d91404fp-130 },
+	{ 0x1.f2cf01972f578p-80, -0x1.9ada5fcc1ab14p-135 },
+	{ 0x1.3f3ccdd165fa9p-84, -0x1.58ddadf344487p-139 },
+	{ 0x1.88e85fc6a4e5ap-89, -0x1.71c37ebd16540p-143 },
+	{ 0x1.d1ab1c2dccea3p-94, 0x1.054d0c78aea14p-149 },
+	{ 0x1.0a18a2635085dp-98, 0x1.b9e2e28e1aa54p-153 },
+	{ 0x1.259f98b4358adp-103, 0x1.eaf8c39dd9bc5p-157 },
+};
+
+/* B(2k) / (2k (2k - 1)), k = 1..16 */
+static const dd STIRLING[16] = {
+	{ 0x1.5555555555555p-4, 0x1.5555555555555p-58 },
+	{ -0x1.6c16c16c16c17p-9, 0x1.f49f49f49f49fp-64 },
+	{ 0x1.a01a01a01a01ap-11, 0x1.a01a01a01a01ap-71 },
+	{ -0x1.3813813813814p-11, 0x1.fb1fb1fb1fb20p-65 },
+	{ 0x1.b951e2b18ff23p-11, 0x1.5c3a9ce01b952p-65 },
+	{ -0x1.f6ab0d9993c7dp-10, 0x1.f82553c999b0ep-64 },
+	{ 0x1.a41a41a41a41ap-8, 0x1.0690690690690p-62 },
+	{ -0x1.e4286cb0f5398p-6, 0x1.1efcdab896745p-61 },
+	{ 0x1.6fe96381e0680p-3, -0x1.79e2405a71f88p-61 },
+	{ -0x1.6476701181f3ap+0, 0x1.24246319da678p-56 },
+	{ 0x1.ace44322ce006p+3, -0x1.62c2b1bbcdd32p-51 },
+	{ -0x1.39b2525cccc1bp+7, 0x1.52604768a30fcp-47 },
+	{ 0x1.12234e81b4e82p+11, -0x1.2c5f92c5f92c6p-43 },
+	{ -0x1.1a198ae1c4ab8p+15, 0x1.4c012227b696ep-41 },
+	{ 0x1.51a2089a6e11ap+19, 0x1.c219ee4fdc447p-36 },
+	{ -0x1.d1089b142d357p+23, -0x1.e2030b4d5de20p-31 },
+};
+
+
 /* 2/pi in 32-bit words, most significant first: enough bits for the
  * Payne-Hanek reduction of any double (the window starts at most at word
  * 30 and spans 7 words). */
@@ -40,14 +275,6 @@ static const uint32_t TWO_OVER_PI[40] = {
 	0x4f463f66, 0x9e5fea2d, 0x7527bac7, 0xebe5f17b, 0x3d0739f7, 0x8a5292ea, 0x6bfb5fb1,
 	0x1f8d5d08, 0x56033046, 0xfc7b6bab, 0xf0cfbc20, 0x9af4361d,
 };
-
-/* Bernoulli numbers B2..B32 as exact fractions, for Stirling's series. */
-static const double BERN_NUM[16] = { 1.0,	      -1.0,	     1.0,	    -1.0,
-				     5.0,	      -691.0,	     7.0,	    -3617.0,
-				     43867.0,	      -174611.0,     854513.0,	    -236364091.0,
-				     8553103.0,	      -23749461029.0, 8615841276005.0, -7709321041217.0 };
-static const double BERN_DEN[16] = { 6.0,   30.0,   42.0, 30.0, 66.0,  2730.0, 6.0,	510.0,
-				     798.0, 330.0, 138.0, 2730.0, 6.0, 870.0, 14322.0, 510.0 };
 
 /* zeta(k) and zeta(k) - 1 for k = 2..7: Taylor coefficients of lgamma
  * around 1 and 2. */
@@ -163,33 +390,43 @@ static double scale_round(dd a, int k, bool *overflow)
 
 /* ---- exponential and logarithm cores --------------------------------- */
 
-/* x = k ln2 + r with |r| <= ln2/2; returns expm1(r) as a double-double. */
-static dd expm1_reduced(dd x, int *k)
+/* expm1(r) for |r| <= ln2/64 by its Taylor polynomial to degree 12
+ * (the next term is below 2^-117 relative), in Horner form. */
+static dd expm1_poly(dd r)
 {
-	double kd = round_(x.hi * INV_LN2.hi);
-	*k = (int)kd;
-	dd r = dd_sub(x, dd_two_prod(kd, LN2.hi));
-	r = dd_sub(r, dd_two_prod(kd, LN2.lo));
-	/* expm1(r / 1024) by Taylor, then ten doublings of the argument:
-	 * expm1(2s) = expm1(s) * (2 + expm1(s)). */
-	dd s = dd_scale(r, 0x1p-10);
-	dd term = s, sum = s;
-	for (int n = 2; n <= 11; n++) {
-		term = dd_div_d(dd_mul(term, s), (double)n);
-		sum = dd_add(sum, term);
-	}
-	for (int i = 0; i < 10; i++)
-		sum = dd_mul(sum, dd_add_d(sum, 2.0));
-	return sum;
+	dd p = INV_FACT[12];
+	for (int n = 11; n >= 1; n--)
+		p = dd_add(dd_mul(p, r), INV_FACT[n]);
+	return dd_mul(p, r);
 }
 
-/* exp(x) = m * 2^k with m in about [0.7, 1.42]. */
+/* exp(x) = m * 2^k with m in [1, 2): x = (32k + j) ln2/32 + r, so
+ * exp(x) = 2^k 2^(j/32) e^r with |r| <= ln2/64. */
 static dd exp_dd(dd x, int *k)
 {
-	return dd_add_d(expm1_reduced(x, k), 1.0);
+	double N = round_(x.hi * 0x1.71547652b82fep+5);
+	dd r = dd_sub(x, dd_two_prod(N, LN2_32[0]));
+	r = dd_sub(r, dd_two_prod(N, LN2_32[1]));
+	r = dd_add_d(r, -N * LN2_32[2]);
+	int n = (int)N, j = n & 31;
+	*k = (n - j) / 32;
+	dd t = EXP2_32[j];
+	return dd_add(t, dd_mul(t, expm1_poly(r)));
 }
 
-/* log(a) for a > 0 finite (a.hi may be subnormal). */
+/* expm1(x) as a double-double for |x| <= 60. */
+static dd expm1_dd(dd x)
+{
+	if (fabs_(x.hi) <= 0.0108)
+		return expm1_poly(x);
+	int k;
+	dd m = exp_dd(x, &k);
+	return dd_add_d(dd_scale(m, pow2(k)), -1.0);
+}
+
+/* log(a) for a > 0 finite (a.hi may be subnormal): a = 2^k m, m in
+ * [1, 2), m = c (1 + t) with c = 1 + j/64 from a table of logs, and
+ * log(1 + t) = 2 atanh(u), u = (m - c) / (m + c), |u| < 2^-8. */
 static dd log_dd(dd a)
 {
 	int k = 0;
@@ -197,26 +434,19 @@ static dd log_dd(dd a)
 		a = dd_scale(a, 0x1p200);
 		k -= 200;
 	}
-	uint64_t u = qv_dbits(a.hi);
-	int ex = (int)((u >> 52) & 0x7ff) - QV_DBL_EXP_BIAS;
+	uint64_t bits = qv_dbits(a.hi);
+	int ex = (int)((bits >> 52) & 0x7ff) - QV_DBL_EXP_BIAS;
 	/* two steps: 2^-ex alone is not a normal double for ex = 1023 */
 	dd m = dd_scale(dd_scale(a, pow2(-ex / 2)), pow2(-(ex - ex / 2)));
-	if (m.hi > 1.4142135623730951) {
-		m = dd_scale(m, 0.5);
-		ex++;
-	}
 	k += ex;
-	/* log m = 2 atanh(s), s = (m - 1) / (m + 1), |s| <= 0.1716 */
-	dd s = dd_div(dd_add_d(m, -1.0), dd_add_d(m, 1.0));
-	dd s2 = dd_mul(s, s), term = s, sum = s;
-	for (int n = 1; n < 60; n++) {
-		term = dd_mul(term, s2);
-		dd t = dd_div_d(term, (double)(2 * n + 1));
-		sum = dd_add(sum, t);
-		if (fabs_(t.hi) < 1e-34 * fabs_(sum.hi))
-			break;
-	}
-	return dd_add(dd_scale(sum, 2.0), dd_mul_d(LN2, (double)k));
+	int j = (int)round_((m.hi - 1.0) * 64.0);
+	double c = 1.0 + j / 64.0;
+	dd u = dd_div(dd_add_d(m, -c), dd_add_d(m, c));
+	dd u2 = dd_mul(u, u), p = INV[15];
+	for (int n = 13; n >= 1; n -= 2)
+		p = dd_add(dd_mul(p, u2), INV[n]);
+	dd at = dd_mul(p, u);
+	return dd_add(dd_add(dd_scale(at, 2.0), LOG1P_64[j]), dd_mul_d(LN2, (double)k));
 }
 
 /* ---- exact functions --------------------------------------------------- */
@@ -441,16 +671,14 @@ int qv_math_expm1(double x, double *out)
 	}
 	if (x > 710.0)
 		return QV_MATH_ERANGE;
-	int k;
-	dd e = expm1_reduced(dd_d(x), &k);
 	bool ovf;
-	if (k == 0) {
-		*out = scale_round(e, 0, &ovf);
-	} else if (k > 200) {
-		*out = scale_round(dd_add_d(e, 1.0), k, &ovf);
+	if (x > 60.0) {
+		/* the -1 is far below an ulp: exp(x) itself */
+		int k;
+		dd m = exp_dd(dd_d(x), &k);
+		*out = scale_round(m, k, &ovf);
 	} else {
-		dd v = dd_add_d(dd_scale(dd_add_d(e, 1.0), pow2(k)), -1.0);
-		*out = scale_round(v, 0, &ovf);
+		*out = scale_round(expm1_dd(dd_d(x)), 0, &ovf);
 	}
 	return ovf ? QV_MATH_ERANGE : QV_MATH_OK;
 }
@@ -602,16 +830,15 @@ int qv_math_pow(double x, double y, double *out)
 
 /* ---- trigonometry ------------------------------------------------------- */
 
-/* Bits [lo, lo + n) of the little-endian 32-bit limb number q (n <= 64). */
+/* Bits [lo, lo + n) of the little-endian 32-bit limb number q, n <= 53,
+ * lo >= 0: they lie within limbs lo/32 .. lo/32 + 2. */
 static uint64_t bits_at(const uint32_t *q, int nq, int lo, int n)
 {
-	uint64_t v = 0;
-	for (int i = n - 1; i >= 0; i--) {
-		int b = lo + i;
-		uint64_t bit = (b >= 0 && b / 32 < nq) ? (q[b / 32] >> (b % 32)) & 1 : 0;
-		v = (v << 1) | bit;
-	}
-	return v;
+	int w = lo / 32, b = lo % 32;
+	uint64_t l0 = w < nq ? q[w] : 0, l1 = w + 1 < nq ? q[w + 1] : 0;
+	uint64_t l2 = w + 2 < nq ? q[w + 2] : 0;
+	uint64_t v = ((l0 | (l1 << 32)) >> b) | (b ? l2 << (64 - b) : 0);
+	return v & ((UINT64_C(1) << n) - 1);
 }
 
 /* |x| = q * pi/2 + r with |r| <= pi/4 (as a double-double) for finite
@@ -623,6 +850,16 @@ static int reduce_pi_2(double x, dd *r)
 	if (x <= 0.78539816339744828) {
 		*r = dd_d(x);
 		return 0;
+	}
+	if (x < 0x1p26) {
+		/* Cody-Waite: N times the first two parts of pi/2 is exact in
+		 * double-double; the third leaves an error near 2^-137, far
+		 * below the smallest |r| such arguments can have. */
+		double N = round_(x * 0x1.45f306dc9c883p-1);
+		dd t = dd_sub(dd_d(x), dd_two_prod(N, PIO2[0]));
+		t = dd_sub(t, dd_two_prod(N, PIO2[1]));
+		*r = dd_add_d(t, -N * PIO2[2]);
+		return (int)((int64_t)N & 3);
 	}
 	uint64_t m;
 	int e;
@@ -659,28 +896,22 @@ static int reduce_pi_2(double x, dd *r)
 	return quad & 3;
 }
 
+/* sin r and cos r for |r| <= pi/4: Taylor polynomials to degree 27 and
+ * 28 (the next terms are below 2^-110 relative), Horner in r^2. */
 static dd sin_series(dd r)
 {
-	dd r2 = dd_mul(r, r), term = r, sum = r;
-	for (int n = 1; n < 30; n++) {
-		term = dd_div_d(dd_mul(term, r2), -(double)((2 * n) * (2 * n + 1)));
-		sum = dd_add(sum, term);
-		if (fabs_(term.hi) < 1e-34 * fabs_(sum.hi))
-			break;
-	}
-	return sum;
+	dd r2 = dd_mul(r, r), p = dd_neg(INV_FACT[27]);
+	for (int n = 25; n >= 1; n -= 2)
+		p = dd_add(dd_mul(p, r2), (n & 2) ? dd_neg(INV_FACT[n]) : INV_FACT[n]);
+	return dd_mul(p, r);
 }
 
 static dd cos_series(dd r)
 {
-	dd r2 = dd_mul(r, r), term = dd_d(1.0), sum = dd_d(1.0);
-	for (int n = 1; n < 30; n++) {
-		term = dd_div_d(dd_mul(term, r2), -(double)((2 * n - 1) * (2 * n)));
-		sum = dd_add(sum, term);
-		if (fabs_(term.hi) < 1e-34)
-			break;
-	}
-	return sum;
+	dd r2 = dd_mul(r, r), p = INV_FACT[28];
+	for (int n = 26; n >= 0; n -= 2)
+		p = dd_add(dd_mul(p, r2), (n & 2) ? dd_neg(INV_FACT[n]) : INV_FACT[n]);
+	return p;
 }
 
 /* sin (want_cos false) or cos of x as a double-double, x finite. */
@@ -762,9 +993,9 @@ static dd atan_dd(dd t)
 	for (int i = 0; i < 3; i++)
 		t = dd_div(t, dd_add_d(dd_sqrt(dd_add_d(dd_mul(t, t), 1.0)), 1.0));
 	dd t2 = dd_mul(t, t), term = t, sum = t;
-	for (int n = 1; n < 40; n++) {
+	for (int n = 1; n < 31; n++) {
 		term = dd_mul(term, dd_neg(t2));
-		dd a = dd_div_d(term, (double)(2 * n + 1));
+		dd a = dd_mul(term, INV[2 * n + 1]);
 		sum = dd_add(sum, a);
 		if (fabs_(a.hi) < 1e-34 * fabs_(sum.hi))
 			break;
@@ -1000,10 +1231,7 @@ int qv_math_tanh(double x, double *out)
 		return QV_MATH_OK;
 	}
 	/* tanh |x| = em / (em + 2), em = expm1(2|x|) */
-	int k;
-	dd em = expm1_reduced(dd_d(2.0 * ax), &k);
-	if (k != 0)
-		em = dd_add_d(dd_scale(dd_add_d(em, 1.0), pow2(k)), -1.0);
+	dd em = expm1_dd(dd_d(2.0 * ax));
 	dd t = dd_div(em, dd_add_d(em, 2.0));
 	bool ovf;
 	*out = copysign_(scale_round(t, 0, &ovf), x);
@@ -1086,7 +1314,8 @@ static dd erf_series(double x)
 {
 	dd x2 = dd_scale(dd_two_prod(x, x), 2.0), term = dd_d(x), sum = dd_d(x);
 	for (int n = 1; n < 200; n++) {
-		term = dd_div_d(dd_mul(term, x2), (double)(2 * n + 1));
+		term = dd_mul(term, x2);
+		term = 2 * n + 1 < 64 ? dd_mul(term, INV[2 * n + 1]) : dd_div_d(term, (double)(2 * n + 1));
 		sum = dd_add(sum, term);
 		if (fabs_(term.hi) < 1e-34 * fabs_(sum.hi))
 			break;
@@ -1175,9 +1404,7 @@ static dd stirling(dd w)
 	dd sum = dd_add(main_part, HALF_LOG_2PI);
 	dd iw = dd_div(dd_d(1.0), w), iw2 = dd_mul(iw, iw), p = iw;
 	for (int k = 1; k <= 16; k++) {
-		double den = BERN_DEN[k - 1] * (double)(2 * k) * (double)(2 * k - 1);
-		dd c = dd_div(dd_d(BERN_NUM[k - 1]), dd_d(den));
-		dd t = dd_mul(c, p);
+		dd t = dd_mul(STIRLING[k - 1], p);
 		sum = dd_add(sum, t);
 		if (fabs_(t.hi) < 1e-34 * fabs_(sum.hi))
 			break;
