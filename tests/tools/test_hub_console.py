@@ -359,3 +359,37 @@ def test_run_console_as_the_cli_calls_it():
         if board is not None:
             board.close()
         server.close()
+
+
+def test_raw_terminal_is_restored_on_exit():
+    import termios
+
+    from questv.hub.console import _RawTerminal
+
+    master, slave = os.openpty()
+    try:
+        before = termios.tcgetattr(slave)
+        with _RawTerminal(slave):
+            raw = termios.tcgetattr(slave)
+            assert not raw[3] & termios.ICANON and not raw[3] & termios.ECHO
+            assert not raw[3] & termios.ISIG  # Ctrl-C arrives as a byte
+        assert termios.tcgetattr(slave) == before
+    finally:
+        os.close(master)
+        os.close(slave)
+
+
+def test_interactive_stats_key_shows_the_hubs_counters(board):
+    out = bytearray()
+    r, w = os.pipe()
+    link, hello, _ = connect(SocketTransport(board.host_sock), timeout=5)
+    c = Console(link, hello, ptys=False, term_in=r, term_out=out.extend)
+    try:
+        os.write(w, b"\x1ds")
+        run_until(c, lambda: c.stats is not None)
+        assert c.stats["frames_ok"] >= 2  # SYNC and STATS_REQ at least
+        assert b"[questv] hub: frames_ok" in out
+    finally:
+        c.close()
+        os.close(r)
+        os.close(w)
