@@ -283,14 +283,24 @@ enum qv_chan_status qv_chan_tx_attach(struct qv_chan_tx *tx, void *prod, const v
 	return QV_CHAN_OK;
 }
 
+/* Cursors are compared by their distance modulo 2^64, so a channel keeps
+ * working across the (theoretical) wrap of the counters: a distance that is
+ * negative as an s64 is a cursor that ran backwards, one beyond slot_count
+ * a cursor that jumped ahead. */
+static bool distance_negative(u64 d)
+{
+	return d > (UINT64_MAX >> 1);
+}
+
 /* Free slots by the consumer's cursor, or a cursor error. */
 static enum qv_chan_status tx_room(const struct qv_chan_tx *tx, u64 tail, u32 *room)
 {
-	if (tail > tx->head)
+	u64 used = tx->head - tail;
+	if (distance_negative(used))
 		return QV_CHAN_E_CURSOR_AHEAD;
-	if (tx->head - tail > tx->lay.slot_count)
+	if (used > tx->lay.slot_count)
 		return QV_CHAN_E_CURSOR_BACK;
-	*room = tx->lay.slot_count - (u32)(tx->head - tail);
+	*room = tx->lay.slot_count - (u32)used;
 	return QV_CHAN_OK;
 }
 
@@ -388,11 +398,12 @@ enum qv_chan_status qv_chan_rx_attach(struct qv_chan_rx *rx, const void *prod, v
 /* Messages published and not consumed, or a cursor error. */
 static enum qv_chan_status rx_avail(const struct qv_chan_rx *rx, u64 head, u32 *avail)
 {
-	if (head < rx->tail)
+	u64 ready = head - rx->tail;
+	if (distance_negative(ready))
 		return QV_CHAN_E_CURSOR_BACK;
-	if (head - rx->tail > rx->lay.slot_count)
+	if (ready > rx->lay.slot_count)
 		return QV_CHAN_E_CURSOR_AHEAD;
-	*avail = (u32)(head - rx->tail);
+	*avail = (u32)ready;
 	return QV_CHAN_OK;
 }
 

@@ -90,8 +90,8 @@ static void run_producer(struct rec *r, const u8 *prod0, const u8 *cons0)
 	for (u32 i = 0; i < r->slot_count; i++) {
 		u64 off = QV_CHAN_SLOTS_OFF + (u64)i * r->lay.slot_stride;
 		int written = 0;
-		for (u64 pos = head0; pos < tx.head; pos++)
-			written |= (pos & (r->slot_count - 1)) == i;
+		for (u64 n = 0; n != tx.head - head0; n++) /* cursors wrap mod 2^64 */
+			written |= ((head0 + n) & (r->slot_count - 1)) == i;
 		if (!written && memcmp(r->prod + off, prod0 + off, r->lay.slot_stride) != 0)
 			own_same = 0;
 	}

@@ -93,27 +93,52 @@ def set_head(region: bytearray, head: int) -> None:
     region[HEAD_OFF:HEAD_OFF + 8] = struct.pack("<Q", head & M64)
 
 
+def distance(a: int, b: int) -> int:
+    """a - b for u64 cursors, modulo 2^64, as a signed 64-bit number."""
+    d = (a - b) & M64
+    return d - 2**64 if d >= 2**63 else d
+
+
+def produce(lay: Layout, head: int, tail: int, ops: int) -> tuple[list[str], int]:
+    """The producer's verdicts for `ops` polled sends against a fixed
+    consumer cursor `tail`, from cursor `head`; and the final head."""
+    out = []
+    for _ in range(ops):
+        used = distance(head, tail)
+        if used < 0:
+            out.append("E_CURSOR_AHEAD")
+        elif used > lay.slot_count:
+            out.append("E_CURSOR_BACK")
+        elif used == lay.slot_count:
+            out.append("E_FULL")
+        else:
+            out.append("OK")
+            head = (head + 1) & M64
+    return out, head
+
+
 def consume(region: bytes, lay: Layout, tail: int, ops: int) -> list[tuple[str, bytes]]:
     """The consumer's verdicts for `ops` polled receives over fixed producer
     pages, starting at cursor `tail`: (status name, payload if OK)."""
     head = struct.unpack_from("<Q", region, HEAD_OFF)[0]
     out: list[tuple[str, bytes]] = []
     for _ in range(ops):
-        if head < tail:
+        ready = distance(head, tail)
+        if ready < 0:
             out.append(("E_CURSOR_BACK", b""))
             continue
-        if head - tail > lay.slot_count:
+        if ready > lay.slot_count:
             out.append(("E_CURSOR_AHEAD", b""))
             continue
-        if head == tail:
+        if ready == 0:
             out.append(("E_EMPTY", b""))
             continue
         off = lay.slot_off(tail)
         seq, length, check = struct.unpack_from("<QII", region, off)
-        tail += 1
+        tail = (tail + 1) & M64
         if check != slot_check(seq, length):
             out.append(("E_SLOT_CHECK", b""))
-        elif seq != tail - 1:
+        elif seq != (tail - 1) & M64:
             out.append(("E_SLOT_SEQ", b""))
         elif length > lay.slot_size:
             out.append(("E_SLOT_LEN", b""))

@@ -120,23 +120,22 @@ def test_a_header_copied_from_another_slot_is_an_error(ch):
 
 # ---- the producer's cursor (nothing is consumed until it is sane again) -----------
 
-@pytest.mark.parametrize("delta", [-1, -8, -(2**40)])
+@pytest.mark.parametrize("delta", [-1, -3, -8, -(2**40), -(2**62)])
 def test_cursor_running_backwards_is_an_error_until_it_recovers(ch, delta):
     sends(ch, 0, 3)
     for _ in range(3):
         assert ch.recv()[0] == "OK"
-    # Below zero the u64 cursor wraps to a huge value: ahead, not behind.
-    want = "E_CURSOR_BACK" if 3 + delta >= 0 else "E_CURSOR_AHEAD"
+    # Cursors compare modulo 2^64: below zero is still behind.
     put_head(ch, 3 + delta)
     for _ in range(3):
-        assert ch.recv()[0] == want
+        assert ch.recv()[0] == "E_CURSOR_BACK"
     assert ch.tail == 3
     put_head(ch, 3)
     sends(ch, 3, 1)
     assert ch.recv() == ("OK", msg(3))
 
 
-@pytest.mark.parametrize("head", [9, 12, 2**63, 2**64 - 1])
+@pytest.mark.parametrize("head", [9, 12, 2**40, 2**63 - 1])
 def test_cursor_jumping_ahead_is_an_error_until_it_recovers(ch, head):
     sends(ch, 0, 1)
     put_head(ch, head)
@@ -198,9 +197,9 @@ def test_payload_garbage_is_delivered_as_is_and_bounded_by_the_length(ch):
 
 # ---- the consumer's cursor, seen by the producer --------------------------------------
 
-@pytest.mark.parametrize("tail,status", [(4, "E_CURSOR_AHEAD"), (2**64 - 1, "E_CURSOR_AHEAD"),
-                                         (-1, "E_CURSOR_AHEAD")])
-def test_consumer_cursor_ahead_of_the_producer_makes_send_fail_writing_nothing(ch, tail, status):
+@pytest.mark.parametrize("tail", [4, 100, 2**62, 2**63 - 5])
+def test_consumer_cursor_ahead_of_the_producer_makes_send_fail_writing_nothing(ch, tail):
+    status = "E_CURSOR_AHEAD"
     sends(ch, 0, 3)
     put_tail(ch, tail)
     before = ch.read_prod()
