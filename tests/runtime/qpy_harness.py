@@ -17,8 +17,10 @@ RUNTIME_TESTS = Path(__file__).resolve().parent
 REPO = RUNTIME_TESTS.parents[1]
 CASES_DIR = RUNTIME_TESTS / "cases"
 KNOWN_FAILURES = RUNTIME_TESTS / "known_failures.txt"
-QPY = REPO / "build" / "host" / "qpy"
-QPY_ASAN = REPO / "build" / "host" / "qpy-asan"
+# QUESTV_QPY / QUESTV_QPY_ASAN point the tests at another build (or, to check
+# the tests themselves, at an interpreter that is known to be right).
+QPY = Path(os.environ.get("QUESTV_QPY", REPO / "build" / "host" / "qpy"))
+QPY_ASAN = Path(os.environ.get("QUESTV_QPY_ASAN", REPO / "build" / "host" / "qpy-asan"))
 
 # Per program and interpreter; the cases are small, so hitting this means a hang.
 CASE_TIMEOUT = 10.0

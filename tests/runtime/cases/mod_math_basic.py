@@ -9,4 +9,4 @@ print(math.isfinite(1e308), math.isinf(-math.inf), math.isnan(0.0), math.isclose
 print(math.isclose(1, 1.1), math.isclose(1, 1.1, rel_tol=0.2), math.isclose(0, 1e-12, abs_tol=1e-9))
 print(math.factorial(20), math.factorial(0), math.gcd(48, 18), math.gcd(0, 0), math.gcd(-12, 8))
 print(math.sqrt(2), math.sqrt(1e100), math.sqrt(0.0), math.isqrt(10 ** 20 + 1), math.isqrt(99))
-print(math.degrees(math.pi), math.radians(180), math.hypot(3, 4), math.hypot(1e200, 1e200))
+print(math.degrees(math.pi), math.radians(180), math.hypot(3, 4), "%.12g" % math.hypot(1e200, 1e200))
