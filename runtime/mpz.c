@@ -424,6 +424,16 @@ void qv_mpz_mul_small(qv_mpz *a, qv_limb m, qv_limb add)
 	qv_mpz_normalize(a);
 }
 
+size_t qv_mpz_neg_cap(const qv_mpz *a)
+{
+	return a->n ? a->n : 1;
+}
+
+size_t qv_mpz_invert_cap(const qv_mpz *a)
+{
+	return a->n + 1;
+}
+
 void qv_mpz_neg(qv_mpz *r, const qv_mpz *a)
 {
 	qv_mpz_copy(r, a);

@@ -50,7 +50,7 @@ enum {
 qv_mpz qv_mpz_view(const qv_limb *d, size_t n, bool neg);
 /* Removes high zero limbs and clears the sign of zero. */
 void qv_mpz_normalize(qv_mpz *a);
-/* r = a; r->d needs a->n limbs. r->d may equal a->d. */
+/* r = a; r->d needs a->n limbs (the value's own size). r->d may equal a->d. */
 void qv_mpz_copy(qv_mpz *r, const qv_mpz *a);
 
 #define QV_MPZ_I64_CAP 2
@@ -75,7 +75,8 @@ void qv_mpz_sub(qv_mpz *r, const qv_mpz *a, const qv_mpz *b);
 /* In place: |a| = |a| * m + add; a->d needs a->n + 1 limbs. a's sign is
  * kept (a zero a becomes add, non-negative). */
 void qv_mpz_mul_small(qv_mpz *a, qv_limb m, qv_limb add);
-/* r = -a; r->d may equal a->d; needs a->n limbs. */
+/* r = -a; r->d may equal a->d; needs qv_mpz_neg_cap(a) = a->n limbs. */
+size_t qv_mpz_neg_cap(const qv_mpz *a);
 void qv_mpz_neg(qv_mpz *r, const qv_mpz *a);
 
 size_t qv_mpz_mul_cap(const qv_mpz *a, const qv_mpz *b);
@@ -111,7 +112,8 @@ size_t qv_mpz_bitop_cap(const qv_mpz *a, const qv_mpz *b);
 void qv_mpz_and(qv_mpz *r, const qv_mpz *a, const qv_mpz *b);
 void qv_mpz_or(qv_mpz *r, const qv_mpz *a, const qv_mpz *b);
 void qv_mpz_xor(qv_mpz *r, const qv_mpz *a, const qv_mpz *b);
-/* r = ~a = -a - 1; needs a->n + 1 limbs. */
+/* r = ~a = -a - 1; needs qv_mpz_invert_cap(a) = a->n + 1 limbs. */
+size_t qv_mpz_invert_cap(const qv_mpz *a);
 void qv_mpz_invert(qv_mpz *r, const qv_mpz *a);
 
 /* r = a << s (s >= 0; the caller rejects negative counts with
