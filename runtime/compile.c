@@ -499,7 +499,7 @@ static int var_effect(int op, int arg)
 	case I_BUILD_SLICE: return 1 - arg;
 	case I_UNPACK_SEQUENCE: return arg - 1;
 	case I_UNPACK_EX: return (arg & 0xff) + (arg >> 8);
-	case I_MAKE_FUNCTION: return -__builtin_popcount(arg & 0xf);
+	case I_MAKE_FUNCTION: return -rt_popcount(arg & 0xf);
 	case I_RAISE_VARARGS: return -arg;
 	case I_FORMAT_VALUE: return (arg & 4) ? -1 : 0;
 	default: return 0;

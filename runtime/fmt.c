@@ -86,7 +86,7 @@ static bool parse_spec(qv_ctx *c, qv_obj spec, fspec *f)
 /* sign + prefix + body padded per spec; default alignment given */
 static qv_obj finish(qv_ctx *c, fspec *f, const char *sign, const char *prefix, const char *body, size_t bn, char defalign)
 {
-	size_t sn = __builtin_strlen(sign), pn = __builtin_strlen(prefix);
+	size_t sn = rt_strlen(sign), pn = rt_strlen(prefix);
 	size_t clen = sn + pn + utf8_len(body, bn);
 	char al = f->align ? f->align : defalign;
 	intptr_t padn = f->width > (intptr_t)clen ? f->width - (intptr_t)clen : 0;
@@ -173,7 +173,7 @@ static qv_obj format_int(qv_ctx *c, qv_obj v, fspec *f)
 	}
 	const char *sign = sg < 0 ? "-" : f->sign == '+' ? "+" : f->sign == ' ' ? " " : "";
 	if (f->group) {
-		qv_obj g = group_digits(c, dp, dn, f->group, base == 10 ? 3 : 4, f, __builtin_strlen(sign) + __builtin_strlen(prefix));
+		qv_obj g = group_digits(c, dp, dn, f->group, base == 10 ? 3 : 4, f, rt_strlen(sign) + rt_strlen(prefix));
 		dp = STR(g)->data;
 		dn = STR(g)->len;
 	}

@@ -420,7 +420,7 @@ void lex_next(lexer *L)
 			}
 		}
 		for (size_t k = 0; k < sizeof kw_names / sizeof *kw_names; k++)
-			if (__builtin_strlen(kw_names[k]) == n && __builtin_memcmp(kw_names[k], s, n) == 0) {
+			if (rt_strlen(kw_names[k]) == n && __builtin_memcmp(kw_names[k], s, n) == 0) {
 				set_tok(L, K_False + (int)k, start);
 				return;
 			}
@@ -442,7 +442,7 @@ void lex_next(lexer *L)
 #undef X
 	};
 	for (size_t k = 0; k < sizeof ops / sizeof *ops; k++) {
-		size_t n = __builtin_strlen(ops[k]);
+		size_t n = rt_strlen(ops[k]);
 		if (L->pos + n <= L->len && __builtin_memcmp(L->src + L->pos, ops[k], n) == 0) {
 			L->pos += n;
 			int t = O_POWEQ + (int)k;

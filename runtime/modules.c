@@ -576,9 +576,9 @@ static qv_obj load_module(qv_ctx *c, qv_obj name)
 	bool isbc = false;
 	qv_obj origin = NULL;
 	for (const qv_frozen *f = qv_frozen_modules; f->name; f++)
-		if (__builtin_strcmp(f->name, STR(name)->data) == 0) {
+		if (rt_strcmp(f->name, STR(name)->data) == 0) {
 			src = f->src;
-			len = __builtin_strlen(src);
+			len = rt_strlen(src);
 			origin = str_fmt(c, "<frozen %S>", name);
 			break;
 		}

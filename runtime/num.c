@@ -551,7 +551,7 @@ static qv_obj m_bit_count(qv_ctx *c, size_t n, qv_obj *a, qv_obj kw)
 	to_mpz(unwrap_int(a[0]), &z, buf);
 	intptr_t k = 0;
 	for (size_t i = 0; i < z.n; i++)
-		k += __builtin_popcount(z.d[i]);
+		k += rt_popcount(z.d[i]);
 	return MKINT(k);
 }
 

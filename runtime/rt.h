@@ -419,6 +419,28 @@ void mod_add_natives(qv_ctx *c, qv_obj dict, const qv_native *const *fns);
 	const qv_native cname = {&qv_native_type, QS_##qs, mn, mx, M_METHOD, cname##_fn}; \
 	static qv_obj cname##_fn(qv_ctx *c, size_t n, qv_obj *a, qv_obj kw)
 #define UNUSED(x) (void)(x)
+/* The few C library helpers the runtime needs, written here so that the
+ * board build links against nothing but mem* (which gcc may emit itself). */
+static inline size_t rt_strlen(const char *s)
+{
+	size_t n = 0;
+	while (s[n])
+		n++;
+	return n;
+}
+static inline int rt_strcmp(const char *a, const char *b)
+{
+	while (*a && *a == *b)
+		a++, b++;
+	return (unsigned char)*a - (unsigned char)*b;
+}
+static inline int rt_popcount(unsigned v)
+{
+	int n = 0;
+	for (; v; v &= v - 1)
+		n++;
+	return n;
+}
 /* A method table entry: M(name, min args incl. self, max args, C function). */
 #define METH(qs, mn, mx, f) {&qv_native_type, QS_##qs, mn, mx, M_METHOD, f}
 #define SMETH(qs, mn, mx, f) {&qv_native_type, QS_##qs, mn, mx, M_STATIC, f}

@@ -170,7 +170,7 @@ static int var_effect(int op, int arg)
 	case I_BUILD_SLICE: return 1 - arg;
 	case I_UNPACK_SEQUENCE: return arg - 1;
 	case I_UNPACK_EX: return (arg & 0xff) + (arg >> 8);
-	case I_MAKE_FUNCTION: return -__builtin_popcount(arg & 0xf);
+	case I_MAKE_FUNCTION: return -rt_popcount(arg & 0xf);
 	case I_RAISE_VARARGS: return -arg;
 	case I_FORMAT_VALUE: return (arg & 4) ? -1 : 0;
 	default: return 0;
@@ -188,7 +188,7 @@ static int needs(int op, int arg)
 	case I_BUILD_MAP: return 2 * arg;
 	case I_BUILD_SLICE: return arg == 2 || arg == 3 ? arg : 99999;
 	case I_UNPACK_SEQUENCE: case I_UNPACK_EX: return 1;
-	case I_MAKE_FUNCTION: return 1 + __builtin_popcount(arg & 0xf);
+	case I_MAKE_FUNCTION: return 1 + rt_popcount(arg & 0xf);
 	case I_RAISE_VARARGS: return arg <= 2 ? arg : 99999;
 	case I_FORMAT_VALUE: return (arg & 4) ? 2 : 1;
 	case I_LIST_APPEND: case I_SET_ADD: case I_LIST_EXTEND: case I_SET_UPDATE: case I_DICT_UPDATE:

@@ -68,7 +68,7 @@ qv_obj str_new(qv_ctx *c, const char *s, size_t n)
 
 qv_obj str_cstr(qv_ctx *c, const char *s)
 {
-	return str_new(c, s, __builtin_strlen(s));
+	return str_new(c, s, rt_strlen(s));
 }
 
 qv_obj bytes_new(qv_ctx *c, const char *s, size_t n)
@@ -147,7 +147,7 @@ void sb_addc(sbuf *b, char ch)
 
 void sb_adds(sbuf *b, const char *s)
 {
-	sb_add(b, s, __builtin_strlen(s));
+	sb_add(b, s, rt_strlen(s));
 }
 
 void sb_addobj(sbuf *b, qv_obj s)
