@@ -6,6 +6,7 @@
 #   chan_stress       producer and consumer as two threads or two processes
 #   chan_fuzz_asan    the consumer over producer pages read from stdin,
 #                     under AddressSanitizer and UBSan
+#   chan_bench        send/recv loop for instruction counts (callgrind)
 
 CHAN_DIR := $(BUILD)/chan
 CHAN_SRCS := kernel/chan/chan.c
@@ -14,10 +15,11 @@ CHAN_BOARD_LIB := $(CHAN_DIR)/libqvchan-board.a
 CHAN_HOST_LIB := $(CHAN_DIR)/libqvchan.so
 CHAN_STRESS := $(CHAN_DIR)/chan_stress
 CHAN_FUZZ := $(CHAN_DIR)/chan_fuzz_asan
+CHAN_BENCH := $(CHAN_DIR)/chan_bench
 CHAN_HOST_FLAGS := $(HOST_CFLAGS) -Iinclude -Ikernel/chan
 CHAN_ASAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 
-HOST_BINARIES += $(CHAN_HOST_LIB) $(CHAN_STRESS) $(CHAN_FUZZ)
+HOST_BINARIES += $(CHAN_HOST_LIB) $(CHAN_STRESS) $(CHAN_FUZZ) $(CHAN_BENCH)
 # Not an image ELF, so not in BOARD_BINARIES; building the archive keeps
 # `make binaries` proving the source compiles with the board flags.
 binaries: $(CHAN_BOARD_LIB)
@@ -41,6 +43,10 @@ $(CHAN_STRESS): $(CHAN_SRCS) tests/kernel/chan_stress.c $(CHAN_HDRS) mk/chan.mk
 $(CHAN_FUZZ): $(CHAN_SRCS) tests/kernel/chan_fuzz.c $(CHAN_HDRS) mk/chan.mk
 	@mkdir -p $(dir $@)
 	$(HOST_CC) $(CHAN_HOST_FLAGS) $(CHAN_ASAN_FLAGS) $(CHAN_SRCS) tests/kernel/chan_fuzz.c -o $@
+
+$(CHAN_BENCH): $(CHAN_SRCS) tests/kernel/chan_bench.c $(CHAN_HDRS) mk/chan.mk
+	@mkdir -p $(dir $@)
+	$(HOST_CC) $(CHAN_HOST_FLAGS) $(CHAN_SRCS) tests/kernel/chan_bench.c -o $@
 
 # The freestanding test compiles the source again with exactly these flags.
 .PHONY: chan-board-flags

@@ -157,20 +157,20 @@ static void store_le64(u8 *p, u64 w, u32 n)
 
 static void copy_to_slot(_Atomic u64 *dst, const u8 *src, u32 len)
 {
-	u32 i = 0;
-	for (; len - i >= 8; i += 8)
-		atomic_store_explicit(&dst[i / 8], load_le64(src + i, 8), RELAXED);
-	if (i < len)
-		atomic_store_explicit(&dst[i / 8], load_le64(src + i, len - i), RELAXED);
+	u32 words = len / 8, rest = len % 8;
+	for (u32 w = 0; w < words; w++)
+		atomic_store_explicit(&dst[w], load_le64(src + 8 * w, 8), RELAXED);
+	if (rest)
+		atomic_store_explicit(&dst[words], load_le64(src + 8 * words, rest), RELAXED);
 }
 
 static void copy_from_slot(u8 *dst, const _Atomic u64 *src, u32 len)
 {
-	u32 i = 0;
-	for (; len - i >= 8; i += 8)
-		store_le64(dst + i, atomic_load_explicit(&src[i / 8], RELAXED), 8);
-	if (i < len)
-		store_le64(dst + i, atomic_load_explicit(&src[i / 8], RELAXED), len - i);
+	u32 words = len / 8, rest = len % 8;
+	for (u32 w = 0; w < words; w++)
+		store_le64(dst + 8 * w, atomic_load_explicit(&src[w], RELAXED), 8);
+	if (rest)
+		store_le64(dst + 8 * words, atomic_load_explicit(&src[words], RELAXED), rest);
 }
 
 /* ---- waiting ----------------------------------------------------------- */
