@@ -4,6 +4,7 @@
 # tests/kernel/test_chan*.py drive:
 #   libqvchan.so      the core plus tests/kernel/chan_harness.c, via ctypes
 #   chan_stress       producer and consumer as two threads or two processes
+#   chan_stress_tsan  the same under ThreadSanitizer (no data race)
 #   chan_fuzz_asan    the consumer over producer pages read from stdin,
 #                     under AddressSanitizer and UBSan
 #   chan_bench        send/recv loop for instruction counts (callgrind)
@@ -14,12 +15,13 @@ CHAN_HDRS := kernel/chan/chan.h include/questv/types.h
 CHAN_BOARD_LIB := $(CHAN_DIR)/libqvchan-board.a
 CHAN_HOST_LIB := $(CHAN_DIR)/libqvchan.so
 CHAN_STRESS := $(CHAN_DIR)/chan_stress
+CHAN_STRESS_TSAN := $(CHAN_DIR)/chan_stress_tsan
 CHAN_FUZZ := $(CHAN_DIR)/chan_fuzz_asan
 CHAN_BENCH := $(CHAN_DIR)/chan_bench
 CHAN_HOST_FLAGS := $(HOST_CFLAGS) -Iinclude -Ikernel/chan
 CHAN_ASAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 
-HOST_BINARIES += $(CHAN_HOST_LIB) $(CHAN_STRESS) $(CHAN_FUZZ) $(CHAN_BENCH)
+HOST_BINARIES += $(CHAN_HOST_LIB) $(CHAN_STRESS) $(CHAN_STRESS_TSAN) $(CHAN_FUZZ) $(CHAN_BENCH)
 # Not an image ELF, so not in BOARD_BINARIES; building the archive keeps
 # `make binaries` proving the source compiles with the board flags.
 binaries: $(CHAN_BOARD_LIB)
@@ -39,6 +41,10 @@ $(CHAN_HOST_LIB): $(CHAN_SRCS) tests/kernel/chan_harness.c $(CHAN_HDRS) mk/chan.
 $(CHAN_STRESS): $(CHAN_SRCS) tests/kernel/chan_stress.c $(CHAN_HDRS) mk/chan.mk
 	@mkdir -p $(dir $@)
 	$(HOST_CC) $(CHAN_HOST_FLAGS) -pthread $(CHAN_SRCS) tests/kernel/chan_stress.c -o $@
+
+$(CHAN_STRESS_TSAN): $(CHAN_SRCS) tests/kernel/chan_stress.c $(CHAN_HDRS) mk/chan.mk
+	@mkdir -p $(dir $@)
+	$(HOST_CC) $(CHAN_HOST_FLAGS) -fsanitize=thread -pthread $(CHAN_SRCS) tests/kernel/chan_stress.c -o $@
 
 $(CHAN_FUZZ): $(CHAN_SRCS) tests/kernel/chan_fuzz.c $(CHAN_HDRS) mk/chan.mk
 	@mkdir -p $(dir $@)

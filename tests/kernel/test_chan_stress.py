@@ -14,13 +14,14 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 STRESS = ROOT / "build" / "chan" / "chan_stress"
+STRESS_TSAN = ROOT / "build" / "chan" / "chan_stress_tsan"
 N = 10_000
 
 
-def run(*args: object) -> tuple[int, dict[str, dict[str, int]], str]:
-    if not STRESS.exists():
-        raise FileNotFoundError(f"{STRESS} is missing: run `make binaries` first")
-    p = subprocess.run([str(STRESS), *map(str, args)], check=False, capture_output=True,
+def run(*args: object, prog: Path = STRESS) -> tuple[int, dict[str, dict[str, int]], str]:
+    if not prog.exists():
+        raise FileNotFoundError(f"{prog} is missing: run `make binaries` first")
+    p = subprocess.run([str(prog), *map(str, args)], check=False, capture_output=True,
                        text=True, timeout=120)
     ends = {}
     for line in p.stdout.splitlines():
@@ -41,6 +42,14 @@ def test_ten_thousand_messages_arrive_in_order_and_intact(mode, slot_size, slot_
     assert tx["bytes"] == rx["bytes"] > 0
     assert tx["errors"] == rx["errors"] == 0
     assert tx["timeouts"] == rx["timeouts"] == 0
+
+
+@pytest.mark.parametrize("slot_size,slot_count", [(64, 8), (8, 2)])
+def test_threads_share_the_ring_without_a_data_race(slot_size, slot_count):
+    rc, ends, out = run("threads", slot_size, slot_count, N, 9, prog=STRESS_TSAN)
+    assert rc == 0, out
+    assert "ThreadSanitizer" not in out, out
+    assert ends["rx"]["messages"] == N
 
 
 @pytest.mark.parametrize("mode", ["threads", "procs"])
