@@ -18,6 +18,14 @@
  * a store before an earlier load, which is exactly what these two pairs
  * need; no fence instruction is emitted.
  *
+ * The doorbell is the one place that needs store-to-load order, which TSO
+ * does not give: the consumer stores "armed" then loads the producer's
+ * cursor, the producer stores its cursor then loads "armed". Both stores
+ * are then seq_cst exchanges (a locked XCHG, a full barrier) and both loads
+ * seq_cst, so all four are in one total order and at least one side sees
+ * the other's store: a consumer never sleeps on a message nobody will ring
+ * for. Ends that do not use the doorbell keep the plain release store.
+ *
  * Distrust. Each end keeps its own cursor privately and only ever writes it
  * to shared memory; it never reads it back. The peer's cursor and (for the
  * consumer) the slot headers are loaded once into locals and checked there,
@@ -58,7 +66,7 @@ struct qv_chan_cons_page {
 	u8 pad0[48];
 	_Atomic u64 tail;     /* messages consumed, ever */
 	u8 pad1[56];
-	_Atomic u32 doorbell; /* reserved for the doorbell protocol; 0 */
+	_Atomic u32 doorbell; /* 1 while the consumer sleeps until rung */
 	u8 pad2[60];
 };
 
@@ -196,8 +204,8 @@ static enum qv_chan_status peer_error(struct qv_chan_stats *st, enum qv_chan_sta
 	return note(st, s);
 }
 
-/* After a poll found nothing to do: QV_CHAN_OK to poll again (having
- * relaxed), or the status that ends the call. */
+/* After a poll found nothing to do: QV_CHAN_OK to wait (relax) and poll
+ * again, or the status that ends the call. */
 static enum qv_chan_status waiter_next(struct waiter *wt, struct qv_chan_stats *st,
 				       enum qv_chan_status idle)
 {
@@ -215,9 +223,13 @@ static enum qv_chan_status waiter_next(struct waiter *wt, struct qv_chan_stats *
 		st->timeouts++;
 		return note(st, QV_CHAN_E_TIMEOUT);
 	}
-	if (wt->w->relax)
-		wt->w->relax(wt->w->ctx);
 	return QV_CHAN_OK;
+}
+
+static void relax(const struct qv_chan_wait *w)
+{
+	if (w->relax)
+		w->relax(w->ctx);
 }
 
 static bool wait_ok(const struct qv_chan_wait *w, u64 timeout)
@@ -253,7 +265,7 @@ static void prod_format(struct qv_chan_prod_page *p, const struct qv_chan_layout
 
 static void zero_stats(struct qv_chan_stats *st)
 {
-	st->messages = st->bytes = st->waits = st->timeouts = st->errors = 0;
+	st->messages = st->bytes = st->waits = st->timeouts = st->doorbells = st->errors = 0;
 	for (u32 i = 0; i < QV_CHAN_NSTATUS; i++)
 		st->by_status[i] = 0;
 }
@@ -304,7 +316,23 @@ static enum qv_chan_status tx_room(const struct qv_chan_tx *tx, u64 tail, u32 *r
 	return QV_CHAN_OK;
 }
 
-static enum qv_chan_status tx_try(struct qv_chan_tx *tx, const u8 *msg, u32 len)
+/* Publishes the producer's cursor; then, for a producer with a doorbell,
+ * wakes a consumer that sleeps until rung. */
+static void tx_publish(struct qv_chan_tx *tx, const struct qv_chan_wait *w)
+{
+	if (!w || !w->ring) {
+		atomic_store_explicit(&tx->prod->head, tx->head, RELEASE);
+		return;
+	}
+	atomic_exchange_explicit(&tx->prod->head, tx->head, memory_order_seq_cst);
+	if (atomic_load_explicit(&tx->cons->doorbell, memory_order_seq_cst)) {
+		tx->st.doorbells++;
+		w->ring(w->ctx);
+	}
+}
+
+static enum qv_chan_status tx_try(struct qv_chan_tx *tx, const u8 *msg, u32 len,
+				  const struct qv_chan_wait *w)
 {
 	u32 room;
 	u64 tail = atomic_load_explicit(&tx->cons->tail, ACQUIRE);
@@ -319,7 +347,7 @@ static enum qv_chan_status tx_try(struct qv_chan_tx *tx, const u8 *msg, u32 len)
 	atomic_store_explicit(&slot->len, len, RELAXED);
 	atomic_store_explicit(&slot->check, slot_check(tx->head, len), RELAXED);
 	tx->head++;
-	atomic_store_explicit(&tx->prod->head, tx->head, RELEASE);
+	tx_publish(tx, w);
 	tx->st.messages++;
 	tx->st.bytes += len;
 	return note(&tx->st, QV_CHAN_OK);
@@ -334,12 +362,13 @@ enum qv_chan_status qv_chan_send(struct qv_chan_tx *tx, const void *msg, u32 len
 		return note(&tx->st, QV_CHAN_E_TOO_BIG);
 	struct waiter wt = { .w = w, .timeout = timeout };
 	for (;;) {
-		enum qv_chan_status s = tx_try(tx, msg, len);
+		enum qv_chan_status s = tx_try(tx, msg, len, w);
 		if (s != QV_CHAN_E_FULL)
 			return s;
 		s = waiter_next(&wt, &tx->st, QV_CHAN_E_FULL);
 		if (s != QV_CHAN_OK)
 			return s;
+		relax(w);
 	}
 }
 
@@ -425,6 +454,18 @@ static enum qv_chan_status slot_verdict(const struct qv_chan_rx *rx, u64 seq, u3
 	return QV_CHAN_OK;
 }
 
+/* Sleeps in relax() with the doorbell armed, unless a message arrived
+ * meanwhile; pairs with tx_publish. */
+static void rx_sleep(struct qv_chan_rx *rx, const struct qv_chan_wait *w)
+{
+	atomic_exchange_explicit(&rx->cons->doorbell, 1, memory_order_seq_cst);
+	if (atomic_load_explicit(&rx->prod->head, memory_order_seq_cst) == rx->tail) {
+		rx->st.doorbells++;
+		relax(w);
+	}
+	atomic_store_explicit(&rx->cons->doorbell, 0, RELAXED);
+}
+
 static enum qv_chan_status rx_try(struct qv_chan_rx *rx, u8 *buf, u32 cap, u32 *len)
 {
 	u32 avail;
@@ -466,6 +507,10 @@ enum qv_chan_status qv_chan_recv(struct qv_chan_rx *rx, void *buf, u32 cap, u32 
 		s = waiter_next(&wt, &rx->st, QV_CHAN_E_EMPTY);
 		if (s != QV_CHAN_OK)
 			return s;
+		if (w->sleeps)
+			rx_sleep(rx, w);
+		else
+			relax(w);
 	}
 }
 

@@ -75,15 +75,25 @@ enum qv_chan_status qv_chan_layout(u32 slot_size, u32 slot_count, struct qv_chan
 /* How the caller waits. now() is monotonic in any unit the caller picks
  * (timeouts use the same unit); relax() is called between polls (pause,
  * yield to another thread, or halt until a doorbell). Both are required
- * only for waits with a non-zero timeout; ctx is passed back to both. */
+ * only for waits with a non-zero timeout; ctx is passed back to all hooks.
+ *
+ * The doorbell (optional; polling needs none of it). A consumer whose
+ * relax() sleeps until woken sets `sleeps`: recv then arms the doorbell
+ * word in the consumer page before each relax() and disarms it after. A
+ * producer that passes `ring` has it called after each send that found the
+ * doorbell armed (the kernel asks its monitor to interrupt the consumer's
+ * core). The fences that make this safe cost only the ends that use it. */
 struct qv_chan_wait {
 	u64 (*now)(void *ctx);
 	void (*relax)(void *ctx);
 	void *ctx;
+	void (*ring)(void *ctx);
+	bool sleeps;
 };
 
 /* Per end; `waits` counts calls that found the channel full (tx) or empty
- * (rx) and had to wait, `errors` every error of the peer the end detected,
+ * (rx) and had to wait, `doorbells` the rings (tx) or the sleeps with the
+ * doorbell armed (rx), `errors` every error of the peer the end detected,
  * by kind in by_status. Caller mistakes (E_PARAM, E_TOO_BIG, E_BUF_SMALL)
  * and ordinary outcomes (E_FULL, E_EMPTY, E_TIMEOUT) are in by_status but
  * not in `errors`. */
@@ -92,6 +102,7 @@ struct qv_chan_stats {
 	u64 bytes;
 	u64 waits;
 	u64 timeouts;
+	u64 doorbells;
 	u64 errors;
 	u64 by_status[QV_CHAN_NSTATUS];
 };

@@ -26,12 +26,13 @@ RELAX_FN = ctypes.CFUNCTYPE(None, ctypes.c_void_p)
 
 
 class Wait(ctypes.Structure):
-    _fields_ = [("now", NOW_FN), ("relax", RELAX_FN), ("ctx", ctypes.c_void_p)]
+    _fields_ = [("now", NOW_FN), ("relax", RELAX_FN), ("ctx", ctypes.c_void_p),
+                ("ring", RELAX_FN), ("sleeps", ctypes.c_bool)]
 
 
 class Stats(ctypes.Structure):
     _fields_ = [("messages", U64), ("bytes", U64), ("waits", U64), ("timeouts", U64),
-                ("errors", U64), ("by_status", U64 * len(STATUS))]
+                ("doorbells", U64), ("errors", U64), ("by_status", U64 * len(STATUS))]
 
     def count(self, name: str) -> int:
         return int(self.by_status[S[name]])
@@ -76,16 +77,24 @@ def load() -> ctypes.CDLL:
 
 class Hooks:
     """A simulated clock: each relax() advances it by `step` and then runs
-    `on_relax` (the peer acting while this end waits)."""
+    `on_relax` (the peer acting while this end waits). With `ring`, the
+    producer's doorbell calls are counted in `rings`; `sleeps` marks a
+    consumer whose relax() would sleep until rung."""
 
-    def __init__(self, step: int = 10, on_relax: Callable[[int], None] | None = None) -> None:
+    def __init__(self, step: int = 10, on_relax: Callable[[int], None] | None = None,
+                 ring: bool = False, sleeps: bool = False) -> None:
         self.t = 0
         self.step = step
         self.relaxes = 0
+        self.rings = 0
         self.on_relax = on_relax
         self._now = NOW_FN(self._now_cb)
         self._relax = RELAX_FN(self._relax_cb)
-        self.struct = Wait(self._now, self._relax, None)
+        self._ring = RELAX_FN(self._ring_cb) if ring else RELAX_FN()
+        self.struct = Wait(self._now, self._relax, None, self._ring, sleeps)
+
+    def _ring_cb(self, _ctx: int | None) -> None:
+        self.rings += 1
 
     def _now_cb(self, _ctx: int | None) -> int:
         return self.t

@@ -6,7 +6,11 @@
  * position, so a lost, duplicated, reordered or corrupted message fails.
  *
  *   chan_stress MODE SLOT_SIZE SLOT_COUNT MESSAGES SEED [CONSUMER_SEED]
- *   MODE: threads | procs | procs-bad-consumer | procs-bad-producer
+ *   MODE: threads | threads-doorbell | procs | procs-bad-consumer |
+ *         procs-bad-producer
+ * threads-doorbell: the consumer sleeps on a semaphore with the doorbell
+ * armed and the producer rings it; a sleep that is not rung within
+ * LATE_NS counts as a lost wake-up ("late").
  * The bad modes make one end write into the other end's pages halfway; the
  * report then shows that end killed by SIGSEGV. A CONSUMER_SEED other than
  * SEED makes the consumer expect other messages: the check must fail.
@@ -14,8 +18,11 @@
  * Prints one line per end ("tx ..." / "rx ...") and a "result ..." line.
  */
 #define _GNU_SOURCE
+#include <errno.h>
 #include <pthread.h>
 #include <sched.h>
+#include <semaphore.h>
+#include <stdatomic.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,12 +35,16 @@
 
 #define SEND_TIMEOUT_NS 20000000000ull /* a stuck peer fails the run, never hangs it */
 #define RECV_TIMEOUT_NS 20000000000ull
+#define LATE_NS 5000000000ull
 
 struct run {
 	u32 slot_size, slot_count, messages;
 	u64 seed;     /* of the messages this end sends or expects */
 	u64 rx_seed;
 	int bad; /* 0, 'c' (consumer misbehaves) or 'p' (producer misbehaves) */
+	bool doorbell;
+	sem_t bell;
+	atomic_ulong late;
 	struct qv_chan_layout lay;
 	void *prod, *cons; /* this end's views */
 };
@@ -52,6 +63,25 @@ static void relax(void *ctx)
 	sched_yield();
 }
 
+
+static void ring(void *ctx)
+{
+	sem_post(&((struct run *)ctx)->bell);
+}
+
+static void sleep_until_rung(void *ctx)
+{
+	struct run *r = ctx;
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	ts.tv_sec += (time_t)(LATE_NS / 1000000000ull);
+	while (sem_timedwait(&r->bell, &ts) != 0) {
+		if (errno == ETIMEDOUT) {
+			atomic_fetch_add(&r->late, 1);
+			return;
+		}
+	}
+}
 
 static u64 mix(u64 x)
 {
@@ -84,10 +114,11 @@ static void msg_fill(const struct run *r, u32 i, u8 *buf, u32 len)
 
 static void print_stats(const char *who, const struct qv_chan_stats *st, u64 ns)
 {
-	printf("%s messages=%llu bytes=%llu waits=%llu timeouts=%llu errors=%llu ns=%llu\n", who,
-	       (unsigned long long)st->messages, (unsigned long long)st->bytes,
+	printf("%s messages=%llu bytes=%llu waits=%llu timeouts=%llu doorbells=%llu errors=%llu "
+	       "ns=%llu\n", who, (unsigned long long)st->messages, (unsigned long long)st->bytes,
 	       (unsigned long long)st->waits, (unsigned long long)st->timeouts,
-	       (unsigned long long)st->errors, (unsigned long long)ns);
+	       (unsigned long long)st->doorbells, (unsigned long long)st->errors,
+	       (unsigned long long)ns);
 	fflush(stdout);
 }
 
@@ -99,7 +130,7 @@ static int producer(struct run *r)
 		return 2;
 	}
 	u8 *buf = malloc(r->slot_size);
-	struct qv_chan_wait host_wait = { now_ns, relax, NULL };
+	struct qv_chan_wait host_wait = { now_ns, relax, r, r->doorbell ? ring : NULL, false };
 	u64 t0 = now_ns(NULL);
 	for (u32 i = 0; i < r->messages; i++) {
 		if (r->bad == 'p' && i == r->messages / 2)
@@ -129,7 +160,8 @@ static int consumer(struct run *r)
 	int rc = 0;
 	struct run expect = *r; /* the producer thread may share *r */
 	expect.seed = r->rx_seed;
-	struct qv_chan_wait host_wait = { now_ns, relax, NULL };
+	struct qv_chan_wait host_wait = { now_ns, r->doorbell ? sleep_until_rung : relax, r, NULL,
+					  r->doorbell };
 	u64 t0 = now_ns(NULL);
 	/* After a wrong message, go on taking (unchecked) what the producer
 	 * sends, so that it finishes rather than waits for a dead consumer. */
@@ -178,6 +210,7 @@ static int run_threads(struct run *r)
 	r->cons = aligned_alloc(QV_CHAN_PAGE, QV_CHAN_PAGE);
 	memset(r->prod, 0, pbytes);
 	memset(r->cons, 0, QV_CHAN_PAGE);
+	sem_init(&r->bell, 0, 0);
 	pthread_t t;
 	pthread_create(&t, NULL, producer_thread, r);
 	int rc = consumer(r);
@@ -185,6 +218,9 @@ static int run_threads(struct run *r)
 	pthread_join(t, &trc);
 	free(r->prod);
 	free(r->cons);
+	sem_destroy(&r->bell);
+	if (r->doorbell)
+		printf("doorbell late=%lu\n", (unsigned long)atomic_load(&r->late));
 	printf("result producer=exit:%ld consumer=exit:%d\n", (long)trc, rc);
 	return rc || trc ? 1 : 0;
 }
@@ -251,7 +287,8 @@ static int run_procs(struct run *r)
 int main(int argc, char **argv)
 {
 	if (argc != 6 && argc != 7) {
-		fprintf(stderr, "usage: %s threads|procs|procs-bad-consumer|procs-bad-producer "
+		fprintf(stderr, "usage: %s threads|threads-doorbell|procs|procs-bad-consumer|"
+			"procs-bad-producer "
 			"SLOT_SIZE SLOT_COUNT MESSAGES SEED [CONSUMER_SEED]\n", argv[0]);
 		return 2;
 	}
@@ -267,6 +304,10 @@ int main(int argc, char **argv)
 	const char *mode = argv[1];
 	if (!strcmp(mode, "threads"))
 		return run_threads(&r);
+	if (!strcmp(mode, "threads-doorbell")) {
+		r.doorbell = true;
+		return run_threads(&r);
+	}
 	if (!strcmp(mode, "procs-bad-consumer"))
 		r.bad = 'c';
 	else if (!strcmp(mode, "procs-bad-producer"))

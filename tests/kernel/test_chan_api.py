@@ -68,7 +68,7 @@ def test_status_names_cover_every_status(lib):
 
 
 def test_private_structs_match_the_binding(lib):
-    assert lib.chan_h_size(2) == struct.calcsize(f"<5Q{len(cm.STATUS)}Q")
+    assert lib.chan_h_size(2) == struct.calcsize(f"<6Q{len(cm.STATUS)}Q")
     assert lib.chan_h_size(3) == 32
 
 
@@ -242,6 +242,63 @@ def test_wraps_the_ring_many_times(lib):
                 assert ch.recv() == ("OK", msg(i - 1, (i - 1) % 17))
                 assert ch.recv() == ("OK", m)
         assert ch.head == ch.tail == 1000
+
+
+# ---- doorbell ----------------------------------------------------------------------
+
+def doorbell_word(ch: cb.Channel) -> int:
+    return struct.unpack_from("<I", ch.read_cons(), cm.DOORBELL_OFF)[0]
+
+
+def test_a_sleeping_consumer_is_armed_while_it_sleeps_and_rung_by_the_send(lib):
+    with cb.Channel(lib, 32, 4) as ch:
+        producer = cb.Hooks(ring=True)
+        armed: list[int] = []
+
+        def producer_acts(n: int) -> None:
+            armed.append(doorbell_word(ch))
+            if n == 3:
+                assert ch.send(b"wake", 0, producer) == "OK"
+
+        consumer = cb.Hooks(on_relax=producer_acts, sleeps=True)
+        assert ch.recv(cb.FOREVER, consumer) == ("OK", b"wake")
+        assert armed == [1, 1, 1]
+        assert producer.rings == 1 and ch.tx_stats().doorbells == 1
+        assert ch.rx_stats().doorbells == 3
+        assert doorbell_word(ch) == 0
+
+
+def test_no_ring_when_the_consumer_does_not_sleep(lib):
+    with cb.Channel(lib, 32, 4) as ch:
+        producer = cb.Hooks(ring=True)
+        assert ch.send(b"a", 0, producer) == "OK"
+
+        def producer_acts(n: int) -> None:
+            if n == 2:
+                assert ch.send(b"b", 0, producer) == "OK"
+
+        assert ch.recv(cb.FOREVER, cb.Hooks()) == ("OK", b"a")
+        assert ch.recv(cb.FOREVER, cb.Hooks(on_relax=producer_acts)) == ("OK", b"b")
+        assert producer.rings == 0 and ch.tx_stats().doorbells == 0
+
+
+def test_a_consumer_does_not_sleep_on_a_message_already_there(lib):
+    # Arrives between the failed poll and the arming: the re-check sees it.
+    with cb.Channel(lib, 32, 4) as ch:
+        consumer = cb.Hooks(sleeps=True)
+        assert ch.send(b"x") == "OK"
+        assert ch.recv(cb.FOREVER, consumer) == ("OK", b"x")
+        assert consumer.relaxes == 0 and ch.rx_stats().doorbells == 0
+
+
+def test_a_doorbell_word_set_by_a_faulty_consumer_only_costs_rings(lib):
+    with cb.Channel(lib, 32, 4) as ch:
+        ch.write_cons(struct.pack("<I", 7), cm.DOORBELL_OFF)
+        producer = cb.Hooks(ring=True)
+        for i in range(3):
+            assert ch.send(bytes([i]), 0, producer) == "OK"
+        assert producer.rings == 3
+        assert drain(ch) == [b"\0", b"\1", b"\2"]
 
 
 # ---- restart of either end -------------------------------------------------------

@@ -44,12 +44,25 @@ def test_ten_thousand_messages_arrive_in_order_and_intact(mode, slot_size, slot_
     assert tx["timeouts"] == rx["timeouts"] == 0
 
 
+@pytest.mark.parametrize("mode", ["threads", "threads-doorbell"])
 @pytest.mark.parametrize("slot_size,slot_count", [(64, 8), (8, 2)])
-def test_threads_share_the_ring_without_a_data_race(slot_size, slot_count):
-    rc, ends, out = run("threads", slot_size, slot_count, N, 9, prog=STRESS_TSAN)
+def test_threads_share_the_ring_without_a_data_race(mode, slot_size, slot_count):
+    rc, ends, out = run(mode, slot_size, slot_count, N, 9, prog=STRESS_TSAN)
     assert rc == 0, out
     assert "ThreadSanitizer" not in out, out
     assert ends["rx"]["messages"] == N
+
+
+@pytest.mark.parametrize("slot_size,slot_count,seed", [(64, 8, 1), (8, 2, 2), (4096, 16, 3)])
+def test_a_consumer_sleeping_on_the_doorbell_never_misses_a_wake_up(slot_size, slot_count,
+                                                                     seed):
+    # Each sleep not rung within 5 s counts as late: a lost wake-up.
+    rc, ends, out = run("threads-doorbell", slot_size, slot_count, N, seed)
+    assert rc == 0, out
+    assert "doorbell late=0" in out, out
+    assert ends["rx"]["messages"] == N and ends["rx"]["errors"] == 0
+    assert ends["rx"]["doorbells"] > 0, "the consumer never slept: nothing was tested"
+    assert ends["tx"]["doorbells"] > 0
 
 
 @pytest.mark.parametrize("mode", ["threads", "procs"])
