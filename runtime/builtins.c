@@ -52,7 +52,36 @@ NATIVE(bi_len, len, 1, 1)
 }
 
 NATIVE(bi_repr, repr, 1, 1) { UNUSED(n); UNUSED(kw); return qv_repr(c, a[0]); }
-NATIVE(bi_ascii, ascii, 1, 1) { UNUSED(n); UNUSED(kw); return qv_repr(c, a[0]); }
+NATIVE(bi_ascii, ascii, 1, 1)
+{
+	UNUSED(n); UNUSED(kw);
+	qv_obj r = qv_repr(c, a[0]);
+	qv_str *s = STR(r);
+	if (s->clen == s->len)
+		return r;
+	sbuf b;
+	sb_init(&b, c, s->len * 2);
+	static const char hx[] = "0123456789abcdef";
+	for (size_t i = 0; i < s->len;) {
+		uint8_t b0 = (uint8_t)s->data[i];
+		if (b0 < 0x80) {
+			sb_addc(&b, (char)b0);
+			i++;
+			continue;
+		}
+		int k = b0 >= 0xF0 ? 3 : b0 >= 0xE0 ? 2 : 1;
+		uint32_t cp = b0 & (0x3F >> k);
+		for (int j = 1; j <= k && i + (size_t)j < s->len; j++)
+			cp = (cp << 6) | ((uint8_t)s->data[i + (size_t)j] & 0x3F);
+		i += (size_t)k + 1;
+		int nd = cp < 0x100 ? 2 : cp < 0x10000 ? 4 : 8;
+		sb_addc(&b, '\\');
+		sb_addc(&b, nd == 2 ? 'x' : nd == 4 ? 'u' : 'U');
+		for (int d = nd - 1; d >= 0; d--)
+			sb_addc(&b, hx[(cp >> (4 * d)) & 15]);
+	}
+	return sb_str(&b);
+}
 
 NATIVE(bi_abs, abs, 1, 1)
 {
@@ -210,6 +239,13 @@ NATIVE(bi_iter, iter, 1, 2)
 NATIVE(bi_next, next, 1, 2)
 {
 	UNUSED(kw);
+	if (IS(a[0], qv_gen_type) && n == 1) {
+		bool done;
+		qv_obj r = gen_send(c, a[0], NONE, NULL, &done);
+		if (done)
+			qv_raise(c, exc_new(c, EXC(StopIteration), r == NONE ? EMPTY_TUPLE : tuple_pack(c, 1, r)));
+		return r;
+	}
 	qv_obj v = qv_next(c, a[0]);
 	if (!v) {
 		if (n > 1)
@@ -290,6 +326,8 @@ NATIVE(bi_divmod, divmod, 2, 2)
 		if (m)
 			return qv_call1(c, m, a[1]);
 	}
+	if (is_intlike(a[0]) && is_intlike(a[1]) && int_sign(a[1]) == 0)
+		qv_raisef(c, EXC(ZeroDivisionError), "integer division or modulo by zero");
 	return tuple_pack(c, 2, qv_binop(c, OP_FLOORDIV, a[0], a[1]), qv_binop(c, OP_MOD, a[0], a[1]));
 }
 
@@ -562,7 +600,7 @@ NATIVE(bi_reversed, reversed, 1, 1)
 		if (m)
 			return qv_call0(c, m);
 	}
-	if (IS(s, qv_dict_type) || (TYPE(s)->iter && !TYPE(s)->subscr && !IS(s, qv_range_type)))
+	if (IS(s, qv_dict_type) || IS(s, qv_dictview_type))
 		s = list_from_iter(c, s);
 	if (!TYPE(s)->subscr && !IS(s, qv_range_type))
 		qv_raisef(c, EXC(TypeError), "'%s' object is not reversible", type_name(s));
@@ -774,6 +812,7 @@ static const qv_obj builtin_table[QS__COUNT] = {
 	T(NotImplemented, &qv_notimpl_obj) T(Ellipsis, &qv_ellipsis_obj)
 	T(__name__, NULL)
 	EXC_LIST(E)
+	T(IOError, &qv_exc_types[EXC_OSError]) T(EnvironmentError, &qv_exc_types[EXC_OSError])
 };
 #undef T
 #undef E
@@ -783,14 +822,15 @@ qv_obj builtins_lookup(qv_obj name)
 	const qv_str *s = (const qv_str *)name;
 	if (s >= qv_qstrs && s < qv_qstrs + QS__COUNT) {
 		qv_obj v = builtin_table[s - qv_qstrs];
-		if (v)
-			return v;
-		return NULL;
+		/* asyncio's CancelledError is not a builtin name */
+		if (v == (qv_obj)EXC(CancelledError))
+			return NULL;
+		return v;
 	}
 	if (IS_STR(name)) {
 		int k = qstr_find(s->data, s->len);
 		if (k >= 0)
-			return builtin_table[k];
+			return builtins_lookup(QSI(k));
 	}
 	return NULL;
 }

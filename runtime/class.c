@@ -5,6 +5,7 @@
 #include "rt.h"
 
 qv_obj vm_run_class_body(qv_ctx *c, qv_func *fn, qv_obj ns);
+static qv_obj slot_wrapper(qv_ctx *c, const qv_type *t, qv_obj name);
 
 /* ------------------------------------------------------------ lookup */
 static qv_obj methods_lookup(const qv_type *t, qv_obj name)
@@ -71,7 +72,7 @@ static qv_obj descr_get(qv_ctx *c, qv_obj v, qv_obj inst, const qv_type *t, qv_o
 		switch (n->kind) {
 		case M_ATTR:
 			return n->fn(c, 1, &inst, NULL);
-		case M_STATIC:
+		case M_STATIC: case M_FUNC:
 			return v;
 		case M_CLASS:
 			return bind(c, (qv_obj)t, v);
@@ -118,9 +119,24 @@ static qv_obj call_native_fn(qv_ctx *c, qv_native_fn fn, const char *name, size_
 	return fn(c, npos, args, kw);
 }
 
+qv_obj native_of(qv_obj o)
+{
+	if (IS_INT(o) || !(o->type->flags & TF_USER) || (o->type->flags & TF_EXC))
+		return NULL;
+	return ((qv_inst *)o)->native;
+}
+
 static qv_obj native_call(qv_ctx *c, qv_obj f, size_t npos, size_t nkw, qv_obj *args)
 {
 	const qv_native *n = (const qv_native *)f;
+	/* a built-in type's method works on the built-in value of a subclass */
+	if (n->kind == M_METHOD && npos && native_of(args[0])) {
+		qv_obj *a = gc_alloc(c, sizeof(qv_obj) * (npos + 2 * nkw + 1), false);
+		for (size_t i = 0; i < npos + 2 * nkw; i++)
+			a[i] = args[i];
+		a[0] = native_of(args[0]);
+		args = a;
+	}
 	return call_native_fn(c, n->fn, qv_qstrs[n->name].data, n->min, n->max, npos, nkw, args);
 }
 
@@ -155,8 +171,24 @@ static qv_obj cnative_call(qv_ctx *c, qv_obj f, size_t npos, size_t nkw, qv_obj 
 	return call_native_fn(c, n->fn, cstr(c, n->name), 0, ARGS_MAX, npos + 1, nkw, a);
 }
 
+static qv_obj cnative_getattr(qv_ctx *c, qv_obj o, qv_obj name, qv_obj *self)
+{
+	UNUSED(c);
+	UNUSED(self);
+	if (name == QS(__name__) || name == QS(__qualname__))
+		return ((qv_closure_native *)o)->name;
+	return NULL;
+}
+
+static qv_obj cnative_repr(qv_ctx *c, qv_obj o, bool s)
+{
+	UNUSED(s);
+	return str_fmt(c, "<built-in function %S>", ((qv_closure_native *)o)->name);
+}
+
 const qv_type qv_cnative_type = {
 	.type = &qv_type_type, .name = QS_builtin_function_or_method, .call = cnative_call,
+	.getattr = cnative_getattr, .repr = cnative_repr,
 };
 
 qv_obj make_native_closure(qv_ctx *c, qv_native_fn fn, qv_obj data, qv_obj name)
@@ -375,6 +407,7 @@ static const qv_method property_methods[] = {
 
 const qv_type qv_property_type = {
 	.type = &qv_type_type, .name = QS_property, .make = property_make, .methods = property_methods,
+	.getattr = builtin_getattr,
 };
 
 /* ------------------------------------------------------------ instances */
@@ -531,10 +564,13 @@ static intptr_t inst_hash(qv_ctx *c, qv_obj o)
 	if (m && !IS(m, qv_native_type)) {
 		bool f;
 		qv_obj r = call_special(c, o, QS(__hash__), 0, NULL, &f);
-		if (!IS_INT(r))
+		if (!is_intlike(r))
 			qv_raisef(c, EXC(TypeError), "__hash__ method should return an integer");
-		return INT_VAL(r);
+		intptr_t h = IS_INT(r) ? INT_VAL(r) : int_hash(r);
+		return h == -1 ? -2 : h;
 	}
+	if (native_of(o))
+		return qv_hash(c, native_of(o));
 	return (intptr_t)((uintptr_t)o >> 4);
 }
 
@@ -558,6 +594,12 @@ static qv_obj inst_binop(qv_ctx *c, int op, qv_obj a, qv_obj b)
 	qv_obj r;
 	if (o >= OP_LT && o <= OP_GE) {
 		/* for comparisons the caller already swapped for the reflection */
+		qv_obj m = type_lookup(TYPE(a), QSI(op_names[o][0]));
+		if (native_of(a) && (!m || (IS(m, qv_native_type) && (o == OP_EQ || o == OP_NE) &&
+					     type_lookup(&qv_object_type, QSI(op_names[o][0])) == m))) {
+			qv_obj nb = native_of(b) ? native_of(b) : b;
+			return qv_compare(c, o, native_of(a), nb);
+		}
 		r = call_special(c, a, QSI(op_names[o][0]), 1, &b, &f);
 		if (f && r != NOTIMPL)
 			return r;
@@ -588,6 +630,10 @@ static qv_obj inst_binop(qv_ctx *c, int op, qv_obj a, qv_obj b)
 		r = call_special(c, b, QSI(op_names[o][1]), 1, &a, &f);
 		if (f)
 			return r;
+	}
+	if (native_of(a)) {
+		qv_obj nb = native_of(b) ? native_of(b) : b;
+		return qv_binop(c, op & ~OP_INPLACE, native_of(a), nb);
 	}
 	return NULL;
 }
@@ -623,6 +669,8 @@ static qv_obj inst_iter(qv_ctx *c, qv_obj o)
 			qv_raisef(c, EXC(TypeError), "iter() returned non-iterator of type '%s'", type_name(r));
 		return r;
 	}
+	if (native_of(o))
+		return qv_iter(c, native_of(o));
 	if (type_lookup(TYPE(o), QS(__getitem__))) {
 		qv_iterobj *it = NEW(c, qv_iterobj);
 		it->type = &qv_iter_type;
@@ -653,11 +701,30 @@ static qv_obj inst_subscr(qv_ctx *c, qv_obj o, qv_obj k, qv_obj v)
 {
 	bool f;
 	qv_obj r;
+	qv_obj nat = native_of(o);
 	if (!v) {
+		if (nat && IS(nat, qv_dict_type)) {
+			qv_obj gi = type_lookup(TYPE(o), QS(__getitem__));
+			qv_obj miss = type_lookup(TYPE(o), QS(__missing__));
+			if (gi && IS(gi, qv_native_type) && miss) {
+				r = dict_get(c, nat, k);
+				return r ? r : qv_call2(c, miss, o, k);
+			}
+		}
 		r = call_special(c, o, QS(__getitem__), 1, &k, &f);
-		if (!f)
+		if (!f) {
+			if (nat)
+				return qv_getitem(c, nat, k);
 			qv_raisef(c, EXC(TypeError), "'%s' object is not subscriptable", type_name(o));
+		}
 		return r;
+	}
+	if (nat && !type_lookup(TYPE(o), v == DELETE ? QS(__delitem__) : QS(__setitem__))) {
+		if (v == DELETE)
+			qv_delitem(c, nat, k);
+		else
+			qv_setitem(c, nat, k, v);
+		return NONE;
 	}
 	if (v == DELETE) {
 		call_special(c, o, QS(__delitem__), 1, &k, &f);
@@ -676,8 +743,11 @@ static intptr_t inst_len(qv_ctx *c, qv_obj o)
 {
 	bool f;
 	qv_obj r = call_special(c, o, QS(__len__), 0, NULL, &f);
-	if (!f)
+	if (!f) {
+		if (native_of(o))
+			return qv_len(c, native_of(o));
 		qv_raisef(c, EXC(TypeError), "object of type '%s' has no len()", type_name(o));
+	}
 	if (!IS_INT(r))
 		qv_raisef(c, EXC(TypeError), "'%s' object cannot be interpreted as an integer", type_name(r));
 	if (INT_VAL(r) < 0)
@@ -696,6 +766,8 @@ static int inst_truth(qv_ctx *c, qv_obj o)
 	}
 	if (type_lookup(TYPE(o), QS(__len__)))
 		return inst_len(c, o) != 0;
+	if (native_of(o))
+		return qv_truth(c, native_of(o));
 	return 1;
 }
 
@@ -770,7 +842,10 @@ static qv_obj type_call(qv_ctx *c, qv_obj f, size_t npos, size_t nkw, qv_obj *ar
 		/* a subclass of a built-in container or number: the value lives
 		 * in the native slot */
 		o = alloc_instance(c, t);
-		qv_obj nat = nb->make(c, nb, npos, nkw, args);
+		bool mutable_base = nb == &qv_list_type || nb == &qv_dict_type || nb == &qv_set_type || nb == &qv_bytearray_type;
+		qv_obj init0 = type_lookup(t, QS(__init__));
+		bool user_init = init0 && !IS(init0, qv_native_type);
+		qv_obj nat = mutable_base && user_init ? nb->make(c, nb, 0, 0, NULL) : nb->make(c, nb, npos, nkw, args);
 		((qv_inst *)o)->native = nat;
 	} else {
 		o = alloc_instance(c, t);
@@ -828,7 +903,7 @@ static qv_obj type_getattr(qv_ctx *c, qv_obj o, qv_obj name, qv_obj *self)
 		return NONE;
 	qv_obj v = type_lookup(t, name);
 	if (!v)
-		return NULL;
+		return slot_wrapper(c, t, name);
 	const qv_type *vt = TYPE(v);
 	if (vt == &qv_classmethod_type)
 		return bind(c, o, ((qv_wrap *)v)->func);
@@ -1029,11 +1104,16 @@ qv_obj type_new_user(qv_ctx *c, qv_obj name, qv_obj bases, qv_obj dict)
 	t->setattr = inst_setattr;
 	t->make = NULL;
 	/* only dispatch the slots the class (or a base) defines */
+	const qv_type *nb = native_base(t);
+	bool keep = nb != &qv_object_type && !(nb->flags & TF_EXC);
 	if (!type_lookup(t, QS(__call__))) t->call = NULL;
+	if (keep)
+		goto slots_done;
 	if (!type_lookup(t, QS(__iter__)) && !type_lookup(t, QS(__getitem__))) t->iter = NULL;
 	if (!type_lookup(t, QS(__next__))) t->next = NULL;
 	if (!type_lookup(t, QS(__getitem__)) && !type_lookup(t, QS(__setitem__)) && !type_lookup(t, QS(__delitem__))) t->subscr = NULL;
 	if (!type_lookup(t, QS(__len__))) t->len = NULL;
+slots_done:;
 	qv_dict *dd = (qv_dict *)d;
 	for (size_t i = 0; i < dd->n; i++)
 		if (dd->entries[i].key)
@@ -1239,10 +1319,86 @@ const qv_type qv_object_type = {
 	.make = object_make, .getattr = object_getattr, .setattr = object_setattr, .hash = id_hash,
 };
 
+/* Dunder methods of built-in types that their slots implement: looked up
+ * by name (int.__add__, (5).__abs__) they become small wrappers. */
+static const struct { uint16_t name; uint8_t kind, op, nargs; } slot_names[] = {
+	{QS___add__, 0, OP_ADD, 2}, {QS___sub__, 0, OP_SUB, 2}, {QS___mul__, 0, OP_MUL, 2},
+	{QS___truediv__, 0, OP_TRUEDIV, 2}, {QS___floordiv__, 0, OP_FLOORDIV, 2}, {QS___mod__, 0, OP_MOD, 2},
+	{QS___pow__, 0, OP_POW, 2}, {QS___lshift__, 0, OP_LSHIFT, 2}, {QS___rshift__, 0, OP_RSHIFT, 2},
+	{QS___and__, 0, OP_AND, 2}, {QS___or__, 0, OP_OR, 2}, {QS___xor__, 0, OP_XOR, 2},
+	{QS___radd__, 1, OP_ADD, 2}, {QS___rsub__, 1, OP_SUB, 2}, {QS___rmul__, 1, OP_MUL, 2},
+	{QS___rtruediv__, 1, OP_TRUEDIV, 2}, {QS___rfloordiv__, 1, OP_FLOORDIV, 2}, {QS___rmod__, 1, OP_MOD, 2},
+	{QS___lt__, 2, OP_LT, 2}, {QS___le__, 2, OP_LE, 2}, {QS___gt__, 2, OP_GT, 2}, {QS___ge__, 2, OP_GE, 2},
+	{QS___neg__, 3, UOP_NEG, 1}, {QS___pos__, 3, UOP_POS, 1}, {QS___invert__, 3, UOP_INVERT, 1},
+	{QS___abs__, 4, 0, 1}, {QS___len__, 5, 0, 1}, {QS___getitem__, 6, 0, 2}, {QS___contains__, 7, 0, 2},
+	{QS___iter__, 8, 0, 1}, {QS___bool__, 9, 0, 1}, {QS___float__, 10, 0, 1}, {QS___int__, 11, 0, 1},
+	{QS___index__, 11, 0, 1}, {QS___divmod__, 12, 0, 2}, {QS___round__, 13, 0, 2}, {QS___trunc__, 11, 0, 1},
+	{QS___floor__, 11, 0, 1}, {QS___ceil__, 14, 0, 1}, {QS___next__, 15, 0, 1},
+};
+
+extern const qv_native bi_abs, bi_divmod, bi_round;
+
+static qv_obj slot_call(qv_ctx *c, size_t n, qv_obj *a, qv_obj kw)
+{
+	UNUSED(kw);
+	int i = (int)INT_VAL(a[0]);
+	qv_obj self = n > 1 ? a[1] : NONE, other = n > 2 ? a[2] : NONE;
+	if ((size_t)slot_names[i].nargs + 1 != n && !(slot_names[i].kind == 13 && n == 2))
+		qv_raisef(c, EXC(TypeError), "expected %d argument%s", slot_names[i].nargs - 1, slot_names[i].nargs == 2 ? "" : "s");
+	qv_obj r;
+	switch (slot_names[i].kind) {
+	case 0: r = TYPE(self)->binop ? TYPE(self)->binop(c, slot_names[i].op, self, other) : NULL; return r ? r : NOTIMPL;
+	case 1: r = TYPE(self)->binop ? TYPE(self)->binop(c, slot_names[i].op | OP_REFLECT, other, self) : NULL; return r ? r : NOTIMPL;
+	case 2: r = TYPE(self)->binop ? TYPE(self)->binop(c, slot_names[i].op, self, other) : NULL; return r ? r : NOTIMPL;
+	case 3: return qv_unop(c, slot_names[i].op, self);
+	case 4: return bi_abs.fn(c, 1, &self, NULL);
+	case 5: return MKINT(qv_len(c, self));
+	case 6: return qv_getitem(c, self, other);
+	case 7: return BOOL(qv_contains(c, self, other));
+	case 8: return qv_iter(c, self);
+	case 9: return BOOL(qv_truth(c, self));
+	case 10: return float_new(c, get_float(c, self));
+	case 11: return qv_call1(c, (qv_obj)&qv_int_type, self);
+	case 12: return bi_divmod.fn(c, 2, a + 1, NULL);
+	case 13: return bi_round.fn(c, n - 1, a + 1, NULL);
+	case 14: {
+		qv_obj f = qv_call1(c, (qv_obj)&qv_int_type, self);
+		return qv_truth(c, qv_compare(c, OP_LT, f, self)) ? qv_binop(c, OP_ADD, f, MKINT(1)) : f;
+	}
+	default: {
+		qv_obj v = qv_next(c, self);
+		if (!v)
+			qv_raise_type(c, EXC(StopIteration));
+		return v;
+	}
+	}
+}
+
+static qv_obj slot_wrapper(qv_ctx *c, const qv_type *t, qv_obj name)
+{
+	if (t->flags & TF_USER)
+		return NULL;
+	for (size_t i = 0; i < sizeof slot_names / sizeof *slot_names; i++)
+		if (QSI(slot_names[i].name) == name) {
+			int k = slot_names[i].kind;
+			bool has = k <= 2 ? t->binop != NULL : k == 3 ? t->unop != NULL : k == 5 ? t->len != NULL :
+				   k == 6 ? t->subscr != NULL : k == 8 ? t->iter != NULL : k == 15 ? t->next != NULL :
+				   (k == 4 || k >= 10) ? (t == &qv_int_type || t == &qv_bool_type || t == &qv_float_type) : true;
+			if (!has)
+				return NULL;
+			return make_native_closure(c, slot_call, MKINT((intptr_t)i), name);
+		}
+	return NULL;
+}
+
 /* The generic getattr of built-in types: their method tables. */
 qv_obj builtin_getattr(qv_ctx *c, qv_obj o, qv_obj name, qv_obj *self)
 {
-	return object_getattr(c, o, name, self);
+	qv_obj v = object_getattr(c, o, name, self);
+	if (v)
+		return v;
+	v = slot_wrapper(c, TYPE(o), name);
+	return v ? bind(c, o, v) : NULL;
 }
 
 /* ------------------------------------------------------------ super */

@@ -364,7 +364,7 @@ static void sym_stmt(comp *C, scope *s, node *n)
 		return;
 	}
 	case N_RETURN:
-		if (s->kind != SC_FUNC)
+		if (s->kind != SC_FUNC && C->mode != 2)
 			cerr(C, n, "'return' outside function");
 		sym_expr(C, s, n->a);
 		return;

@@ -384,7 +384,7 @@ qv_obj qv_compare(qv_ctx *c, int op, qv_obj a, qv_obj b)
 	bool reflect_first = tb != ta && (tb->flags & TF_USER) && is_subclass(tb, ta);
 	if (!reflect_first && ta->binop)
 		r = ta->binop(c, op, a, b);
-	if ((!r || r == NOTIMPL) && tb->binop && (tb != ta || reflect_first))
+	if ((!r || r == NOTIMPL) && tb->binop && (tb != ta || reflect_first || (tb->flags & TF_USER)))
 		r = (tb->flags & TF_USER) ? tb->binop(c, swap_cmp(op) | OP_REFLECT, b, a) : tb->binop(c, op | OP_REFLECT, a, b);
 	if (reflect_first && (!r || r == NOTIMPL) && ta->binop)
 		r = ta->binop(c, op, a, b);

@@ -476,6 +476,18 @@ M(d_contains) { UNUSED(n); UNUSED(kw); return BOOL(dict_get(c, a[0], a[1]) != NU
 M(d_len) { UNUSED(c); UNUSED(n); UNUSED(kw); return MKINT(D(a[0])->used); }
 M(d_iter) { UNUSED(n); UNUSED(kw); return dict_iter(c, a[0]); }
 M(d_init) { return d_update(c, n, a, kw); }
+M(d_reversed)
+{
+	UNUSED(n); UNUSED(kw);
+	qv_obj l = list_from_iter(c, a[0]);
+	qv_list *ll = (qv_list *)l;
+	for (size_t i = 0; i < ll->len / 2; i++) {
+		qv_obj t = ll->items[i];
+		ll->items[i] = ll->items[ll->len - 1 - i];
+		ll->items[ll->len - 1 - i] = t;
+	}
+	return qv_iter(c, l);
+}
 M(d_repr) { UNUSED(n); UNUSED(kw); return dict_repr(c, a[0], false); }
 M(d_eq)
 {
@@ -494,7 +506,8 @@ static const qv_method dict_methods[] = {
 	METH(copy, 1, 1, d_copy), CMETH(fromkeys, 2, 3, d_fromkeys), METH(__getitem__, 2, 2, d_getitem),
 	METH(__setitem__, 3, 3, d_setitem), METH(__delitem__, 2, 2, d_delitem),
 	METH(__contains__, 2, 2, d_contains), METH(__len__, 1, 1, d_len), METH(__iter__, 1, 1, d_iter),
-	METH(__init__, 1, 2, d_init), METH(__repr__, 1, 1, d_repr), METH(__eq__, 2, 2, d_eq), METH_END,
+	METH(__init__, 1, 2, d_init), METH(__repr__, 1, 1, d_repr), METH(__eq__, 2, 2, d_eq),
+	METH(__reversed__, 1, 1, d_reversed), METH_END,
 };
 
 static qv_obj dict_make(qv_ctx *c, const qv_type *t, size_t npos, size_t nkw, qv_obj *args)
@@ -990,6 +1003,14 @@ M(st_isdisjoint)
 }
 M(st_contains) { UNUSED(n); UNUSED(kw); return BOOL(set_has(c, a[0], a[1])); }
 M(st_len) { UNUSED(c); UNUSED(n); UNUSED(kw); return MKINT(SELFS->used); }
+M(st_init)
+{
+	UNUSED(kw);
+	st_clear(c, 1, a, NULL);
+	if (n > 1)
+		set_update(c, a[0], a[1]);
+	return NONE;
+}
 M(st_iter) { UNUSED(n); UNUSED(kw); return set_iter(c, a[0]); }
 
 static const qv_method set_methods[] = {
@@ -1001,7 +1022,7 @@ static const qv_method set_methods[] = {
 	METH(difference_update, 1, ARGS_MAX, st_iupdate_sub), METH(symmetric_difference_update, 2, 2, st_iupdate_xor),
 	METH(issubset, 2, 2, st_issubset), METH(issuperset, 2, 2, st_issuperset),
 	METH(isdisjoint, 2, 2, st_isdisjoint), METH(__contains__, 2, 2, st_contains),
-	METH(__len__, 1, 1, st_len), METH(__iter__, 1, 1, st_iter), METH_END,
+	METH(__len__, 1, 1, st_len), METH(__iter__, 1, 1, st_iter), METH(__init__, 1, 2, st_init), METH_END,
 };
 
 static const qv_method frozenset_methods[] = {

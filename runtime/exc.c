@@ -102,6 +102,13 @@ static qv_obj exc_repr(qv_ctx *c, qv_obj o, bool is_str)
 	if (is_str) {
 		if (a->len == 0)
 			return QS(empty);
+		if (a->len == 1 && isinstance(o, EXC(KeyError)))
+			return qv_repr(c, a->items[0]);
+		if (a->len >= 2 && isinstance(o, EXC(OSError)) && is_intlike(a->items[0])) {
+			if (a->len >= 3)
+				return str_fmt(c, "[Errno %S] %S: %R", qv_str_of(c, a->items[0]), qv_str_of(c, a->items[1]), a->items[2]);
+			return str_fmt(c, "[Errno %S] %S", qv_str_of(c, a->items[0]), qv_str_of(c, a->items[1]));
+		}
 		if (a->len == 1)
 			return qv_str_of(c, a->items[0]);
 		return qv_str_of(c, e->args);
@@ -114,9 +121,32 @@ static qv_obj exc_repr(qv_ctx *c, qv_obj o, bool is_str)
 	return str_fmt(c, "%s%R", tname(t), e->args);
 }
 
+static const qv_type *oserror_subclass(qv_obj code)
+{
+	static const struct { int code, exc; } map[] = {
+		{2, EXC_FileNotFoundError}, {17, EXC_FileExistsError}, {1, EXC_PermissionError},
+		{13, EXC_PermissionError}, {21, EXC_IsADirectoryError}, {20, EXC_NotADirectoryError},
+		{4, EXC_InterruptedError}, {11, EXC_BlockingIOError}, {115, EXC_BlockingIOError},
+		{114, EXC_BlockingIOError}, {32, EXC_BrokenPipeError}, {104, EXC_ConnectionResetError},
+		{111, EXC_ConnectionRefusedError}, {103, EXC_ConnectionAbortedError}, {110, EXC_TimeoutError},
+		{3, EXC_ProcessLookupError}, {10, EXC_ChildProcessError},
+	};
+	if (!IS_INT(code))
+		return NULL;
+	for (size_t i = 0; i < sizeof map / sizeof *map; i++)
+		if (map[i].code == INT_VAL(code))
+			return &qv_exc_types[map[i].exc];
+	return NULL;
+}
+
 static qv_obj exc_make(qv_ctx *c, const qv_type *t, size_t npos, size_t nkw, qv_obj *args)
 {
 	UNUSED(nkw);
+	if (t == EXC(OSError) && npos >= 2) {
+		const qv_type *s = oserror_subclass(args[0]);
+		if (s)
+			t = s;
+	}
 	return exc_new(c, t, tuple_from(c, npos, args));
 }
 

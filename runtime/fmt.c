@@ -159,6 +159,8 @@ static qv_obj format_int(qv_ctx *c, qv_obj v, fspec *f)
 	}
 	if (f->prec >= 0)
 		qv_raisef(c, EXC(ValueError), "Precision not allowed in integer format specifier");
+	if (f->z)
+		qv_raisef(c, EXC(ValueError), "Negative zero coercion (z) not allowed in integer format specifier");
 	int sg = int_sign(v);
 	qv_obj absv = sg < 0 ? qv_unop(c, UOP_NEG, v) : v;
 	qv_obj digits = int_repr_base(c, absv, base, false);

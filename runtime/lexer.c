@@ -247,7 +247,7 @@ static void lex_number(lexer *L, size_t start)
 	for (;;) {
 		int ch = peekc(L, 0);
 		bool ok;
-		if (ch == '_' && n > 0 && is_id(peekc(L, 1)) && peekc(L, 1) != '_') {
+		if (ch == '_' && (n > 0 || base != 10) && is_id(peekc(L, 1)) && peekc(L, 1) != '_') {
 			L->pos++;
 			continue;
 		}

@@ -218,9 +218,12 @@ static void init_errno(qv_ctx *c, qv_obj d)
 /* ------------------------------------------------------------ math */
 static _Noreturn void math_err(qv_ctx *c, int e)
 {
-	if (e == 2)
-		qv_raisef(c, EXC(OverflowError), "math range error");
-	qv_raisef(c, EXC(ValueError), "math domain error");
+	switch (e) {
+	case QV_MATH_ERANGE: qv_raisef(c, EXC(OverflowError), "math range error");
+	case QV_MATH_EINFNAN: qv_raisef(c, EXC(ValueError), "-inf + inf in fsum");
+	case QV_MATH_EFSUM_OVERFLOW: qv_raisef(c, EXC(OverflowError), "intermediate overflow in fsum");
+	default: qv_raisef(c, EXC(ValueError), "math domain error");
+	}
 }
 
 static qv_obj math_fn1(qv_ctx *c, size_t n, qv_obj *a, qv_obj kw)

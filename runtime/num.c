@@ -763,6 +763,18 @@ static qv_obj float_binop(qv_ctx *c, int op, qv_obj a, qv_obj b)
 			double f = is_intlike(a) ? FLOAT_VAL(b) : FLOAT_VAL(a);
 			if (f != f)
 				return BOOL(o == OP_NE);
+			if (!is_finite(f)) {
+				/* any int is between -inf and inf */
+				int k = is_intlike(a) ? (f > 0 ? -1 : 1) : (f > 0 ? 1 : -1);
+				switch (o) {
+				case OP_LT: return BOOL(k < 0);
+				case OP_LE: return BOOL(k <= 0);
+				case OP_EQ: return FALSE_;
+				case OP_NE: return TRUE_;
+				case OP_GT: return BOOL(k > 0);
+				default: return BOOL(k >= 0);
+				}
+			}
 			if (is_finite(f)) {
 				qv_obj fi = int_from_double(c, floor_d(f));
 				bool frac = floor_d(f) != f;

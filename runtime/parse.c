@@ -736,6 +736,14 @@ static node *test(parser *P)
 		return lambda(P, false);
 	enter(P);
 	node *n = or_test(P);
+	if (TOK == O_WALRUS && n->kind == N_NAME && !(n->flags & NF_PAREN)) {
+		next(P);
+		node *w = mk_at(P, N_NAMEDEXPR, n);
+		w->a = n;
+		w->b = test(P);
+		P->depth--;
+		return w;
+	}
 	if (TOK == K_if) {
 		next(P);
 		node *i = mk_at(P, N_IFEXP, n);
@@ -1411,7 +1419,18 @@ node *parse_source(qv_ctx *c, const char *src, size_t len, qv_obj filename, int 
 	lex_init(&P->L, c, src, len, filename);
 	node *mod = mk(P, N_MODULE);
 	next(P);
-	(void)mode;
+	if (mode == 2) {
+		while (TOK == T_NEWLINE || TOK == T_INDENT)
+			next(P);
+		node *r = mk(P, N_RETURN);
+		r->a = testlist_star(P);
+		while (TOK == T_NEWLINE || TOK == T_DEDENT)
+			next(P);
+		if (TOK != T_EOF)
+			perr(P, "invalid syntax");
+		add(P, mod, r);
+		return mod;
+	}
 	while (TOK != T_EOF) {
 		if (TOK == T_DEDENT) {
 			next(P);

@@ -136,7 +136,7 @@ enum qv_binop {
 enum qv_unop { UOP_NEG, UOP_POS, UOP_INVERT, UOP_NOT };
 
 typedef qv_native qv_method;
-enum { M_METHOD, M_STATIC, M_CLASS, M_ATTR /* fn(c, 1, &self, NULL) gives the value */ };
+enum { M_METHOD, M_STATIC, M_CLASS, M_ATTR /* fn(c, 1, &self, NULL) gives the value */, M_FUNC };
 
 struct qv_type {
 	const qv_type *type;
@@ -167,7 +167,7 @@ extern const qv_type qv_type_type, qv_object_type, qv_int_type, qv_bool_type, qv
 	qv_func_type, qv_native_type, qv_cnative_type, qv_bound_type, qv_code_type, qv_module_type,
 	qv_frame_type, qv_gen_type, qv_coro_type, qv_iter_type, qv_staticmethod_type,
 	qv_classmethod_type, qv_property_type, qv_super_type, qv_ellipsis_type, qv_notimpl_type,
-	qv_memview_type, qv_bigint_type, qv_complex_type, qv_base_exc_type;
+	qv_memview_type, qv_bigint_type, qv_complex_type, qv_base_exc_type, qv_dictview_type;
 
 /* Exceptions are a const table indexed by X-macro order. */
 #define EXC_LIST(X) \
@@ -184,7 +184,18 @@ extern const qv_type qv_type_type, qv_object_type, qv_int_type, qv_bool_type, qv
 	X(RecursionError, RuntimeError) X(SyntaxError, Exception) \
 	X(IndentationError, SyntaxError) X(TypeError, Exception) X(ValueError, Exception) \
 	X(UnicodeError, ValueError) X(UnicodeDecodeError, UnicodeError) \
-	X(UnicodeEncodeError, UnicodeError) X(CancelledError, BaseException)
+	X(UnicodeEncodeError, UnicodeError) X(CancelledError, BaseException) \
+	X(FileNotFoundError, OSError) X(FileExistsError, OSError) X(PermissionError, OSError) \
+	X(IsADirectoryError, OSError) X(NotADirectoryError, OSError) X(InterruptedError, OSError) \
+	X(BlockingIOError, OSError) X(ConnectionError, OSError) X(BrokenPipeError, ConnectionError) \
+	X(ConnectionResetError, ConnectionError) X(ConnectionRefusedError, ConnectionError) \
+	X(ConnectionAbortedError, ConnectionError) X(ProcessLookupError, OSError) \
+	X(ChildProcessError, OSError) X(SystemError, Exception) X(ReferenceError, Exception) \
+	X(BufferError, Exception) X(FloatingPointError, ArithmeticError) X(Warning, Exception) \
+	X(UserWarning, Warning) X(DeprecationWarning, Warning) X(RuntimeWarning, Warning) \
+	X(SyntaxWarning, Warning) X(FutureWarning, Warning) X(PendingDeprecationWarning, Warning) \
+	X(ImportWarning, Warning) X(UnicodeWarning, Warning) X(BytesWarning, Warning) \
+	X(ResourceWarning, Warning) X(UnicodeTranslateError, UnicodeError) X(TabError, IndentationError)
 #define X(n, b) EXC_##n,
 enum { EXC_LIST(X) EXC_COUNT };
 #undef X
@@ -389,6 +400,7 @@ void port_write(qv_ctx *c, int stream, const char *s, size_t n);
 qv_obj type_new_user(qv_ctx *c, qv_obj name, qv_obj bases, qv_obj dict);
 qv_obj make_native_closure(qv_ctx *c, qv_native_fn fn, qv_obj data, qv_obj name);
 qv_obj builtin_getattr(qv_ctx *c, qv_obj o, qv_obj name, qv_obj *self);
+qv_obj native_of(qv_obj o); /* the built-in value inside a subclass instance, or NULL */
 const char *memchr_s(const char *s, int ch, size_t n);
 const char *buf_view(qv_ctx *c, qv_obj o, size_t *n);
 
@@ -416,7 +428,7 @@ void mod_add_natives(qv_ctx *c, qv_obj dict, const qv_native *const *fns);
 
 #define NATIVE(cname, qs, mn, mx) \
 	static qv_obj cname##_fn(qv_ctx *c, size_t n, qv_obj *a, qv_obj kw); \
-	const qv_native cname = {&qv_native_type, QS_##qs, mn, mx, M_METHOD, cname##_fn}; \
+	const qv_native cname = {&qv_native_type, QS_##qs, mn, mx, M_FUNC, cname##_fn}; \
 	static qv_obj cname##_fn(qv_ctx *c, size_t n, qv_obj *a, qv_obj kw)
 #define UNUSED(x) (void)(x)
 /* The few C library helpers the runtime needs, written here so that the

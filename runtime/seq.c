@@ -667,8 +667,16 @@ static qv_obj l_remove(qv_ctx *c, size_t n, qv_obj *a, qv_obj kw)
 static qv_obj l_index(qv_ctx *c, size_t n, qv_obj *a, qv_obj kw)
 {
 	UNUSED(kw);
-	qv_obj r = seq_index(c, L(a[0])->items, L(a[0])->len, n, a, "");
-	return r;
+	qv_list *l = L(a[0]);
+	intptr_t st = n > 2 ? get_int(c, a[2]) : 0, e = n > 3 ? get_int(c, a[3]) : (intptr_t)l->len;
+	if (st < 0) st += (intptr_t)l->len;
+	if (e < 0) e += (intptr_t)l->len;
+	if (st < 0) st = 0;
+	if (e > (intptr_t)l->len) e = (intptr_t)l->len;
+	for (intptr_t i = st; i < e && i < (intptr_t)l->len; i++)
+		if (l->items[i] == a[1] || qv_eq(c, l->items[i], a[1]))
+			return MKINT(i);
+	qv_raisef(c, EXC(ValueError), "%R is not in list", a[1]);
 }
 static qv_obj l_count(qv_ctx *c, size_t n, qv_obj *a, qv_obj kw) { UNUSED(n); UNUSED(kw); return seq_count(c, L(a[0])->items, L(a[0])->len, a[1]); }
 static qv_obj l_clear(qv_ctx *c, size_t n, qv_obj *a, qv_obj kw) { UNUSED(c); UNUSED(n); UNUSED(kw); L(a[0])->len = 0; return NONE; }
@@ -803,6 +811,14 @@ static qv_obj l_eq(qv_ctx *c, size_t n, qv_obj *a, qv_obj kw)
 	return r ? r : NOTIMPL;
 }
 static qv_obj l_iadd(qv_ctx *c, size_t n, qv_obj *a, qv_obj kw) { UNUSED(n); UNUSED(kw); list_extend(c, a[0], a[1]); return a[0]; }
+static qv_obj l_init(qv_ctx *c, size_t n, qv_obj *a, qv_obj kw)
+{
+	UNUSED(kw);
+	L(a[0])->len = 0;
+	if (n > 1)
+		list_extend(c, a[0], a[1]);
+	return NONE;
+}
 static qv_obj l_add(qv_ctx *c, size_t n, qv_obj *a, qv_obj kw)
 {
 	UNUSED(n); UNUSED(kw);
@@ -818,7 +834,7 @@ static const qv_method list_methods[] = {
 	METH(reverse, 1, 1, l_reverse), METH(sort, 1, 1, l_sort), METH(__getitem__, 2, 2, l_getitem),
 	METH(__setitem__, 3, 3, l_setitem), METH(__delitem__, 2, 2, l_delitem), METH(__len__, 1, 1, l_len),
 	METH(__iter__, 1, 1, l_iter), METH(__contains__, 2, 2, l_contains), METH(__eq__, 2, 2, l_eq),
-	METH(__iadd__, 2, 2, l_iadd), METH(__add__, 2, 2, l_add), METH_END,
+	METH(__iadd__, 2, 2, l_iadd), METH(__add__, 2, 2, l_add), METH(__init__, 1, 2, l_init), METH_END,
 };
 
 static qv_obj list_make(qv_ctx *c, const qv_type *t, size_t npos, size_t nkw, qv_obj *args)

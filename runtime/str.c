@@ -495,8 +495,26 @@ static qv_obj str_binop(qv_ctx *c, int op, qv_obj a, qv_obj b)
 	}
 	if (o == OP_MOD && t == &qv_str_type)
 		return str_modfmt(c, a, b);
+	if (o == OP_MOD && t == &qv_bytes_type) {
+		/* format on the text, then back to bytes; %s takes bytes as they are */
+		qv_obj fs = str_new(c, STR(a)->data, STR(a)->len);
+		qv_obj args = b;
+		if (IS(b, qv_tuple_type)) {
+			qv_tuple *tb = (qv_tuple *)b;
+			args = tuple_new(c, tb->len);
+			for (size_t i = 0; i < tb->len; i++) {
+				qv_obj x = tb->items[i];
+				((qv_tuple *)args)->items[i] = IS(x, qv_bytes_type) ? str_new(c, STR(x)->data, STR(x)->len) : x;
+			}
+		} else if (IS(b, qv_bytes_type))
+			args = str_new(c, STR(b)->data, STR(b)->len);
+		qv_obj r = str_modfmt(c, fs, args);
+		return bytes_new(c, STR(r)->data, STR(r)->len);
+	}
 	if (o == OP_MUL && is_intlike(b))
 		return str_repeat(c, a, b);
+	if (o == OP_MUL && !(TYPE(b)->flags & TF_USER) && !IS(b, qv_float_type))
+		qv_raisef(c, EXC(TypeError), "can't multiply sequence by non-int of type '%s'", type_name(b));
 	if (t == &qv_str_type) {
 		if (!IS_STR(b)) {
 			if (o == OP_ADD)
@@ -586,7 +604,7 @@ static qv_obj str_subscr(qv_ctx *c, qv_obj o, qv_obj idx, qv_obj v)
 		qv_raisef(c, EXC(TypeError), "'%s' object does not support item assignment", type_name(o));
 	if (IS(idx, qv_slice_type))
 		return str_slice(c, o, idx);
-	if (!is_intlike(idx))
+	if (!is_intlike(idx) && !(TYPE(idx)->flags & TF_USER && type_lookup(TYPE(idx), QS(__index__))))
 		qv_raisef(c, EXC(TypeError), "%s indices must be integers or slices, not %s", isstr ? "string" : "byte", type_name(idx));
 	intptr_t i = norm_index(c, idx, isstr ? s->clen : s->len, isstr ? "string" : "index");
 	if (!isstr)

@@ -4,7 +4,12 @@
 import time
 from heapq import heappush, heappop
 
-CancelledError = __import__("builtins").__dict__.get("CancelledError") or type("CancelledError", (BaseException,), {})
+
+
+class CancelledError(BaseException):
+    pass
+
+
 TimeoutError = TimeoutError
 
 
