@@ -1,18 +1,18 @@
 /* The four memory functions gcc may call even in freestanding code (for
  * struct copies and large initialisers); the monitor, the kernel and the
- * Python runtime linked into the kernel all rely on them. Written so that
- * gcc cannot turn the loops back into calls to themselves. */
+ * Python runtime linked into the kernel all rely on them. Copies and fills
+ * use the string instructions: one instruction for the whole block, which
+ * modern cores (and Bochs) run far faster than a byte loop. */
 #include "questv/types.h"
+#include "fmt.h"
 
 #define NO_BUILTIN __attribute__((optimize("no-tree-loop-distribute-patterns")))
 
-NO_BUILTIN void *memcpy(void *restrict dst, const void *restrict src, size_t n)
+void *memcpy(void *restrict dst, const void *restrict src, size_t n)
 {
-	u8 *d = dst;
-	const u8 *s = src;
+	void *d = dst;
 
-	while (n--)
-		*d++ = *s++;
+	__asm__ volatile("rep movsb" : "+D"(d), "+S"(src), "+c"(n) : : "memory");
 	return dst;
 }
 
@@ -23,9 +23,8 @@ NO_BUILTIN void *memmove(void *dst, const void *src, size_t n)
 
 	if (d == s || n == 0)
 		return dst;
-	if (d < s) {
-		while (n--)
-			*d++ = *s++;
+	if (d < s || d >= s + n) {
+		memcpy(d, s, n);
 	} else {
 		d += n;
 		s += n;
@@ -35,12 +34,11 @@ NO_BUILTIN void *memmove(void *dst, const void *src, size_t n)
 	return dst;
 }
 
-NO_BUILTIN void *memset(void *dst, int c, size_t n)
+void *memset(void *dst, int c, size_t n)
 {
-	u8 *d = dst;
+	void *d = dst;
 
-	while (n--)
-		*d++ = (u8)c;
+	__asm__ volatile("rep stosb" : "+D"(d), "+c"(n) : "a"(c) : "memory");
 	return dst;
 }
 
