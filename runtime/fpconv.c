@@ -80,6 +80,96 @@ static int k_estimate(int E)
 	return k;
 }
 
+/* The digit to emit once the free-format loop may stop (Burger & Dybvig's
+ * termination): lo / hi say whether d / d+1 would read back as v, half is
+ * the sign of 2r - s (which neighbour is nearer). */
+static int final_digit(int d, bool low_ok, bool high_ok, int half)
+{
+	if (low_ok && high_ok)
+		return (half > 0 || (half == 0 && (d & 1))) ? d + 1 : d;
+	return high_ok ? d + 1 : d;
+}
+
+#ifdef __SIZEOF_INT128__
+__extension__ typedef unsigned __int128 u128;
+
+static int bits128(u128 v)
+{
+	uint64_t hi = (uint64_t)(v >> 64);
+	return hi ? 128 - qv_clz64(hi) : 64 - qv_clz64((uint64_t)v);
+}
+
+static u128 pow10_128(int k)
+{
+	u128 p = 1;
+	while (k-- > 0)
+		p *= 10;
+	return p;
+}
+
+/* The same algorithm as shortest_big on 128-bit integers, for the common
+ * doubles whose r, s, m+ and m- stay below 2^124 throughout; returns 0 when
+ * they would not (the caller falls back to bignums). Only +, -, *, shifts
+ * and compares: no 128-bit division, so no compiler runtime call. */
+static int shortest_u128(uint64_t f, int e, int k, bool even, bool lopsided, char *digits,
+			 int *decpt)
+{
+	if (e > 60 || e < -100)
+		return 0;
+	int shift = lopsided ? 2 : 1;
+	u128 r = (u128)f << shift, s, mp = 1, mm = 1;
+	if (e >= 0) {
+		r <<= e;
+		s = (u128)1 << shift;
+		mp = (u128)1 << (e + (lopsided ? 1 : 0));
+		mm = (u128)1 << e;
+	} else {
+		s = (u128)1 << (shift - e);
+		mp = lopsided ? 2 : 1;
+	}
+	int k10 = k >= 0 ? k : -k;
+	if (k10 > 38)
+		return 0;
+	int pbits = k10 == 0 ? 1 : bits128(pow10_128(k10));
+	if ((k >= 0 ? bits128(s) : bits128(r)) + pbits + 4 > 124)
+		return 0;
+	if (k >= 0) {
+		s *= pow10_128(k);
+	} else {
+		u128 p = pow10_128(-k);
+		r *= p;
+		mp *= p;
+		mm *= p;
+	}
+	if (even ? r + mp >= s : r + mp > s) {
+		if (bits128(s) + 4 > 124)
+			return 0;
+		k++;
+		s *= 10;
+	}
+	*decpt = k;
+	for (int n = 0;;) {
+		r *= 10;
+		mp *= 10;
+		mm *= 10;
+		int d = 0;
+		while (r >= s) {
+			r -= s;
+			d++;
+		}
+		bool low_ok = even ? r <= mm : r < mm;
+		bool high_ok = even ? r + mp >= s : r + mp > s;
+		if ((!low_ok && !high_ok) && n < 16) {
+			digits[n++] = (char)('0' + d);
+			continue;
+		}
+		int half = 2 * r > s ? 1 : (2 * r < s ? -1 : 0);
+		digits[n++] = (char)('0' + final_digit(d, low_ok, high_ok, half));
+		return n;
+	}
+}
+#endif
+
 int qv_dtoa_shortest(double x, char digits[17], int *decpt)
 {
 	uint64_t f;
@@ -89,6 +179,12 @@ int qv_dtoa_shortest(double x, char digits[17], int *decpt)
 	/* The rounding interval is [v - m-, v + m+]; it is lopsided at powers
 	 * of two, where the gap below is half the gap above. */
 	bool lopsided = f == (UINT64_C(1) << 52) && e > QV_DBL_MIN_LSB;
+#ifdef __SIZEOF_INT128__
+	int fast = shortest_u128(f, e, k_estimate(e + 63 - qv_clz64(f)), even, lopsided, digits,
+				 decpt);
+	if (fast)
+		return fast;
+#endif
 	big r, s, mp, mm;
 	big_init(&r, f);
 	big_init(&s, 1);
@@ -139,15 +235,8 @@ int qv_dtoa_shortest(double x, char digits[17], int *decpt)
 			digits[n++] = (char)('0' + d);
 			continue;
 		}
-		if (tc1 && tc2) {
-			/* both neighbours read back as x: take the nearer, ties even */
-			int h = cmp_sum(&r.z, &r.z, &s.z);
-			if (h > 0 || (h == 0 && (d & 1)))
-				d++;
-		} else if (tc2) {
-			d++;
-		}
-		digits[n++] = (char)('0' + d);
+		/* both neighbours may read back as x: the nearer wins, ties even */
+		digits[n++] = (char)('0' + final_digit(d, tc1, tc2, cmp_sum(&r.z, &r.z, &s.z)));
 		break;
 	}
 	return n;

@@ -83,6 +83,13 @@ def test_repr_matches_cpython(lib: ctypes.CDLL) -> None:
     for e in range(-1074, 1024):
         x = 2.0**e
         assert c_repr(lib, x) == repr(x), e
+    # Random mantissas at every binary exponent from 2^-60 to 2^120: both
+    # the 128-bit fast path and the bignum path around its limits.
+    rng = random.Random(32)
+    for e in range(-60, 121):
+        for _ in range(60):
+            x = math.ldexp(1.0 + rng.getrandbits(52) * 2.0**-52, e)
+            assert c_repr(lib, x) == repr(x), x.hex()
 
 
 def c_format(lib: ctypes.CDLL, x: float, typ: str, prec: int, flags: int = 0) -> str:
