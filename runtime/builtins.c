@@ -457,6 +457,17 @@ NATIVE(bi_sorted, sorted, 1, 1)
 }
 
 /* ------------------------------------------------------------ iterators */
+static qv_obj it_self(qv_ctx *c, qv_obj o) { UNUSED(c); return o; }
+static qv_obj it_next(qv_ctx *c, qv_obj o) { return ((qv_iterobj *)o)->next(c, o); }
+#define ITER_TYPE(n) \
+	static const qv_type n##_type = {.type = &qv_type_type, .name = QS_##n, .iter = it_self, \
+		.next = it_next, .getattr = builtin_getattr};
+ITER_TYPE(enumerate)
+ITER_TYPE(zip)
+ITER_TYPE(map)
+ITER_TYPE(filter)
+ITER_TYPE(reversed)
+
 static qv_obj mk_iter(qv_ctx *c, qv_obj obj, qv_obj (*next)(qv_ctx *, qv_obj))
 {
 	qv_iterobj *it = NEW(c, qv_iterobj);
@@ -485,6 +496,7 @@ NATIVE(bi_enumerate, enumerate, 1, 2)
 {
 	qv_obj start = n > 1 ? a[1] : native_kw(c, kw, QS(start));
 	qv_iterobj *it = (qv_iterobj *)mk_iter(c, qv_iter(c, a[0]), enum_next);
+	it->type = &enumerate_type;
 	if (start) {
 		if (IS_INT(start))
 			it->i = INT_VAL(start);
@@ -524,6 +536,7 @@ NATIVE(bi_zip, zip, 0, ARGS_MAX)
 	for (size_t i = 0; i < n; i++)
 		((qv_tuple *)its)->items[i] = qv_iter(c, a[i]);
 	qv_iterobj *it = (qv_iterobj *)mk_iter(c, its, zip_next);
+	it->type = &zip_type;
 	qv_obj strict = native_kw(c, kw, QS(strict));
 	if (strict && qv_truth(c, strict))
 		it->a = TRUE_;
@@ -552,6 +565,7 @@ NATIVE(bi_map, map, 2, ARGS_MAX)
 	for (size_t i = 1; i < n; i++)
 		((qv_tuple *)its)->items[i - 1] = qv_iter(c, a[i]);
 	qv_iterobj *it = (qv_iterobj *)mk_iter(c, its, map_next);
+	it->type = &map_type;
 	it->a = a[0];
 	return (qv_obj)it;
 }
@@ -572,6 +586,7 @@ NATIVE(bi_filter, filter, 2, 2)
 {
 	UNUSED(kw); UNUSED(n);
 	qv_iterobj *it = (qv_iterobj *)mk_iter(c, qv_iter(c, a[1]), filter_next);
+	it->type = &filter_type;
 	it->a = a[0];
 	return (qv_obj)it;
 }
@@ -605,6 +620,7 @@ NATIVE(bi_reversed, reversed, 1, 1)
 	if (!TYPE(s)->subscr && !IS(s, qv_range_type))
 		qv_raisef(c, EXC(TypeError), "'%s' object is not reversible", type_name(s));
 	qv_iterobj *it = (qv_iterobj *)mk_iter(c, s, rev_next);
+	it->type = &reversed_type;
 	it->i = qv_len(c, s);
 	return (qv_obj)it;
 }

@@ -815,7 +815,7 @@ static qv_obj type_call(qv_ctx *c, qv_obj f, size_t npos, size_t nkw, qv_obj *ar
 	const qv_type *t = (const qv_type *)f;
 	if (t == &qv_type_type) {
 		if (npos == 1 && nkw == 0)
-			return (qv_obj)TYPE(args[0]);
+			return TYPE(args[0]) == &qv_bigint_type ? (qv_obj)&qv_int_type : (qv_obj)TYPE(args[0]);
 		if (npos == 3)
 			return type_new_user(c, args[0], args[1], args[2]);
 		qv_raisef(c, EXC(TypeError), "type() takes 1 or 3 arguments");

@@ -297,12 +297,12 @@ static qv_obj dict_binop(qv_ctx *c, int op, qv_obj a, qv_obj b)
 
 /* views */
 typedef struct { const qv_type *type; qv_obj dict; intptr_t kind; } dview;
-extern const qv_type qv_dictview_type;
+extern const qv_type qv_dictview_type, qv_dictvalues_type, qv_dictitems_type;
 
 static qv_obj make_view(qv_ctx *c, qv_obj d, int kind)
 {
 	dview *v = NEW(c, dview);
-	v->type = &qv_dictview_type;
+	v->type = kind == 0 ? &qv_dictview_type : kind == 1 ? &qv_dictvalues_type : &qv_dictitems_type;
 	v->dict = d;
 	v->kind = kind;
 	return (qv_obj)v;
@@ -343,8 +343,8 @@ static qv_obj view_binop(qv_ctx *c, int op, qv_obj a, qv_obj b)
 		return NULL;
 	}
 	if ((o == OP_AND || o == OP_OR || o == OP_SUB || o == OP_XOR || (o >= OP_LT && o <= OP_GE))) {
-		qv_obj x = IS(a, qv_dictview_type) ? qv_call1(c, (qv_obj)&qv_set_type, a) : a;
-		qv_obj y = IS(b, qv_dictview_type) ? qv_call1(c, (qv_obj)&qv_set_type, b) : b;
+		qv_obj x = IS(a, qv_dictview_type) || IS(a, qv_dictitems_type) ? qv_call1(c, (qv_obj)&qv_set_type, a) : a;
+		qv_obj y = IS(b, qv_dictview_type) || IS(b, qv_dictitems_type) ? qv_call1(c, (qv_obj)&qv_set_type, b) : b;
 		if (o >= OP_LT && o <= OP_GE && !(IS(x, qv_set_type) && IS(y, qv_set_type)))
 			return NULL;
 		return qv_binop(c, o, x, y);
@@ -354,7 +354,15 @@ static qv_obj view_binop(qv_ctx *c, int op, qv_obj a, qv_obj b)
 
 const qv_type qv_dictview_type = {
 	.type = &qv_type_type, .name = QS_dict_keys, .iter = view_iter, .len = view_len, .repr = view_repr,
-	.binop = view_binop,
+	.binop = view_binop, .getattr = builtin_getattr,
+};
+const qv_type qv_dictvalues_type = {
+	.type = &qv_type_type, .name = QS_dict_values, .iter = view_iter, .len = view_len, .repr = view_repr,
+	.binop = view_binop, .getattr = builtin_getattr,
+};
+const qv_type qv_dictitems_type = {
+	.type = &qv_type_type, .name = QS_dict_items, .iter = view_iter, .len = view_len, .repr = view_repr,
+	.binop = view_binop, .getattr = builtin_getattr,
 };
 
 #define M(name) static qv_obj name(qv_ctx *c, size_t n, qv_obj *a, qv_obj kw)

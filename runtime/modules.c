@@ -123,10 +123,15 @@ NATIVE(time_ticks_add, ticks_add, 2, 2)
 	UNUSED(n); UNUSED(kw);
 	return MKINT((get_int(c, a[0]) + get_int(c, a[1])) & ((1 << 30) - 1));
 }
-NATIVE(time_time, time, 0, 0) { UNUSED(n); UNUSED(a); UNUSED(kw); return float_new(c, (double)now_us(c) / 1e6); }
+static uint64_t wall_us(qv_ctx *c)
+{
+	return c->port->wall_us ? c->port->wall_us(c->user) : now_us(c);
+}
+
+NATIVE(time_time, time, 0, 0) { UNUSED(n); UNUSED(a); UNUSED(kw); return float_new(c, (double)wall_us(c) / 1e6); }
 NATIVE(time_perf_counter, perf_counter, 0, 0) { UNUSED(n); UNUSED(a); UNUSED(kw); return float_new(c, (double)now_us(c) / 1e6); }
 NATIVE(time_monotonic, monotonic, 0, 0) { UNUSED(n); UNUSED(a); UNUSED(kw); return float_new(c, (double)now_us(c) / 1e6); }
-NATIVE(time_time_ns, time_ns, 0, 0) { UNUSED(n); UNUSED(a); UNUSED(kw); return int_from_u64(c, now_us(c) * 1000); }
+NATIVE(time_time_ns, time_ns, 0, 0) { UNUSED(n); UNUSED(a); UNUSED(kw); return int_from_u64(c, wall_us(c) * 1000); }
 NATIVE(time_perf_counter_ns, perf_counter_ns, 0, 0) { UNUSED(n); UNUSED(a); UNUSED(kw); return int_from_u64(c, now_us(c) * 1000); }
 NATIVE(time_monotonic_ns, monotonic_ns, 0, 0) { UNUSED(n); UNUSED(a); UNUSED(kw); return int_from_u64(c, now_us(c) * 1000); }
 

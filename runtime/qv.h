@@ -25,6 +25,9 @@ typedef struct qv_port {
 	long (*read_line)(void *user, char *buf, size_t cap);
 	/* Monotonic time in microseconds. */
 	uint64_t (*ticks_us)(void *user);
+	/* Wall-clock time in microseconds since 1970 for time.time(); may be
+	 * NULL (time.time() then counts from start-up). */
+	uint64_t (*wall_us)(void *user);
 	/* Polled at safe points; returns true when the user asked to interrupt.
 	 * May be NULL: qv_interrupt() is the other way in. */
 	bool (*poll_interrupt)(void *user);

@@ -1079,8 +1079,18 @@ static qv_obj ba_subscr(qv_ctx *c, qv_obj o, qv_obj idx, qv_obj v)
 				sb_addc(&s, (char)b->data[st + i * step]);
 			return ba_new(c, s.p, s.n);
 		}
+		if (step != 1 && v != DELETE) {
+			qv_obj src = IS(v, qv_bytes_type) || IS(v, qv_bytearray_type) ? v : qv_call1(c, (qv_obj)&qv_bytes_type, v);
+			size_t sn;
+			const char *sp3 = buf_view(c, src, &sn);
+			if ((intptr_t)sn != cnt)
+				qv_raisef(c, EXC(ValueError), "attempt to assign bytes of size %u to extended slice of size %u", (unsigned)sn, (unsigned)cnt);
+			for (intptr_t i = 0; i < cnt; i++)
+				b->data[st + i * step] = (uint8_t)sp3[i];
+			return NONE;
+		}
 		if (step != 1)
-			qv_raisef(c, EXC(ValueError), "extended slice assignment is not supported on bytearray");
+			qv_raisef(c, EXC(ValueError), "extended slice deletion is not supported on bytearray");
 		size_t sn = 0;
 		const char *sp2 = "";
 		if (v != DELETE) {
@@ -1255,9 +1265,44 @@ static const qv_method ba_methods[] = {
 	METH(copy, 1, 1, ba_copy), METH(reverse, 1, 1, ba_reverse), METH(insert, 3, 3, ba_insert), METH_END,
 };
 
+static qv_obj ba_via_bytes(qv_ctx *c, size_t n, qv_obj *a, qv_obj kw)
+{
+	UNUSED(kw);
+	/* a[0]: the bytes method name; a[1]: the bytearray */
+	qv_obj by = bytes_new(c, (const char *)BA(a[1])->data, BA(a[1])->len);
+	qv_obj r = qv_call_method(c, by, a[0], n - 2, a + 2);
+	if (IS(r, qv_bytes_type))
+		return ba_new(c, STR(r)->data, STR(r)->len);
+	if (IS(r, qv_list_type)) {
+		qv_list *l = (qv_list *)r;
+		for (size_t i = 0; i < l->len; i++)
+			if (IS(l->items[i], qv_bytes_type))
+				l->items[i] = ba_new(c, STR(l->items[i])->data, STR(l->items[i])->len);
+	}
+	return r;
+}
+
+static qv_obj ba_getattr(qv_ctx *c, qv_obj o, qv_obj name, qv_obj *self)
+{
+	qv_obj v = builtin_getattr(c, o, name, self);
+	if (v)
+		return v;
+	if (self)
+		*self = NULL;
+	v = builtin_getattr(c, qv_call1(c, (qv_obj)&qv_bytes_type, EMPTY_TUPLE), name, NULL);
+	if (!v || !IS(v, qv_bound_type))
+		return NULL;
+	qv_obj m = make_native_closure(c, ba_via_bytes, name, name);
+	qv_bound *b = NEW(c, qv_bound);
+	b->type = &qv_bound_type;
+	b->self = o;
+	b->func = m;
+	return (qv_obj)b;
+}
+
 const qv_type qv_bytearray_type = {
 	.type = &qv_type_type, .name = QS_bytearray, .make = ba_make, .repr = ba_repr, .subscr = ba_subscr,
-	.len = ba_len, .iter = ba_iter, .binop = ba_binop, .methods = ba_methods, .getattr = builtin_getattr,
+	.len = ba_len, .iter = ba_iter, .binop = ba_binop, .methods = ba_methods, .getattr = ba_getattr,
 };
 
 /* ------------------------------------------------------------ memoryview */

@@ -694,6 +694,8 @@ qv_obj str_join(qv_ctx *c, qv_obj sep, qv_obj seq)
 	if (IS(seq, qv_list_type) || IS(seq, qv_tuple_type))
 		items = seq_array(c, seq, &cnt);
 	else {
+		if (!TYPE(seq)->iter && !TYPE(seq)->subscr)
+			qv_raisef(c, EXC(TypeError), "can only join an iterable");
 		qv_obj l = list_from_iter(c, seq);
 		items = seq_array(c, l, &cnt);
 	}
@@ -1496,7 +1498,10 @@ static const qv_method bytes_methods[] = {
 	METH(isalpha, 1, 1, s_isalpha), METH(isspace, 1, 1, s_isspace), METH(isalnum, 1, 1, s_isalnum),
 	METH(ljust, 2, 3, s_ljust), METH(rjust, 2, 3, s_rjust), METH(center, 2, 3, s_center),
 	METH(zfill, 2, 2, s_zfill), METH(partition, 2, 2, s_partition), METH(rpartition, 2, 2, s_rpartition),
-	METH(splitlines, 1, 2, s_splitlines), METH_END,
+	METH(splitlines, 1, 2, s_splitlines), METH(swapcase, 1, 1, s_swapcase), METH(title, 1, 1, s_title),
+	METH(capitalize, 1, 1, s_capitalize), METH(isupper, 1, 1, s_isupper), METH(islower, 1, 1, s_islower),
+	METH(istitle, 1, 1, s_istitle), METH(isascii, 1, 1, s_isascii), METH(removeprefix, 2, 2, s_removeprefix),
+	METH(removesuffix, 2, 2, s_removesuffix), METH(expandtabs, 1, 2, s_expandtabs), METH_END,
 };
 
 static qv_obj str_make(qv_ctx *c, const qv_type *t, size_t npos, size_t nkw, qv_obj *args)

@@ -63,6 +63,14 @@ static uint64_t h_ticks_us(void *user)
 	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
 }
 
+static uint64_t h_wall_us(void *user)
+{
+	(void)user;
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
+}
+
 char *host_read_stream(FILE *f, size_t *len)
 {
 	size_t cap = 4096, n = 0;
@@ -139,6 +147,7 @@ void host_init(host_state *hs)
 	hs->port.write = h_write;
 	hs->port.read_line = h_read_line;
 	hs->port.ticks_us = h_ticks_us;
+	hs->port.wall_us = h_wall_us;
 	hs->port.find_module = h_find_module;
 	const char *env = getenv("QPY_HEAP");
 	if (env)
