@@ -72,7 +72,7 @@ const char *__init mem_carve(const struct boot_info *bi)
 	return NULL;
 }
 
-void *mem_alloc_pages(u64 n)
+void *__init mem_alloc_pages(u64 n)
 {
 	spin_lock(&pool_lock);
 	u64 p = mon.pool_next;

@@ -29,13 +29,13 @@ static const u32 guest_msrs[] = {
 	0xC0000100u, 0xC0000101u, 0xC0000102u,
 };
 
-static u64 pool_page(void *ctx)
+static u64 __init pool_page(void *ctx)
 {
 	(void)ctx;
 	return (u64)(uintptr_t)mem_alloc_pages(1);
 }
 
-static void bitmap_clear(u8 *map, u32 bit)
+static void __init bitmap_clear(u8 *map, u32 bit)
 {
 	map[bit / 8] &= (u8)~(1u << (bit % 8));
 }

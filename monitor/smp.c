@@ -19,7 +19,7 @@
 extern const char trampoline_start[], trampoline_end[];
 extern u64 ap_stack_top[MON_MAX_CPUS];
 
-static volatile u32 *lapic_reg(u32 off)
+static volatile u32 *__init lapic_reg(u32 off)
 {
 	u32 lo, hi;
 
@@ -28,7 +28,7 @@ static volatile u32 *lapic_reg(u32 off)
 	return (volatile u32 *)(uintptr_t)(base + off);
 }
 
-u32 lapic_id(void)
+u32 __init lapic_id(void)
 {
 	return *lapic_reg(LAPIC_ID) >> 24;
 }

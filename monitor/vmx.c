@@ -61,14 +61,14 @@ static void write_table(const struct field_value *t, size_t n)
 /* Fixed bits of CR0 (PE and PG excepted: unrestricted guest) and CR4 that
  * VMX requires; the guest owns everything else. It reads its own view of
  * the host-owned bits from the read shadows. */
-static u64 cr0_host_owned(void)
+static u64 __init cr0_host_owned(void)
 {
 	u64 f0 = rdmsr(MSR_VMX_CR0_FIXED0), f1 = rdmsr(MSR_VMX_CR0_FIXED1);
 
 	return ((f0 & ~(CR0_PE | CR0_PG)) | ~f1) & 0xFFFFFFFFull;
 }
 
-static u64 cr4_host_owned(void)
+static u64 __init cr4_host_owned(void)
 {
 	return (rdmsr(MSR_VMX_CR4_FIXED0) | ~rdmsr(MSR_VMX_CR4_FIXED1)) & 0xFFFFFFFFull;
 }
@@ -95,7 +95,7 @@ void vmx_reset_guest(struct sandbox *sb, struct guest_regs *r)
 
 /* A control value with the bits we want, adjusted to what the CPU allows:
  * the capability MSR holds the must-be-one bits low, the may-be-one high. */
-static u32 adjust_controls(u32 want, u32 msr, const char *what)
+static u32 __init adjust_controls(u32 want, u32 msr, const char *what)
 {
 	u64 cap = rdmsr(msr);
 	u32 v = (want | (u32)cap) & (u32)(cap >> 32);
@@ -106,7 +106,7 @@ static u32 adjust_controls(u32 want, u32 msr, const char *what)
 	return v;
 }
 
-static void setup_controls(struct sandbox *sb)
+static void __init setup_controls(struct sandbox *sb)
 {
 	bool true_msrs = rdmsr(MSR_VMX_BASIC) & (1ull << 55);
 
@@ -136,7 +136,7 @@ static void setup_controls(struct sandbox *sb)
 	vmwrite(CR4_GUEST_HOST_MASK, cr4_host_owned());
 }
 
-static u64 read_cr(int n)
+static u64 __init read_cr(int n)
 {
 	u64 v = 0;
 
@@ -149,7 +149,7 @@ static u64 read_cr(int n)
 	return v;
 }
 
-static void setup_host_state(struct mon_cpu *c)
+static void __init setup_host_state(struct mon_cpu *c)
 {
 	struct {
 		u16 limit;
@@ -172,7 +172,7 @@ static void setup_host_state(struct mon_cpu *c)
 	write_table(host, sizeof(host) / sizeof(host[0]));
 }
 
-static void vmx_enable(struct mon_cpu *c)
+static void __init vmx_enable(struct mon_cpu *c)
 {
 	u32 a, b, cx, d;
 
@@ -197,7 +197,7 @@ static void vmx_enable(struct mon_cpu *c)
 		mon_panic("VMXON failed");
 }
 
-static void vmcs_load(struct sandbox *sb)
+static void __init vmcs_load(struct sandbox *sb)
 {
 	u64 pa = (u64)(uintptr_t)sb->vmcs;
 	u8 fail;
@@ -212,7 +212,7 @@ static void vmcs_load(struct sandbox *sb)
 
 static u32 launch_ready;
 
-static u32 launch_expected(void)
+static u32 __init launch_expected(void)
 {
 	u32 n = 0;
 
@@ -221,7 +221,7 @@ static u32 launch_expected(void)
 	return n;
 }
 
-void vmx_run_core(struct mon_cpu *c)
+void __init vmx_run_core(struct mon_cpu *c)
 {
 	struct guest_regs regs;
 	struct sandbox *sb = c->sb;
