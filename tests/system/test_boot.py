@@ -22,8 +22,8 @@ EVENT_TIMEOUT = 180.0
 
 HEX = r"0x([0-9a-f]+)"
 LAYOUT = re.compile(r"\[mon 0\] sandbox (\d+) '[^']*': core (\d+), region " + HEX + "-" + HEX
-                    + r" \((\d+) MiB\), ept " + HEX)
-MONITOR_RANGE = re.compile(r"\[mon 0\] memory: monitor " + HEX + "-" + HEX)
+                    + r" \((\d+) MiB\), ept " + HEX + ",")
+MONITOR_RANGE = re.compile(r"\[mon 0\] memory: monitor " + HEX + "-" + HEX + ",")
 FAULT = re.compile(r"\[mon (\d+)\] FAULT sb=(\d+) reason=(\w+) rip=" + HEX + " addr=" + HEX
                    + r" qual=0x[0-9a-f]+ boot=(\d+) action=(\w+)\r?\n")
 
@@ -105,7 +105,8 @@ def test_write_into_its_own_ept_tables_is_stopped(booted) -> None:
 
 def test_io_to_a_port_it_does_not_own_is_stopped(booted) -> None:
     uart = next(d for d in booted.system.devices if d.name == "uart0")
-    attack = booted.wait_for(r"\[sb3\] attack 0: out to port " + HEX, timeout=EVENT_TIMEOUT)
+    attack = booted.wait_for(r"\[sb3\] attack 0: out to port " + HEX + " of device",
+                             timeout=EVENT_TIMEOUT)
     assert int(attack[1], 16) == uart.io_base
     fault = parsed_fault(booted, 3, 0)
     assert (fault["reason"], fault["addr"], fault["action"]) == ("io", uart.io_base, "restart")
@@ -174,7 +175,7 @@ def test_a_corrupt_manifest_is_refused(tmp_path: Path) -> None:
                    capture_output=True)
     with Emulator(image, kind="bochs", cores=1, memory_mib=result.system.machine.memory_mib,
                   workdir=tmp_path / "run") as emu:
-        m = emu.wait_for(r"\[mon 0\] manifest refused: ([^\r\n]*)", timeout=BOOT_TIMEOUT)
+        m = emu.wait_for(r"\[mon 0\] manifest refused: ([^\r\n]*)\r?\n", timeout=BOOT_TIMEOUT)
         assert "CRC mismatch" in m[1]
         emu.wait_for(r"\[mon 0\] halted", timeout=EVENT_TIMEOUT)
         with pytest.raises(WaitTimeout):
