@@ -125,3 +125,27 @@ def test_grub_reports_a_missing_module_on_serial_and_powers_off(tmp_path):
         while emu.running and time.monotonic() < deadline:
             time.sleep(0.2)
         assert not emu.running  # GRUB's halt powered the machine off
+
+
+def test_emulator_dies_with_a_killed_questv(stub_image, tmp_path):
+    """A test run or questv killed outright must not leave an emulator running."""
+    script = (
+        "import sys, time\n"
+        "from questv.emulator import Emulator\n"
+        f"emu = Emulator({str(stub_image)!r}, kind='qemu', cores=1, memory_mib=128,\n"
+        f"               workdir={str(tmp_path)!r})\n"
+        "emu.start()\n"
+        "emu.wait_for('magic ok', timeout=120)\n"
+        "print(emu._proc.pid, flush=True)\n"
+        "time.sleep(600)\n"
+    )
+    parent = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
+    try:
+        emulator_pid = int(parent.stdout.readline())
+    finally:
+        parent.kill()
+        parent.wait()
+    deadline = time.monotonic() + 10
+    while not group_gone(emulator_pid) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert group_gone(emulator_pid)

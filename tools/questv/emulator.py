@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import signal
 import socket
 import subprocess
@@ -119,7 +120,11 @@ class Emulator:
     # -- life cycle --------------------------------------------------------
 
     def start(self) -> None:
-        """Write the emulator's files, start it and the thread that collects serial output."""
+        """Write the emulator's files, start it and the thread that collects serial output.
+
+        The emulator is killed when the thread that called start() ends, so call
+        it from a thread that outlives the emulator (normally the main thread).
+        """
         self.workdir.mkdir(parents=True, exist_ok=True)
         listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -131,15 +136,13 @@ class Emulator:
         for name, text in launch.files.items():
             (self.workdir / name).write_text(text)
         self.log_path = self.workdir / f"{self.kind}.out"
+        if shutil.which(launch.argv[0]) is None:
+            listener.close()
+            raise EmulatorError(f"{launch.argv[0]} is not installed: run `make deps`")
         with open(self.log_path, "wb") as log:
-            try:
-                self._proc = subprocess.Popen(
-                    launch.argv, cwd=self.workdir, stdin=subprocess.DEVNULL, stdout=log,
-                    stderr=subprocess.STDOUT, start_new_session=True)
-            except FileNotFoundError as err:
-                listener.close()
-                raise EmulatorError(f"{launch.argv[0]} is not installed: run `make deps`") \
-                    from err
+            self._proc = subprocess.Popen(
+                _die_with_parent(launch.argv), cwd=self.workdir, stdin=subprocess.DEVNULL,
+                stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
         self._thread = threading.Thread(target=self._collect, args=(listener,), daemon=True,
                                         name=f"{self.kind}-serial")
         self._thread.start()
@@ -268,6 +271,18 @@ class Emulator:
                                       f"{self.kind} exit status {self.returncode}; "
                                       f"serial output ends with:\n{_tail(text)}")
                 self._cond.wait(min(left, 1.0))
+
+
+def _die_with_parent(argv: list[str]) -> list[str]:
+    """The command, made to be killed when the thread that started it dies.
+
+    The emulator has its own session (terminal signals must not reach it), so
+    without this a killed test run or a crashed questv would leave it running.
+    setpriv (util-linux) sets the parent-death signal and then execs it.
+    """
+    if shutil.which("setpriv") is None:
+        return argv
+    return ["setpriv", "--pdeathsig", "KILL", "--", *argv]
 
 
 def _tail(text: str, lines: int = 40) -> str:
