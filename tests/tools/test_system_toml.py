@@ -320,3 +320,22 @@ def test_missing_file(tmp_path: Path):
     with pytest.raises(ConfigError) as info:
         load(tmp_path / "nope.toml")
     assert "cannot read it" in info.value.reason
+
+
+def test_unknown_top_level_key_suggests_the_close_one(default_toml):
+    default_toml["machin"] = default_toml.pop("machine")
+    err = refused(default_toml)
+    assert err.key == "machin"
+    assert err.reason.startswith('unknown key (did you mean "machine"?)')
+
+
+def test_single_table_where_an_array_of_tables_belongs(default_toml):
+    default_toml["sandbox"] = default_toml["sandbox"][0]  # [sandbox] instead of [[sandbox]]
+    err = refused(default_toml)
+    assert err.key == "sandbox" and "[[sandbox]]" in err.reason
+
+
+def test_scalar_where_a_table_belongs(default_toml):
+    default_toml["machine"] = 4
+    err = refused(default_toml)
+    assert (err.key, err.reason) == ("machine", "expected a table, got an integer")

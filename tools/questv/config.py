@@ -267,7 +267,7 @@ def _similar(a: str, b: str) -> bool:
     return mismatches <= 1 or long_.startswith(short) or long_.endswith(short)
 
 
-_TOP = {"machine", "system", "sandbox", "device", "channel"}
+_TOP = ("machine", "system", "sandbox", "device", "channel")
 
 _MACHINE = {
     "cores": _Key(_int_in(1, MAX_CORES)),
