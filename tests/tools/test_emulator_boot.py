@@ -125,6 +125,10 @@ def test_grub_reports_a_missing_module_on_serial_and_powers_off(tmp_path):
         while emu.running and time.monotonic() < deadline:
             time.sleep(0.2)
         assert not emu.running  # GRUB's halt powered the machine off
+        began = time.monotonic()
+        with pytest.raises(WaitTimeout, match="the serial line closed"):
+            emu.wait_for("never printed", timeout=60)
+        assert time.monotonic() - began < 10  # a closed line ends the wait at once
 
 
 def test_emulator_dies_with_a_killed_questv(stub_image, tmp_path):

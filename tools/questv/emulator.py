@@ -14,6 +14,7 @@ Use::
 
 from __future__ import annotations
 
+import codecs
 import os
 import re
 import shutil
@@ -31,6 +32,7 @@ BOCHS_VGABIOS = "/usr/share/vgabios/vgabios.bin"
 # Reports VMX with EPT and unrestricted guest in Debian's Bochs 2.7.
 BOCHS_CPU_MODEL = "corei7_haswell_4770"
 KINDS = ("bochs", "qemu")
+SCAN_INTERVAL = 0.05  # seconds between two searches of the output by wait_for
 
 
 class EmulatorError(Exception):
@@ -110,6 +112,11 @@ class Emulator:
         self.workdir = Path(workdir or self.image.parent / f"run-{self.image.stem}").resolve()
         self.connect_timeout = connect_timeout
         self._data = bytearray()
+        # The text is decoded as it arrives (a character split across two
+        # chunks decodes whole) and joined only when someone looks at it.
+        self._decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
+        self._text_parts: list[str] = []
+        self._text = ""
         self._cond = threading.Condition()
         self._eof = False
         self._conn: socket.socket | None = None
@@ -211,6 +218,7 @@ class Emulator:
                     break
                 with self._cond:
                     self._data += chunk
+                    self._text_parts.append(self._decoder.decode(chunk))
                     self._cond.notify_all()
         except OSError:
             pass
@@ -227,7 +235,14 @@ class Emulator:
     @property
     def output(self) -> str:
         """Everything the serial line produced so far, as text."""
-        return self.output_bytes.decode("utf-8", errors="replace")
+        with self._cond:
+            return self._joined_text()
+
+    def _joined_text(self) -> str:
+        if self._text_parts:
+            self._text += "".join(self._text_parts)
+            self._text_parts.clear()
+        return self._text
 
     @property
     def eof(self) -> bool:
@@ -258,19 +273,31 @@ class Emulator:
         """
         regex = re.compile(pattern) if isinstance(pattern, str) else pattern
         deadline = time.monotonic() + timeout
+        scanned, last_scan, text = -1, float("-inf"), ""
         with self._cond:
             while True:
-                text = bytes(self._data).decode("utf-8", errors="replace")
-                m = regex.search(text, start)
-                if m:
-                    return m
-                left = deadline - time.monotonic()
-                if left <= 0 or self._eof:
+                now = time.monotonic()
+                fresh = len(self._data) != scanned
+                final = now >= deadline or self._eof
+                # Bochs sends a byte at a time: searching a long log again for every
+                # byte would cost more than the emulation, so at most once every
+                # SCAN_INTERVAL, and once more at the end.
+                if fresh and (final or now - last_scan >= SCAN_INTERVAL):
+                    scanned, last_scan = len(self._data), now
+                    text = self._joined_text()
+                    m = regex.search(text, start)
+                    if m:
+                        return m
+                    fresh = False
+                if final and not fresh:
                     why = "the serial line closed" if self._eof else f"{timeout:g} s passed"
                     raise WaitTimeout(f"{regex.pattern!r} did not appear ({why}); "
                                       f"{self.kind} exit status {self.returncode}; "
                                       f"serial output ends with:\n{_tail(text)}")
-                self._cond.wait(min(left, 1.0))
+                if fresh:
+                    self._cond.wait(max(SCAN_INTERVAL - (now - last_scan), 0.001))
+                else:
+                    self._cond.wait(min(deadline - now, 1.0))
 
 
 def _die_with_parent(argv: list[str]) -> list[str]:
