@@ -25,3 +25,10 @@ $(KERN_BUILD)/kernel-test.elf: $(KERN_OBJS) $(KERN_BUILD)/attack.c.o kernel/kern
 BOARD_BINARIES += $(KERN_BUILD)/kernel.elf $(KERN_BUILD)/kernel-test.elf
 
 -include $(KERN_OBJS:.o=.d) $(KERN_BUILD)/attack.c.d $(KERN_BUILD)/attack_stub.c.d
+
+# Host build of the board printf, driven by tests/kernel/test_board_fmt.py.
+$(KERN_BUILD)/host/board-fmt: tests/kernel/board_fmt_harness.c kernel/lib/fmt.c kernel/lib/fmt.h
+	@mkdir -p $(dir $@)
+	$(HOST_CC) $(HOST_CFLAGS) -Wno-format -Iinclude -o $@ tests/kernel/board_fmt_harness.c kernel/lib/fmt.c
+
+HOST_BINARIES += $(KERN_BUILD)/host/board-fmt

@@ -52,10 +52,12 @@ static void put_str(fmt_sink sink, void *ctx, const char *s, const struct spec *
 
 	if (!s)
 		s = "(null)";
-	for (; s[n]; n++)
-		sink(ctx, s[n]);
-	for (; n < sp->width; n++)
+	while (s[n])
+		n++;
+	for (unsigned pad = n; pad < sp->width; pad++)
 		sink(ctx, ' ');
+	while (*s)
+		sink(ctx, *s++);
 }
 
 static void put_one(fmt_sink sink, void *ctx, char conv, const struct spec *sp, va_list *ap)
