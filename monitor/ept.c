@@ -39,15 +39,25 @@ int ept_map_page(u64 root, u64 gpa, u64 hpa, u64 flags, struct ept_alloc *a)
 	return 0;
 }
 
+/* Walks the tables once per 2 MiB of guest-physical space and fills the
+ * rest of that leaf table directly: a 64 MiB sandbox costs 32 walks, not
+ * 16384. */
 u64 ept_build_region(u64 host, u64 size, struct ept_alloc *a)
 {
 	u64 root = a->page(a->ctx);
+	u64 off = 0;
 
 	if (!root)
 		return 0;
-	for (u64 off = 0; off < size; off += 4096)
-		if (ept_map_page(root, off, host + off, EPT_RWX | EPT_WB, a))
+	while (off < size) {
+		u64 *e = walk(root, off, a);
+		if (!e)
 			return 0;
+		do {
+			*e++ = ((host + off) & EPT_ADDR) | EPT_RWX | EPT_WB;
+			off += 4096;
+		} while (off < size && index_at(off, 0) != 0);
+	}
 	return root;
 }
 
