@@ -11,7 +11,6 @@
 struct mon_state mon;
 extern u64 ap_stack_top[MON_MAX_CPUS];
 extern char __image_start[], __image_end[];
-const char *sandbox_prepare(struct sandbox *sb);
 
 static struct boot_info boot_info __initdata;
 static volatile u32 cores_go;

@@ -109,7 +109,9 @@ void cpu_setup_tables(struct mon_cpu *c);
 u32 lapic_id(void);
 void smp_start_aps(void);
 
-/* sandbox.c */
+/* sandbox.c: EPT, bitmaps and VMCS page of a sandbox (NULL or why not);
+ * loading its image (0, or -1 with a message printed); its boot info. */
+const char *sandbox_prepare(struct sandbox *sb);
 int sandbox_load(struct sandbox *sb);
 void sandbox_fill_bootinfo(struct sandbox *sb);
 
