@@ -2,9 +2,9 @@
 to "all sandboxes up", and VM exits per sandbox and reason in a steady-state window.
 
 With `clock: sync=none` Bochs derives time from its instruction count and the TSC
-counts those ticks: one tick per instruction slot of each core (all cores step in
-lock-step quanta), so a TSC value is the number of instructions each core has had
-the chance to execute since power-on. The kernels print the TSC in their "up" line,
+counts those ticks: the cores run in turn, and after each round the ticks advance
+by the average number of instructions the cores executed (a halted core counts as
+a full quantum), so a TSC value is instructions per core since power-on. The kernels print the TSC in their "up" line,
 the monitor in its banner.
 """
 
