@@ -74,6 +74,8 @@ bsp_entry64:
 ap_entry64:
 	movl $1, %eax
 	lock xaddl %eax, ap_next_index
+	cmpl $16, %eax                 /* MON_MAX_CPUS: more cores stay parked */
+	jae 2f
 	movq ap_stack_top(,%rax,8), %rsp
 	movl %eax, %edi
 	lgdt gdt_ptr64
