@@ -2,7 +2,8 @@
  * test_attacks[N] from its boot info, aiming at the real host-physical
  * addresses the monitor reported. A contained attack never returns here:
  * the monitor stops (and, with on_fault = restart, reloads) the sandbox.
- * Printing the line after the attempt shows it was NOT contained. */
+ * Printing the line after the attempt shows it was NOT contained. On its
+ * first boot a test kernel also checks that bad hypercalls are refused. */
 #include "kernel.h"
 
 static void write_at(const char *what, u64 addr)
@@ -23,10 +24,26 @@ static void touch_port(u32 device)
 	kprintf("attack %u NOT contained: port 0x%x written", kboot.boot_count, port);
 }
 
+/* Bad hypercall arguments must come back as errors, never reach outside the
+ * sandbox or stop it: a console buffer beyond its memory, one longer than
+ * allowed, an unknown number. */
+static void probe_hypercalls(void)
+{
+	u64 past_end = (u64)kboot.mem_mib << 20;
+
+	kprintf("hypercalls: version=%ld console_outside=%ld console_too_long=%ld unknown=%ld",
+		hypercall(QV_HC_VERSION_QUERY, 0, 0, 0),
+		hypercall(QV_HC_CONSOLE_WRITE, past_end - 8, 16, 0),
+		hypercall(QV_HC_CONSOLE_WRITE, 0x100000, QV_HC_CONSOLE_MAX + 1, 0),
+		hypercall(QV_HC_COUNT + 7, 0, 0, 0));
+}
+
 void attack_run(void)
 {
 	if (!(kboot.flags & QV_BI_F_TEST_BUILD) || kboot.boot_count >= QV_MAX_TEST_ATTACKS)
 		return;
+	if (kboot.boot_count == 0 && kernel_isolated())
+		probe_hypercalls();
 	u16 a = kboot.test_attacks[kboot.boot_count];
 	u32 kind = a & 0xFF, arg = a >> 8;
 

@@ -72,6 +72,14 @@ def test_guest_does_not_see_vmx(booted) -> None:
     assert (m[4], m[5]) == ("0", "1")
 
 
+def test_bad_hypercalls_are_refused_and_the_sandbox_goes_on(booted) -> None:
+    for sb in range(4):
+        m = booted.wait_for(rf"\[sb{sb}\] hypercalls: ([^\r\n]*)\r?\n", timeout=EVENT_TIMEOUT)
+        assert dict(kv.split("=") for kv in m[1].split()) == {
+            "version": "1", "console_outside": "-1", "console_too_long": "-1", "unknown": "-2"}
+    booted.wait_for(heartbeat(1), timeout=EVENT_TIMEOUT)
+
+
 def test_write_into_another_sandbox_is_stopped_by_ept(booted) -> None:
     regions = layout(booted)
     attack = booted.wait_for(r"\[sb2\] attack 0: write sandbox canary at " + HEX + r"\r?\n",
