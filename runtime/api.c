@@ -27,6 +27,9 @@ qv_ctx *qv_new(void *mem, size_t size, const qv_port *port, void *user, void *st
 	c->sys_path = list_new(c, 0);
 	c->sys_argv = list_new(c, 0);
 	c->interned = dict_new(c);
+	size_t fs = size / 16 < (512u << 10) ? size / 16 : (512u << 10);
+	c->fs_base = c->fs_top = (uintptr_t)gc_alloc(c, fs, true);
+	c->fs_end = c->fs_base + fs;
 	qv_obj main = module_new(c, QS(__main__));
 	c->main_dict = ((qv_module *)main)->dict;
 	dict_set(c, c->main_dict, QS(__builtins__), QS(builtins));
@@ -60,9 +63,11 @@ static void guarded(qv_ctx *c, void (*fn)(qv_ctx *, void *), void *arg, int *sta
 	qv_jmp j;
 	c->depth = 0;
 	c->frame = NULL;
+	c->fs_top = c->fs_base;
 	if (qv_try(c, &j)) {
 		qv_catch(c, &j);
 		c->frame = NULL;
+		c->fs_top = c->fs_base;
 		c->cur_exc = NULL;
 		if (c->repr_stack)
 			((qv_list *)c->repr_stack)->len = 0;

@@ -64,17 +64,20 @@ void exc_add_tb(qv_ctx *c, qv_obj exc, qv_obj frame, int line, qv_obj unused)
 		((qv_list *)e->tb)->type = &qv_list_type;
 	}
 	qv_list *l = (qv_list *)e->tb;
-	if (l->len && ((qv_tuple *)l->items[l->len - 1])->items[0] == frame)
+	qv_obj fid = MKINT((intptr_t)((uintptr_t)frame >> 4));
+	if (l->len && ((qv_tuple *)l->items[l->len - 1])->items[2] == fid)
 		return;
 	if (l->len >= 2000)
 		return; /* deep recursion: keep the innermost entries only */
-	qv_tuple *t = gc_alloc_noraise(c, sizeof(qv_tuple) + 2 * sizeof(qv_obj), false);
+	qv_tuple *t = gc_alloc_noraise(c, sizeof(qv_tuple) + 3 * sizeof(qv_obj), false);
 	if (!t)
 		return;
 	t->type = &qv_tuple_type;
-	t->len = 2;
-	t->items[0] = frame;
+	t->len = 3;
+	/* the code, not the frame: frames of plain calls are reused */
+	t->items[0] = (qv_obj)((qv_frame *)frame)->code;
 	t->items[1] = MKINT(line);
+	t->items[2] = fid;
 	if (l->len == l->cap) {
 		size_t nc = l->cap ? l->cap * 2 : 8;
 		qv_obj *ni = gc_alloc_noraise(c, nc * sizeof(qv_obj), false);
@@ -142,13 +145,13 @@ static void exc_print_one(qv_ctx *c, qv_obj exc, sbuf *b)
 			if (i < start && i + 60 > l->len)
 				continue;
 			qv_tuple *t = (qv_tuple *)l->items[i];
-			qv_frame *f = (qv_frame *)t->items[0];
+			qv_code *fc = (qv_code *)t->items[0];
 			if (l->len > 120 && i < l->len - 30 && i >= 30) {
 				if (i == l->len - 31)
 					sb_printf(b, "  [Previous line repeated %u more times]\n", (unsigned)(l->len - 60));
 				continue;
 			}
-			sb_printf(b, "  File \"%S\", line %d, in %S\n", f->code->filename, (int)INT_VAL(t->items[1]), f->code->name);
+			sb_printf(b, "  File \"%S\", line %d, in %S\n", fc->filename, (int)INT_VAL(t->items[1]), fc->name);
 		}
 	}
 	const qv_type *t = TYPE(exc);

@@ -19,8 +19,7 @@ void gc_init(qv_ctx *c, uintptr_t start, uintptr_t end)
 	size_t avail = end - start;
 	size_t ngran = avail / (GRAN + 1);
 	c->atb = (uint8_t *)start;
-	for (size_t i = 0; i < ngran; i++)
-		c->atb[i] = A_FREE;
+	c->atb_init = 0;
 	uintptr_t h = (start + ngran + GRAN - 1) & ~(uintptr_t)(GRAN - 1);
 	while (h + ngran * GRAN > end)
 		ngran--;
@@ -29,6 +28,21 @@ void gc_init(qv_ctx *c, uintptr_t start, uintptr_t end)
 	c->ngran = ngran;
 	c->hint = 0;
 	c->gc_enabled = true;
+	/* collect well before the heap is full so that short-lived garbage is
+	 * reused while it is still in the cache */
+	size_t quarter = ngran * GRAN / 4;
+	c->gc_threshold = quarter < (2u << 20) ? quarter : (2u << 20);
+}
+
+/* The allocation table is cleared in chunks as allocation first reaches
+ * them, so a big heap costs nothing until it is used. */
+static void atb_extend(qv_ctx *c)
+{
+	size_t e = c->atb_init + 65536;
+	if (e > c->ngran)
+		e = c->ngran;
+	__builtin_memset(c->atb + c->atb_init, A_FREE, e - c->atb_init);
+	c->atb_init = e;
 }
 
 static void mark_push(qv_ctx *c, size_t g)
@@ -47,6 +61,8 @@ static inline void mark_word(qv_ctx *c, uintptr_t w, bool interior)
 	if (w < c->heap || w >= c->heap_end)
 		return;
 	size_t g = (w - c->heap) / GRAN;
+	if (g >= c->atb_init)
+		return;
 	if (interior)
 		while (g > 0 && (c->atb[g] & A_KIND) == A_TAIL)
 			g--;
@@ -57,7 +73,7 @@ static inline void mark_word(qv_ctx *c, uintptr_t w, bool interior)
 static void scan_block(qv_ctx *c, size_t g)
 {
 	size_t end = g + 1;
-	while (end < c->ngran && (c->atb[end] & A_KIND) == A_TAIL)
+	while (end < c->atb_init && (c->atb[end] & A_KIND) == A_TAIL)
 		end++;
 	uintptr_t *p = (uintptr_t *)(c->heap + g * GRAN);
 	uintptr_t *e = (uintptr_t *)(c->heap + end * GRAN);
@@ -75,7 +91,7 @@ static void drain(qv_ctx *c)
 		/* The mark stack overflowed: rescan every marked block, which
 		 * re-discovers the children that did not fit. */
 		c->mark_overflow = false;
-		for (size_t g = 0; g < c->ngran; g++)
+		for (size_t g = 0; g < c->atb_init; g++)
 			if ((c->atb[g] & (A_KIND | A_MARK | A_NOSCAN)) == (A_HEAD | A_MARK)) {
 				scan_block(c, g);
 				while (c->msp > 0)
@@ -112,7 +128,7 @@ static void sweep(qv_ctx *c)
 {
 	size_t used = 0;
 	bool freeing = false;
-	for (size_t g = 0; g < c->ngran; g++) {
+	for (size_t g = 0; g < c->atb_init; g++) {
 		uint8_t a = c->atb[g];
 		switch (a & A_KIND) {
 		case A_HEAD:
@@ -148,9 +164,19 @@ void gc_collect(qv_ctx *c)
 	c->mark_overflow = false;
 	scan_range(c, (uintptr_t)c, (uintptr_t)(c + 1));
 	drain(c);
+	if (c->fs_base) {
+		scan_range(c, c->fs_base, c->fs_top);
+		drain(c);
+	}
 	scan_stack(c);
 	drain(c);
 	sweep(c);
+	/* the next collection comes after as much new allocation as there is
+	 * live data now (at least 2 MiB, at most what the heap has left) */
+	size_t live = c->used_gran * GRAN, room = (c->ngran - c->used_gran) * GRAN;
+	c->gc_threshold = live > (2u << 20) ? live : (2u << 20);
+	if (c->gc_threshold > room)
+		c->gc_threshold = room;
 	c->hint = 0;
 	c->since_gc = 0;
 	c->ncollect++;
@@ -161,11 +187,18 @@ void gc_collect(qv_ctx *c)
 	c->in_gc = false;
 }
 
+/* Next fit: allocation continues where the previous one ended and never
+ * looks back until the next collection, so one pass over the heap serves a
+ * whole collection cycle and each allocation costs amortized O(1) even when
+ * the heap is fragmented. */
 static void *try_alloc(qv_ctx *c, size_t ng, bool noscan)
 {
 	size_t n = c->ngran, run = 0;
+	const uint8_t *atb = c->atb;
 	for (size_t g = c->hint; g < n; g++) {
-		if (c->atb[g] != A_FREE) {
+		if (g >= c->atb_init)
+			atb_extend(c);
+		if (atb[g] != A_FREE) {
 			run = 0;
 			continue;
 		}
@@ -175,16 +208,16 @@ static void *try_alloc(qv_ctx *c, size_t ng, bool noscan)
 		c->atb[start] = A_HEAD | (noscan ? A_NOSCAN : 0);
 		for (size_t i = start + 1; i <= g; i++)
 			c->atb[i] = A_TAIL;
-		if (ng == 1 || start == c->hint)
-			c->hint = g + 1;
+		c->hint = g + 1;
+		c->since_gc += ng;
 		c->used_gran += ng;
 		if (c->used_gran > c->peak_gran)
 			c->peak_gran = c->used_gran;
 		uint8_t *p = (uint8_t *)(c->heap + start * GRAN);
-		for (size_t i = 0; i < ng * GRAN; i++)
-			p[i] = 0;
+		__builtin_memset(p, 0, ng * GRAN);
 		return p;
 	}
+	c->hint = n;
 	return NULL;
 }
 
@@ -195,6 +228,8 @@ void *gc_alloc_noraise(qv_ctx *c, size_t n, bool noscan)
 	size_t ng = (n + GRAN - 1) / GRAN;
 	if (ng > c->ngran)
 		return NULL;
+	if (c->since_gc * GRAN > c->gc_threshold && c->gc_enabled && !c->in_gc)
+		gc_collect(c);
 	void *p = try_alloc(c, ng, noscan);
 	if (!p && c->gc_enabled && !c->in_gc) {
 		gc_collect(c);
@@ -219,19 +254,16 @@ void *gc_realloc(qv_ctx *c, void *old, size_t oldn, size_t newn, bool noscan)
 	if (old) {
 		size_t g = ((uintptr_t)old - c->heap) / GRAN;
 		size_t have = 1;
-		while (g + have < c->ngran && (c->atb[g + have] & A_KIND) == A_TAIL)
+		while (g + have < c->atb_init && (c->atb[g + have] & A_KIND) == A_TAIL)
 			have++;
 		size_t need = (newn + GRAN - 1) / GRAN;
 		size_t k = have;
-		while (k < need && g + k < c->ngran && c->atb[g + k] == A_FREE)
+		while (k < need && g + k < c->atb_init && c->atb[g + k] == A_FREE)
 			k++;
 		if (k >= need) {
-			for (size_t i = g + have; i < g + need; i++) {
+			for (size_t i = g + have; i < g + need; i++)
 				c->atb[i] = A_TAIL;
-				uint8_t *q = (uint8_t *)(c->heap + i * GRAN);
-				for (unsigned j = 0; j < GRAN; j++)
-					q[j] = 0;
-			}
+			__builtin_memset((uint8_t *)(c->heap + (g + have) * GRAN), 0, (need - have) * GRAN);
 			c->used_gran += need - have;
 			if (c->used_gran > c->peak_gran)
 				c->peak_gran = c->used_gran;

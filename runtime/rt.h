@@ -110,6 +110,7 @@ typedef struct qv_frame {
 	uint8_t *ip;
 	qv_obj *sp;
 	int nblocks;
+	bool on_stack;
 	qv_block blocks[16];
 	qv_obj *cells; /* ncells + nfree cell objects */
 	qv_obj fast[]; /* nlocals, then the cells, then the value stack */
@@ -233,7 +234,7 @@ struct qv_ctx {
 	/* heap */
 	uint8_t *atb;          /* one byte per 16-byte granule: free, head, tail, mark */
 	uintptr_t heap, heap_end;
-	size_t ngran, hint, used_gran, peak_gran, ncollect, since_gc, gc_threshold;
+	size_t ngran, hint, used_gran, peak_gran, ncollect, since_gc, gc_threshold, atb_init;
 	uint64_t last_pause, max_pause;
 	bool gc_enabled, in_gc, mark_overflow;
 	uintptr_t mark_stack[MARK_STACK];
@@ -247,6 +248,7 @@ struct qv_ctx {
 	unsigned poll_count;
 	volatile int interrupt;
 	qv_frame *frame;
+	uintptr_t fs_base, fs_top, fs_end; /* stack of frames of plain calls (not generators) */
 	qv_obj interned;       /* dict: str -> same str, for names made at run time */
 	qv_obj modules, sys_path, sys_argv, main_dict;
 	qv_obj memerr;         /* preallocated MemoryError */

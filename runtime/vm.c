@@ -10,6 +10,32 @@
 enum { ST_RETURN, ST_YIELD };
 enum { B_TRY = 1, B_HANDLER = 2 };
 
+static qv_frame *frame_push(qv_ctx *c, qv_code *co, qv_func *fn, qv_obj globals)
+{
+	size_t nslots = (size_t)co->nlocals + co->ncells + co->nfree + co->stacksize;
+	size_t sz = (sizeof(qv_frame) + nslots * sizeof(qv_obj) + 15) & ~(size_t)15;
+	if (c->fs_top + sz > c->fs_end)
+		return NULL;
+	qv_frame *f = (qv_frame *)c->fs_top;
+	c->fs_top += sz;
+	__builtin_memset(f, 0, sz);
+	f->type = &qv_frame_type;
+	f->code = co;
+	f->func = fn;
+	f->globals = globals;
+	f->ip = co->code;
+	f->cells = f->fast + co->nlocals;
+	f->sp = f->cells + co->ncells + co->nfree;
+	f->on_stack = true;
+	return f;
+}
+
+static void frame_pop(qv_ctx *c, qv_frame *f)
+{
+	if (f->on_stack)
+		c->fs_top = (uintptr_t)f;
+}
+
 static qv_frame *frame_new(qv_ctx *c, qv_code *co, qv_func *fn, qv_obj globals)
 {
 	size_t nslots = (size_t)co->nlocals + co->ncells + co->nfree + co->stacksize;
@@ -151,10 +177,23 @@ static qv_obj gen_make(qv_ctx *c, qv_frame *f)
 qv_obj vm_call_func(qv_ctx *c, qv_func *fn, size_t npos, size_t nkw, qv_obj *args)
 {
 	qv_code *co = fn->code;
-	qv_frame *f = frame_new(c, co, fn, fn->globals);
+	qv_frame *f = NULL;
+	if (!(co->flags & (CO_GENERATOR | CO_ASYNC)))
+		f = frame_push(c, co, fn, fn->globals);
+	if (!f)
+		f = frame_new(c, co, fn, fn->globals);
 	if (nkw == 0 && npos == co->nargs && !(co->flags & (CO_VARARGS | CO_VARKW)) && co->nkwonly == 0) {
 		for (size_t i = 0; i < npos; i++)
 			f->fast[i] = args[i];
+	} else if (f->on_stack) {
+		qv_jmp j;
+		if (qv_try(c, &j)) {
+			qv_catch(c, &j);
+			frame_pop(c, f);
+			qv_raise(c, c->exc);
+		}
+		bind_args(c, fn, f->fast, npos, nkw, args);
+		qv_untry(c, &j);
 	} else
 		bind_args(c, fn, f->fast, npos, nkw, args);
 	if (co->ncells || co->nfree)
@@ -410,12 +449,11 @@ static qv_obj vm_exec(qv_ctx *c, qv_frame *f, qv_obj send, qv_obj throw, int *st
 	qv_obj *consts = co->consts;
 	qv_jmp j;
 	volatile uintptr_t here = 0;
-	if (c->stack_limit && c->stack_base - (uintptr_t)&here > c->stack_limit)
-		qv_raisef(c, EXC(RecursionError), "maximum recursion depth exceeded");
-	if (++c->depth > c->max_depth) {
-		c->depth--;
+	if ((c->stack_limit && c->stack_base - (uintptr_t)&here > c->stack_limit) || c->depth + 1 > c->max_depth) {
+		frame_pop(c, f);
 		qv_raisef(c, EXC(RecursionError), "maximum recursion depth exceeded");
 	}
+	++c->depth;
 	f->back = c->frame;
 	c->frame = f;
 	uint8_t *ip;
@@ -451,6 +489,7 @@ arm:
 		c->frame = f->back;
 		c->depth--;
 		f->ip = co->code + co->ncode; /* a dead frame */
+		frame_pop(c, f);
 		qv_raise(c, e);
 	}
 	if (vthrow) {
@@ -797,6 +836,7 @@ L_RETURN_VALUE: {
 		c->frame = f->back;
 		c->depth--;
 		f->ip = co->code + co->ncode;
+		frame_pop(c, f);
 		*status = ST_RETURN;
 		return r;
 	}
