@@ -33,6 +33,7 @@ qv_ctx *qv_new(void *mem, size_t size, const qv_port *port, void *user, void *st
 	qv_obj main = module_new(c, QS(__main__));
 	c->main_dict = ((qv_module *)main)->dict;
 	dict_set(c, c->main_dict, QS(__builtins__), QS(builtins));
+	dict_set(c, c->main_dict, QS(__doc__), NONE);
 	dict_set(c, c->modules, QS(__main__), main);
 	qv_untry(c, &j);
 	return c;

@@ -338,21 +338,7 @@ NATIVE(bi_pow, pow, 2, 3)
 		return qv_binop(c, OP_POW, a[0], a[1]);
 	if (!is_intlike(a[0]) || !is_intlike(a[1]) || !is_intlike(a[2]))
 		qv_raisef(c, EXC(TypeError), "pow() 3rd argument not allowed unless all arguments are integers");
-	qv_obj base = a[0], e = a[1], m = a[2];
-	if (int_sign(m) == 0)
-		qv_raisef(c, EXC(ValueError), "pow() 3rd argument cannot be 0");
-	if (int_sign(e) < 0)
-		qv_raisef(c, EXC(ValueError), "base is not invertible for the given modulus");
-	qv_obj r = MKINT(1);
-	base = qv_binop(c, OP_MOD, base, m);
-	while (int_sign(e) > 0) {
-		if (qv_truth(c, qv_binop(c, OP_AND, e, MKINT(1))))
-			r = qv_binop(c, OP_MOD, qv_binop(c, OP_MUL, r, base), m);
-		e = qv_binop(c, OP_RSHIFT, e, MKINT(1));
-		if (int_sign(e) > 0)
-			base = qv_binop(c, OP_MOD, qv_binop(c, OP_MUL, base, base), m);
-	}
-	return qv_binop(c, OP_MOD, r, m);
+	return int_powmod(c, a[0], a[1], a[2]);
 }
 
 NATIVE(bi_round, round, 1, 2)

@@ -279,8 +279,17 @@ static qv_obj func_getattr(qv_ctx *c, qv_obj o, qv_obj name, qv_obj *self)
 		qv_obj m = dict_get_str(f->globals, QS(__name__));
 		return m ? m : NONE;
 	}
-	if (name == QS(__doc__)) {
-		return NONE;
+	if (name == QS(__doc__))
+		return (f->code->flags & CO_DOC) && f->code->nconsts ? f->code->consts[0] : NONE;
+	if (name == QS(__annotations__)) {
+		if (!f->dict)
+			f->dict = dict_new(c);
+		qv_obj an = dict_get_str(f->dict, QS(__annotations__));
+		if (!an) {
+			an = dict_new(c);
+			dict_set(c, f->dict, QS(__annotations__), an);
+		}
+		return an;
 	}
 	if (name == QS(__defaults__))
 		return f->defaults ? f->defaults : NONE;
@@ -1082,6 +1091,8 @@ qv_obj type_new_user(qv_ctx *c, qv_obj name, qv_obj bases, qv_obj dict)
 	}
 	t->dict = d;
 	t->mro = c3(c, (qv_obj)t, bases);
+	if (!dict_get_str(d, QS(__doc__)))
+		dict_set(c, d, QS(__doc__), NONE);
 	if (dict_get_str(d, QS(__eq__)) && !dict_get_str(d, QS(__hash__)))
 		dict_set(c, d, QS(__hash__), NONE);
 	qv_obj nm = dict_get_str(d, QS(__new__));
@@ -1544,6 +1555,7 @@ qv_obj module_new(qv_ctx *c, qv_obj name)
 	m->name = name;
 	m->dict = dict_new(c);
 	dict_set(c, m->dict, QS(__name__), name);
+	dict_set(c, m->dict, QS(__doc__), NONE);
 	return (qv_obj)m;
 }
 

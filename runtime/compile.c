@@ -17,7 +17,7 @@ typedef struct scope {
 	qv_obj syms; /* name -> flags */
 	qv_obj name;
 	bool gen, async, comp;
-	int nargs, nkwonly;
+	int nargs, nkwonly, nposonly;
 	uint16_t coflags;
 	/* filled when resolved */
 	qv_obj varnames, cellnames, freenames;
@@ -131,6 +131,8 @@ static void sym_args(comp *C, scope *outer, scope *s, node *fn)
 			s->nkwonly++;
 		else
 			s->nargs++;
+		if (a->flags & NF_POSONLY)
+			s->nposonly++;
 	}
 	for (int i = 0; i < fn->n; i++) {
 		node *a = fn->list[i];
@@ -1616,6 +1618,7 @@ static qv_code *finish(comp *C, scope *s, qv_obj name, int firstline)
 	co->nfree = (uint16_t)fn->len;
 	co->nargs = (uint16_t)s->nargs;
 	co->nkwonly = (uint16_t)s->nkwonly;
+	co->nposonly = (uint16_t)s->nposonly;
 	size_t nn = vn->len + cn->len + fn->len;
 	co->names = gc_alloc(c, sizeof(qv_obj) * (nn + 1), false);
 	size_t k = 0;
@@ -1700,6 +1703,16 @@ static void comp_body(comp *C, node *n)
 	emit(C, I_RETURN_VALUE);
 }
 
+static qv_obj docstring(node *body)
+{
+	if (!body || body->n == 0)
+		return NULL;
+	node *f = body->list[0];
+	if (f->kind == N_EXPR_STMT && f->a->kind == N_CONST && IS_STR(f->a->v))
+		return f->a->v;
+	return NULL;
+}
+
 static qv_code *code_unit(comp *C, scope *s, node *n)
 {
 	unit *u = NEW(C->c, unit);
@@ -1715,12 +1728,22 @@ static qv_code *code_unit(comp *C, scope *s, node *n)
 	(void)guard;
 	qv_obj name = s->name;
 	switch (n->kind) {
-	case N_MODULE:
+	case N_MODULE: {
+		qv_obj doc = C->mode == QV_MODE_FILE ? docstring(n) : NULL;
+		if (doc) {
+			load_const(C, doc);
+			emit_arg(C, I_STORE_NAME, const_index(C, QS(__doc__)));
+		}
 		stmts(C, n->list, n->n);
 		emit(C, I_LOAD_NONE);
 		emit(C, I_RETURN_VALUE);
 		break;
+	}
 	case N_FUNCDEF:
+		if (docstring(n->a)) {
+			const_index(C, docstring(n->a));
+			s->coflags |= CO_DOC;
+		}
 		stmts(C, n->a->list, n->a->n);
 		emit(C, I_LOAD_NONE);
 		emit(C, I_RETURN_VALUE);
@@ -1736,6 +1759,10 @@ static qv_code *code_unit(comp *C, scope *s, node *n)
 		emit_arg(C, I_STORE_NAME, const_index(C, QS(__module__)));
 		load_const(C, n->v);
 		emit_arg(C, I_STORE_NAME, const_index(C, QS(__qualname__)));
+		if (docstring(n->a)) {
+			load_const(C, docstring(n->a));
+			emit_arg(C, I_STORE_NAME, const_index(C, QS(__doc__)));
+		}
 		stmts(C, n->a->list, n->a->n);
 		emit(C, I_LOAD_NONE);
 		emit(C, I_RETURN_VALUE);

@@ -953,6 +953,22 @@ const qv_type qv_float_type = {
 	.make = float_make, .methods = float_methods, .getattr = builtin_getattr,
 };
 
+qv_obj int_powmod(qv_ctx *c, qv_obj a, qv_obj e, qv_obj m)
+{
+	qv_limb ab[2], eb[2], mb[2];
+	qv_mpz x, y, z;
+	to_mpz(unwrap_int(a), &x, ab);
+	to_mpz(unwrap_int(e), &y, eb);
+	to_mpz(unwrap_int(m), &z, mb);
+	qv_mpz r = {limbs(c, qv_mpz_powmod_cap(&z)), 0, false};
+	int err = qv_mpz_powmod(&r, &x, &y, &z, limbs(c, qv_mpz_powmod_scratch(&x, &y, &z)));
+	if (err == QV_MPZ_EVALUE)
+		qv_raisef(c, EXC(ValueError), "pow() 3rd argument cannot be 0");
+	if (err == QV_MPZ_ENOTINV)
+		qv_raisef(c, EXC(ValueError), "base is not invertible for the given modulus");
+	return from_mpz(c, &r);
+}
+
 qv_obj float_round(qv_ctx *c, double x, qv_obj nd)
 {
 	if (nd == NONE) {

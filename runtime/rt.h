@@ -86,13 +86,13 @@ typedef struct qv_code {
 	qv_obj *consts; uint32_t nconsts;
 	uint8_t *lines; uint32_t nlines; /* (pc delta, line delta) pairs, varint */
 	uint32_t firstline;
-	uint16_t nargs, nkwonly, nlocals, ncells, nfree, stacksize;
+	uint16_t nargs, nkwonly, nlocals, ncells, nfree, stacksize, nposonly;
 	uint16_t flags;
 	qv_obj *names; /* local variable names, then cell names, then free names */
 	int16_t *cell2arg; /* cells that start as an argument, -1 none */
 } qv_code;
 enum { CO_VARARGS = 1, CO_VARKW = 2, CO_GENERATOR = 4, CO_ASYNC = 8, CO_MODULE = 16,
-       CO_CLASS = 32, CO_NESTED = 64 };
+       CO_CLASS = 32, CO_NESTED = 64, CO_DOC = 128 /* consts[0] is the docstring */ };
 
 typedef struct {
 	const qv_type *type;
@@ -363,6 +363,7 @@ double int_to_double(qv_ctx *c, qv_obj v);
 intptr_t int_hash(qv_obj v);
 int int_sign(qv_obj v);
 qv_obj int_unop(qv_ctx *c, int op, qv_obj a);
+qv_obj int_powmod(qv_ctx *c, qv_obj a, qv_obj e, qv_obj m);
 
 /* ---------------------------------------------------------------- protocol */
 qv_obj qv_repr(qv_ctx *c, qv_obj o);

@@ -1386,7 +1386,12 @@ static qv_obj mv_release(qv_ctx *c, size_t n, qv_obj *a, qv_obj kw) { UNUSED(c);
 static qv_obj mv_ro(qv_ctx *c, size_t n, qv_obj *a, qv_obj kw) { UNUSED(c); UNUSED(n); UNUSED(kw); return BOOL(((qv_memview *)a[0])->ro); }
 static qv_obj mv_nbytes(qv_ctx *c, size_t n, qv_obj *a, qv_obj kw) { UNUSED(c); UNUSED(n); UNUSED(kw); return MKINT(((qv_memview *)a[0])->len); }
 
+static qv_obj mv_one(qv_ctx *c, size_t n, qv_obj *a, qv_obj kw) { UNUSED(c); UNUSED(n); UNUSED(kw); UNUSED(a); return MKINT(1); }
+static qv_obj mv_format(qv_ctx *c, size_t n, qv_obj *a, qv_obj kw) { UNUSED(c); UNUSED(n); UNUSED(kw); UNUSED(a); return QS(B); }
+static qv_obj mv_shape(qv_ctx *c, size_t n, qv_obj *a, qv_obj kw) { UNUSED(n); UNUSED(kw); return tuple_pack(c, 1, MKINT(((qv_memview *)a[0])->len)); }
+static qv_obj mv_obj(qv_ctx *c, size_t n, qv_obj *a, qv_obj kw) { UNUSED(c); UNUSED(n); UNUSED(kw); return ((qv_memview *)a[0])->obj; }
 static const qv_method mv_methods[] = {
+	ATTR(itemsize, mv_one), ATTR(ndim, mv_one), ATTR(format, mv_format), ATTR(shape, mv_shape), ATTR(obj, mv_obj),
 	METH(tobytes, 1, 1, mv_tobytes), METH(tolist, 1, 1, mv_tolist), METH(release, 1, 1, mv_release),
 	ATTR(readonly, mv_ro), ATTR(nbytes, mv_nbytes), METH_END,
 };

@@ -44,6 +44,7 @@ static void w_code(qv_ctx *c, sbuf *b, qv_code *co)
 	w_u16(b, co->nfree);
 	w_u16(b, co->stacksize);
 	w_u16(b, co->flags);
+	w_u16(b, co->nposonly);
 	w_bytes(b, (const char *)co->code, co->ncode);
 	w_bytes(b, (const char *)co->lines, co->nlines);
 	w_u32(b, co->nconsts);
@@ -360,6 +361,9 @@ static qv_obj r_code(reader *r)
 	co->nfree = (uint16_t)r_u16(r);
 	co->stacksize = (uint16_t)r_u16(r);
 	co->flags = (uint16_t)r_u16(r);
+	co->nposonly = (uint16_t)r_u16(r);
+	if (co->nposonly > co->nargs)
+		return fail(r, "bad positional-only count"), NULL;
 	uint32_t n;
 	const uint8_t *p = r_bytes(r, &n);
 	if (!p)

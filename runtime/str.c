@@ -1264,9 +1264,36 @@ M(s_rpartition) { UNUSED(n); UNUSED(kw); return partition(c, a, true); }
 
 M(s_encode)
 {
-	UNUSED(n);
-	UNUSED(kw);
-	return bytes_new(c, SELF->data, SELF->len);
+	qv_obj enc = n > 1 ? a[1] : native_kw(c, kw, QS(encoding));
+	qv_obj errs = n > 2 ? a[2] : native_kw(c, kw, QS(errors));
+	qv_str *s = SELF;
+	int limit = 0;
+	if (enc && IS_STR(enc)) {
+		if (str_eq(enc, QS(ascii)))
+			limit = 0x80;
+		else if (str_eq(enc, QS(latin1)) || str_eq(enc, QS(latin_1)) || (STR(enc)->len == 7 && __builtin_memcmp(STR(enc)->data, "latin-1", 7) == 0))
+			limit = 0x100;
+	}
+	if (!limit || s->clen == s->len)
+		return bytes_new(c, s->data, s->len);
+	bool repl = errs && IS_STR(errs) && str_eq(errs, QS(replace));
+	bool ign = errs && IS_STR(errs) && str_eq(errs, QS(ignore));
+	sbuf b;
+	sb_init(&b, c, s->len);
+	size_t i = 0, pos = 0;
+	while (i < s->len) {
+		size_t st = i;
+		uint32_t cp = utf8_decode(s->data, s->len, &i);
+		if (cp < (uint32_t)limit)
+			sb_addc(&b, (char)cp);
+		else if (repl)
+			sb_addc(&b, '?');
+		else if (!ign)
+			qv_raisef(c, EXC(UnicodeEncodeError), "'%s' codec can't encode character %R in position %u: ordinal not in range(%d)",
+				  limit == 0x80 ? "ascii" : "latin-1", str_new(c, s->data + st, i - st), (unsigned)pos, limit);
+		pos++;
+	}
+	return sb_bytes(&b);
 }
 
 M(b_decode)
@@ -1287,9 +1314,34 @@ M(b_decode)
 			sb_utf8(&b, (uint8_t)p[i]);
 		return sb_str(&b);
 	}
-	if (!utf8_valid(p, len))
-		qv_raisef(c, EXC(UnicodeDecodeError), "'utf-8' codec can't decode bytes: invalid data");
-	return str_new(c, p, len);
+	qv_obj errs = n > 2 ? a[2] : native_kw(c, kw, QS(errors));
+	if (utf8_valid(p, len))
+		return str_new(c, p, len);
+	bool repl = errs && IS_STR(errs) && str_eq(errs, QS(replace));
+	bool ign = errs && IS_STR(errs) && str_eq(errs, QS(ignore));
+	sbuf b;
+	sb_init(&b, c, len + 8);
+	size_t i = 0;
+	while (i < len) {
+		uint8_t b0 = (uint8_t)p[i];
+		int k = b0 < 0x80 ? 0 : (b0 & 0xE0) == 0xC0 && b0 >= 0xC2 ? 1 : (b0 & 0xF0) == 0xE0 ? 2 : (b0 & 0xF8) == 0xF0 && b0 <= 0xF4 ? 3 : -1;
+		bool ok = k >= 0 && i + (size_t)k < len + (k == 0);
+		for (int j = 1; ok && j <= k; j++)
+			if (i + (size_t)j >= len || ((uint8_t)p[i + j] & 0xC0) != 0x80)
+				ok = false;
+		if (ok) {
+			sb_add(&b, p + i, (size_t)k + 1);
+			i += (size_t)k + 1;
+			continue;
+		}
+		if (repl)
+			sb_utf8(&b, 0xFFFD);
+		else if (!ign)
+			qv_raisef(c, EXC(UnicodeDecodeError), "'utf-8' codec can't decode byte 0x%x in position %u: %s",
+				  (unsigned long)b0, (unsigned)i, k < 0 ? "invalid start byte" : "invalid continuation byte");
+		i++;
+	}
+	return sb_str(&b);
 }
 
 M(b_hex)

@@ -118,9 +118,13 @@ static void bind_args(qv_ctx *c, qv_func *fn, qv_obj *fast, size_t npos, size_t 
 	for (size_t k = 0; k < nkw; k++) {
 		qv_obj name = kw[2 * k], val = kw[2 * k + 1];
 		unsigned i;
-		for (i = 0; i < nargs + nkwo; i++)
+		for (i = co->nposonly; i < nargs + nkwo; i++)
 			if (co->names[i] == name || str_eq(co->names[i], name))
 				break;
+		if (i == nargs + nkwo && !kwdict)
+			for (unsigned p = 0; p < co->nposonly; p++)
+				if (str_eq(co->names[p], name))
+					qv_raisef(c, EXC(TypeError), "%s() got some positional-only arguments passed as keyword arguments: '%S'", fname(fn), name);
 		if (i < nargs + nkwo) {
 			if (fast[i])
 				qv_raisef(c, EXC(TypeError), "%s() got multiple values for argument '%S'", fname(fn), name);
