@@ -1,6 +1,6 @@
 # Truth values of builtin objects and user classes.
 vals = [0, 1, -1, 0.0, 0.5, "", "0", [], [0], (), (0,), {}, {0: 0}, set(), None,
-        range(0), range(2), b"", b"\x00", bytearray(), 0j]
+        range(0), range(2), b"", b"\x00", bytearray()]
 print([bool(v) for v in vals])
 class Empty:
     pass
