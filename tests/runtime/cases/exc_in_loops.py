@@ -19,9 +19,12 @@ def gen_errors():
             yield i
         finally:
             print("cleanup", i)
-for v in gen_errors():
+# Close explicitly: when an abandoned generator is finalized is up to the collector.
+gen = gen_errors()
+for v in gen:
     if v == 1:
         break
+gen.close()
 print("after loop")
 count = 0
 while True:
