@@ -8,40 +8,64 @@ qv_obj vm_run_class_body(qv_ctx *c, qv_func *fn, qv_obj ns);
 static qv_obj slot_wrapper(qv_ctx *c, const qv_type *t, qv_obj name);
 
 /* ------------------------------------------------------------ lookup */
-static qv_obj methods_lookup(const qv_type *t, qv_obj name)
+/* Method tables name their entries by interned-name number, so a lookup
+ * compares numbers; a name that is not in the constant table cannot name a
+ * built-in method. */
+static int static_name(qv_obj name)
+{
+	const qv_str *s = (const qv_str *)name;
+	if (s >= qv_qstrs && s < qv_qstrs + QS__COUNT)
+		return (int)(s - qv_qstrs);
+	if (!IS_STR(name))
+		return -1;
+	return qstr_find_hashed(s->data, s->len, s->hash);
+}
+
+static qv_obj methods_lookup_idx(const qv_type *t, int k)
 {
 	const qv_method *m = t->methods;
-	if (!m)
+	if (!m || k < 0)
 		return NULL;
 	for (; m->type; m++)
-		if (QSI(m->name) == name)
-			return (qv_obj)m;
-	if (!IS_STR(name))
-		return NULL;
-	for (m = t->methods; m->type; m++)
-		if (str_eq(QSI(m->name), name))
+		if (m->name == k)
 			return (qv_obj)m;
 	return NULL;
 }
 
+static qv_obj methods_lookup(const qv_type *t, qv_obj name)
+{
+	return methods_lookup_idx(t, static_name(name));
+}
+
 qv_obj type_lookup(const qv_type *t, qv_obj name)
 {
+	int k = -2;
 	if (t->flags & TF_USER) {
 		qv_tuple *mro = (qv_tuple *)t->mro;
 		for (size_t i = 0; i < mro->len; i++) {
 			const qv_type *b = (const qv_type *)mro->items[i];
-			qv_obj v = (b->flags & TF_USER) ? dict_get_str(b->dict, name) : methods_lookup(b, name);
+			qv_obj v;
+			if (b->flags & TF_USER)
+				v = dict_get_str(b->dict, name);
+			else {
+				if (k == -2)
+					k = static_name(name);
+				v = methods_lookup_idx(b, k);
+			}
 			if (v)
 				return v;
 		}
 		return NULL;
 	}
+	k = static_name(name);
+	if (k < 0)
+		return NULL;
 	for (; t; t = t->base) {
-		qv_obj v = methods_lookup(t, name);
+		qv_obj v = methods_lookup_idx(t, k);
 		if (v)
 			return v;
 	}
-	return methods_lookup(&qv_object_type, name);
+	return methods_lookup_idx(&qv_object_type, k);
 }
 
 static qv_obj bind(qv_ctx *c, qv_obj self, qv_obj fn)

@@ -295,6 +295,7 @@ qv_obj str_intern(qv_ctx *c, const char *s, size_t n);
 qv_obj str_fmt(qv_ctx *c, const char *fmt, ...);
 qv_obj str_vfmt(qv_ctx *c, const char *fmt, va_list ap);
 int qstr_find(const char *s, size_t n);
+int qstr_find_hashed(const char *s, size_t n, uint32_t hash);
 uint32_t str_hash_bytes(const char *s, size_t n);
 bool str_eq(qv_obj a, qv_obj b);
 size_t utf8_len(const char *s, size_t n);

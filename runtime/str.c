@@ -15,9 +15,10 @@ uint32_t str_hash_bytes(const char *s, size_t n)
 	return h;
 }
 
-int qstr_find(const char *s, size_t n)
+int qstr_find_hashed(const char *s, size_t n, uint32_t h)
 {
-	uint32_t h = str_hash_bytes(s, n);
+	if (n > QSTR_MAX_LEN)
+		return -1;
 	for (uint32_t i = h & (QSTR_INDEX_SIZE - 1);; i = (i + 1) & (QSTR_INDEX_SIZE - 1)) {
 		uint16_t k = qstr_index[i];
 		if (!k)
@@ -26,6 +27,13 @@ int qstr_find(const char *s, size_t n)
 		if (q->hash == h && q->len == n && __builtin_memcmp(q->data, s, n) == 0)
 			return k - 1;
 	}
+}
+
+int qstr_find(const char *s, size_t n)
+{
+	if (n > QSTR_MAX_LEN)
+		return -1;
+	return qstr_find_hashed(s, n, str_hash_bytes(s, n));
 }
 
 size_t utf8_len(const char *s, size_t n)
