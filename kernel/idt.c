@@ -1,6 +1,7 @@
 /* The kernel's IDT: the 32 exception vectors print a register dump and
- * stop the kernel. Interrupts come with the LAPIC timer (later). */
+ * stop the kernel; interrupt gates (the LAPIC timer) come from idt_set_gate(). */
 #include "kernel.h"
+#include "thread.h"
 
 struct exc_frame {
 	u64 rax, rbx, rcx, rdx, rsi, rdi, rbp, r8, r9, r10, r11, r12, r13, r14, r15;
@@ -15,7 +16,9 @@ struct idt_gate {
 } __attribute__((packed));
 
 extern const u64 kisr_table[32];
-static struct idt_gate idt[32];
+/* 32 exceptions, then interrupt vectors installed with idt_set_gate(); a
+ * vector without a gate is not present (#NP, which dumps and stops). */
+static struct idt_gate idt[256];
 
 static const char *const exception_names[32] = {
 	"divide error", "debug", "NMI", "breakpoint", "overflow", "bound range",
@@ -38,6 +41,13 @@ void idt_init(void)
 					    (u32)(a >> 32), 0 };
 	}
 	__asm__ volatile("lidt %0" : : "m"(idtr));
+}
+
+void idt_set_gate(u8 vector, void (*handler)(void))
+{
+	u64 a = (u64)(uintptr_t)handler;
+
+	idt[vector] = (struct idt_gate){ (u16)a, 0x08, 0, 0x8E, (u16)(a >> 16), (u32)(a >> 32), 0 };
 }
 
 void kernel_exception(const struct exc_frame *f)

@@ -2,10 +2,12 @@
  * info, an "up" line, the test attack of this boot (test builds), then a
  * heartbeat at a fixed interval that also checks the canary page. */
 #include "kernel.h"
+#include "thread.h"
 
 #define MB2_BOOT_MAGIC 0x36D76289u
 #define DIRECT_HEARTBEAT_MS 1000u
 #define EXIT_REPORT_EVERY 4u
+#define HEARTBEAT_SHARE 20u
 
 struct qv_bootinfo kboot;
 
@@ -87,6 +89,41 @@ static void wait_until(u64 tsc)
 		__asm__ volatile("pause");
 }
 
+static u64 heartbeat_period;   /* TSC ticks */
+
+u64 console_slot_ns(void)
+{
+	u64 now = rdtsc();
+
+	return clock_ns() + clock_tsc_to_ns(next_slot(now, heartbeat_period) - now);
+}
+
+static void heartbeat_thread(void *arg)
+{
+	(void)arg;
+	for (u32 n = 1;; n++) {
+		kthread_sleep_until(console_slot_ns());
+		kprintf("sandbox %u heartbeat %u canary=%s", kboot.sandbox_id, n,
+			canary_intact() ? "ok" : "CHANGED");
+		if (kernel_isolated() && n % EXIT_REPORT_EVERY == 0)
+			hypercall(QV_HC_REPORT_EXITS, 0, 0, 0);
+	}
+}
+
+/* The heartbeat is a thread on a VCPU of its own, with a twentieth of its
+ * period as budget: a line or two on the console. */
+static void start_threads(u64 period_ms)
+{
+	u64 t_ns = period_ms * 1000000u;
+	struct qvs_vcpu *v = kvcpu_add(t_ns / HEARTBEAT_SHARE, t_ns);
+
+	if (v)
+		kthread_spawn(v, "heartbeat", heartbeat_thread, NULL);
+	schedtest_setup();
+	sched_run();
+}
+
+/* Without a local-APIC timer (no x2APIC) the heartbeat polls the TSC. */
 static void heartbeat_loop(u64 period)
 {
 	u64 next = next_slot(rdtsc(), period);
@@ -127,5 +164,12 @@ void kmain(u32 magic, u32 info)
 	if (!period)
 		for (;;)
 			__asm__ volatile("cli; hlt");
+	heartbeat_period = period;
+	clock_init();
+	if (timer_init()) {
+		sched_init();
+		start_threads(kboot.heartbeat_ms);
+	}
+	kprintf("no local-APIC timer: heartbeat without the scheduler");
 	heartbeat_loop(period);
 }

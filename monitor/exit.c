@@ -63,6 +63,7 @@ static void restart(struct sandbox *sb, struct guest_regs *r)
 	if (sandbox_load(sb) == 0) {
 		sandbox_fill_bootinfo(sb);
 		vmx_reset_guest(sb, r);
+		lapic_guest_timer_reset();
 		mon_printf("sandbox %u restarted (boot %u)", sb->cfg.id, sb->boot_count);
 		return;
 	}

@@ -109,6 +109,13 @@ void cpu_setup_tables(struct mon_cpu *c);
 u32 lapic_id(void);
 void smp_start_aps(void);
 
+/* lapic.c: the guest's x2APIC timer (see there). */
+extern const u32 lapic_guest_msrs[];
+extern const size_t lapic_guest_msr_count;
+bool lapic_has_x2apic(void);
+void lapic_guest_timer_setup(void);
+void lapic_guest_timer_reset(void);
+
 /* sandbox.c: EPT, bitmaps and VMCS page of a sandbox (NULL or why not);
  * loading its image (0, or -1 with a message printed); its boot info. */
 const char *sandbox_prepare(struct sandbox *sb);

@@ -63,6 +63,11 @@ static void __init grant_msrs(struct sandbox *sb)
 		bitmap_clear(sb->msr_bitmap + 1024, low);
 		bitmap_clear(sb->msr_bitmap + 3072, low);
 	}
+	/* x2APIC timer registers: low MSRs, read bitmap at 0, write at 2048. */
+	for (size_t i = 0; lapic_has_x2apic() && i < lapic_guest_msr_count; i++) {
+		bitmap_clear(sb->msr_bitmap, lapic_guest_msrs[i]);
+		bitmap_clear(sb->msr_bitmap + 2048, lapic_guest_msrs[i]);
+	}
 }
 
 const char *__init sandbox_prepare(struct sandbox *sb)
@@ -158,7 +163,7 @@ void sandbox_fill_bootinfo(struct sandbox *sb)
 	bi->sandbox_id = sb->cfg.id;
 	bi->core = sb->core;
 	bi->mem_mib = sb->cfg.mem_mib;
-	bi->flags = QV_BI_F_ISOLATED;
+	bi->flags = QV_BI_F_ISOLATED | (lapic_has_x2apic() ? QV_BI_F_X2APIC : 0);
 	bi->boot_count = sb->boot_count;
 	bi->heartbeat_ms = sb->cfg.heartbeat_ms;
 	bi->tsc_khz = mon.tsc_khz;

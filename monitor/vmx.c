@@ -235,6 +235,7 @@ void __init vmx_run_core(struct mon_cpu *c)
 	setup_controls(sb);
 	setup_host_state(c);
 	vmx_reset_guest(sb, &regs);
+	lapic_guest_timer_setup();
 	mon_printf("VMX on, launching sandbox %u (%s)", sb->cfg.id, sb->cfg.name);
 	/* Every monitor has printed before any sandbox runs: the UART owner
 	 * writes the serial line without our lock. */

@@ -20,6 +20,7 @@
 
 #define QV_BI_F_ISOLATED   0x1u /* runs under a monitor (VMX guest, EPT) */
 #define QV_BI_F_TEST_BUILD 0x2u /* the manifest came from `questv build --test` */
+#define QV_BI_F_X2APIC     0x4u /* x2APIC mode on; the timer MSRs are the guest's */
 
 struct qv_bootinfo {
 	u32 magic;            /* QV_BOOT_MAGIC */

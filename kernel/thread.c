@@ -1,0 +1,267 @@
+/* Kernel threads on VCPUs: the scheduling core (kernel/sched) decides, this
+ * file carries the decision out. Every scheduling event (timer interrupt,
+ * a thread sleeping, waiting for its period, yielding or ending) runs with
+ * interrupts off and ends in reschedule(): bring the scheduler to the
+ * current time, arm the one-shot timer at its next event, switch to the
+ * chosen thread. With nothing to run, the boot thread idles in HLT. */
+#include "kernel.h"
+#include "thread.h"
+
+#define RFLAGS_IF (1ull << 9)
+
+struct kvcpu {
+	struct qvs_vcpu v;
+	struct qvs_refill rq[KVCPU_REFILLS];
+};
+
+void ctx_switch(u64 *save_rsp, u64 load_rsp, void *save_fx, void *load_fx);
+void kthread_trampoline(void);
+
+struct sched_costs sched_costs;
+static struct qvs_sched sched;
+static struct kvcpu vcpus[KVCPU_MAX];
+static u32 n_vcpus;
+static struct kthread threads[KTHREAD_MAX];
+static u32 n_threads;
+static u8 stacks[KTHREAD_MAX][KTHREAD_STACK] __attribute__((aligned(16)));
+static struct kthread idle = { .name = "idle" };
+static struct kthread *cur = &idle;
+static bool cur_fg;
+static u8 fx_initial[512] __attribute__((aligned(16)));
+static u64 switch_start;
+
+static u64 irq_save(void)
+{
+	u64 f;
+
+	__asm__ volatile("pushfq; popq %0; cli" : "=r"(f) : : "memory");
+	return f;
+}
+
+static void irq_restore(u64 f)
+{
+	if (f & RFLAGS_IF)
+		__asm__ volatile("sti" : : : "memory");
+}
+
+/* The x87/SSE state every thread starts with: default control words, no
+ * exceptions unmasked. CR0.EM off and CR4.OSFXSR on let SSE run at all. */
+static void fpu_init(void)
+{
+	u64 cr0, cr4;
+	u32 mxcsr = 0x1F80;
+
+	__asm__ volatile("mov %%cr0, %0" : "=r"(cr0));
+	cr0 = (cr0 & ~(1ull << 2)) | 1ull << 1;           /* EM off, MP on */
+	__asm__ volatile("mov %0, %%cr0" : : "r"(cr0));
+	__asm__ volatile("mov %%cr4, %0" : "=r"(cr4));
+	cr4 |= 1ull << 9 | 1ull << 10;                     /* OSFXSR, OSXMMEXCPT */
+	__asm__ volatile("mov %0, %%cr4" : : "r"(cr4));
+	__asm__ volatile("fninit; ldmxcsr %1; fxsave64 %0" : "=m"(fx_initial) : "m"(mxcsr));
+	memcpy(idle.fx, fx_initial, sizeof(idle.fx));
+}
+
+void sched_init(void)
+{
+	fpu_init();
+	qvs_init(&sched, clock_ns());
+}
+
+struct qvs_sched *ksched(void)
+{
+	return &sched;
+}
+
+static void say_refused(enum qvs_status st, const struct qvs_admit_error *err, u64 c, u64 t)
+{
+	char why[128];
+
+	if (st == QVS_E_ADMISSION)
+		qvs_admit_format(err, why, sizeof(why));
+	else
+		fmt_buf(why, sizeof(why), "VCPU %lu ns/%lu ns refused: bad parameters", c, t);
+	kprintf("%s", why);
+}
+
+struct qvs_vcpu *kvcpu_add(u64 budget_ns, u64 period_ns)
+{
+	struct qvs_admit_error err;
+
+	if (n_vcpus == KVCPU_MAX) {
+		kprintf("VCPU refused: this kernel has room for %u", KVCPU_MAX);
+		return NULL;
+	}
+	struct kvcpu *k = &vcpus[n_vcpus];
+	u64 f = irq_save();
+	enum qvs_status st = qvs_vcpu_add_main(&sched, &k->v, n_vcpus, budget_ns, period_ns, k->rq,
+					       KVCPU_REFILLS, clock_ns(), &err);
+	irq_restore(f);
+	if (st != QVS_OK) {
+		say_refused(st, &err, budget_ns, period_ns);
+		return NULL;
+	}
+	n_vcpus++;
+	return &k->v;
+}
+
+enum qvs_status kvcpu_set(struct qvs_vcpu *v, u64 budget_ns, u64 period_ns)
+{
+	struct qvs_admit_error err;
+	u64 f = irq_save();
+	enum qvs_status st = qvs_vcpu_set_main(&sched, v, budget_ns, period_ns, clock_ns(), &err);
+
+	irq_restore(f);
+	if (st != QVS_OK)
+		say_refused(st, &err, budget_ns, period_ns);
+	return st;
+}
+
+/* The first switch to a thread pops six zeroed callee-saved registers and
+ * returns into kthread_trampoline with a 16-byte aligned stack. */
+struct kthread *kthread_spawn(struct qvs_vcpu *v, const char *name, void (*fn)(void *),
+			      void *arg)
+{
+	if (n_threads == KTHREAD_MAX) {
+		kprintf("thread %s refused: this kernel has room for %u", name, KTHREAD_MAX);
+		return NULL;
+	}
+	struct kthread *t = &threads[n_threads];
+	u64 *top = (u64 *)(void *)(stacks[n_threads] + KTHREAD_STACK);
+
+	memset(t, 0, sizeof(*t));
+	t->fn = fn;
+	t->arg = arg;
+	t->name = name;
+	memcpy(t->fx, fx_initial, sizeof(t->fx));
+	top[-1] = 0;
+	top[-2] = (u64)(uintptr_t)kthread_trampoline;
+	memset(top - 8, 0, 6 * sizeof(u64));
+	t->rsp = (u64)(uintptr_t)(top - 8);
+	u64 f = irq_save();
+	enum qvs_status st = qvs_thread_add(&sched, &t->qt, v, clock_ns());
+	irq_restore(f);
+	if (st != QVS_OK) {
+		kprintf("thread %s refused: its VCPU is not usable", name);
+		return NULL;
+	}
+	n_threads++;
+	return t;
+}
+
+/* Interrupts off. True when another thread ran in between. */
+static bool reschedule(void)
+{
+	u64 t0 = rdtsc();
+	u64 now = clock_ns();
+	struct qvs_decision d = qvs_schedule(&sched, now);
+	struct kthread *next = d.thread ? (struct kthread *)(void *)d.thread : &idle;
+
+	timer_arm(d.next_event, now);
+	cur_fg = d.foreground;
+	u64 t1 = rdtsc();
+	sched_costs.decisions++;
+	sched_costs.decision_ticks += t1 - t0;
+	if (t1 - t0 > sched_costs.decision_max)
+		sched_costs.decision_max = t1 - t0;
+	if (next == cur)
+		return false;
+	struct kthread *prev = cur;
+	cur = next;
+	switch_start = rdtsc();
+	ctx_switch(&prev->rsp, next->rsp, prev->fx, next->fx);
+	/* Back on prev's stack: somebody switched to us. */
+	u64 ticks = rdtsc() - switch_start;
+	sched_costs.switches++;
+	sched_costs.switch_ticks += ticks;
+	if (ticks > sched_costs.switch_max)
+		sched_costs.switch_max = ticks;
+	return true;
+}
+
+void kthread_main(void)
+{
+	/* A fresh thread's first switch skipped the measurement at the end of
+	 * reschedule(). */
+	u64 ticks = rdtsc() - switch_start;
+
+	sched_costs.switches++;
+	sched_costs.switch_ticks += ticks;
+	if (ticks > sched_costs.switch_max)
+		sched_costs.switch_max = ticks;
+	__asm__ volatile("sti" : : : "memory");
+	cur->fn(cur->arg);
+	kthread_exit();
+}
+
+void timer_interrupt(void)
+{
+	u64 t0 = rdtsc();
+	u64 now = clock_ns();
+	u64 due = timer_deadline();
+	timer_eoi();
+	timer_stats.irqs++;
+	if (due != QVS_NEVER && now > due) {
+		timer_stats.late_sum_ns += now - due;
+		if (now - due > timer_stats.late_max_ns)
+			timer_stats.late_max_ns = now - due;
+	}
+	if (!reschedule()) {
+		sched_costs.quiet_irqs++;
+		sched_costs.quiet_irq_ticks += rdtsc() - t0;
+	}
+}
+
+void sched_run(void)
+{
+	for (;;) {
+		__asm__ volatile("cli" : : : "memory");
+		reschedule();
+		__asm__ volatile("sti; hlt" : : : "memory");
+	}
+}
+
+struct kthread *kthread_self(void)
+{
+	return cur;
+}
+
+bool kthread_foreground(void)
+{
+	return cur_fg;
+}
+
+void kthread_sleep_until(u64 ns)
+{
+	u64 f = irq_save();
+
+	qvs_thread_sleep_until(&sched, &cur->qt, ns, clock_ns());
+	reschedule();
+	irq_restore(f);
+}
+
+void kthread_wait_period(void)
+{
+	u64 f = irq_save();
+
+	qvs_thread_wait_period(&sched, &cur->qt, clock_ns());
+	reschedule();
+	irq_restore(f);
+}
+
+void kthread_yield(void)
+{
+	u64 f = irq_save();
+
+	qvs_thread_yield(&sched, &cur->qt, clock_ns());
+	reschedule();
+	irq_restore(f);
+}
+
+void kthread_exit(void)
+{
+	irq_save();
+	qvs_thread_exit(&sched, &cur->qt, clock_ns());
+	reschedule();
+	for (;;)
+		__asm__ volatile("cli; hlt"); /* never chosen again */
+}

@@ -1,0 +1,117 @@
+/* The local-APIC timer in one-shot mode: armed at the scheduler's next
+ * event, never periodic (tickless). The monitor switched the APIC to x2APIC
+ * mode and passes the timer MSRs through (docs/monitor.md); a kernel booted
+ * without a monitor owns the APIC and switches it itself. The timer's rate
+ * is calibrated at boot against the TSC, which the loader measured against
+ * the PIT. */
+#include "kernel.h"
+#include "thread.h"
+
+#define MSR_APIC_BASE     0x01Bu
+#define X2APIC_EOI        0x80Bu
+#define X2APIC_SVR        0x80Fu
+#define X2APIC_LVT_TIMER  0x832u
+#define X2APIC_INIT_COUNT 0x838u
+#define X2APIC_CUR_COUNT  0x839u
+#define X2APIC_DIVIDE     0x83Eu
+#define SVR_ENABLE        (1u << 8)
+#define LVT_MASKED        (1u << 16)
+#define CALIBRATE_MS      10u
+#define MAX_COUNT         0xFFFFFFFFull
+
+struct timer_stats timer_stats;
+void timer_isr(void);
+void spurious_isr(void);
+static u64 count_per_ns_32; /* 2^32 * timer counts per ns */
+static u64 armed_ns = QVS_NEVER;
+
+static inline u64 rdmsr(u32 msr)
+{
+	u32 lo, hi;
+
+	__asm__ volatile("rdmsr" : "=a"(lo), "=d"(hi) : "c"(msr));
+	return (u64)hi << 32 | lo;
+}
+
+static inline void wrmsr(u32 msr, u64 v)
+{
+	__asm__ volatile("wrmsr" : : "c"(msr), "a"((u32)v), "d"((u32)(v >> 32)) : "memory");
+}
+
+static bool cpu_has_x2apic(void)
+{
+	u32 a, b, c, d;
+
+	__asm__ volatile("cpuid" : "=a"(a), "=b"(b), "=c"(c), "=d"(d) : "a"(1), "c"(0));
+	return c >> 21 & 1;
+}
+
+/* Without a monitor the machine is ours: the 8259s (still on the BIOS
+ * vectors, which collide with exceptions) are masked and the APIC switched
+ * to x2APIC mode, as the monitor does for its guests. */
+static bool take_apic(void)
+{
+	if (!cpu_has_x2apic())
+		return false;
+	outb(0x21, 0xFF);
+	outb(0xA1, 0xFF);
+	wrmsr(MSR_APIC_BASE, rdmsr(MSR_APIC_BASE) | 3u << 10);
+	return true;
+}
+
+/* Counts per millisecond: a free-running count over CALIBRATE_MS of TSC. */
+static u64 calibrate(void)
+{
+	wrmsr(X2APIC_LVT_TIMER, LVT_MASKED | TIMER_VECTOR);
+	wrmsr(X2APIC_DIVIDE, 0xB); /* divide by 1 */
+	wrmsr(X2APIC_INIT_COUNT, MAX_COUNT);
+	u64 start = rdtsc(), c0 = rdmsr(X2APIC_CUR_COUNT);
+	while (rdtsc() - start < kboot.tsc_khz * CALIBRATE_MS)
+		__asm__ volatile("pause");
+	u64 c1 = rdmsr(X2APIC_CUR_COUNT);
+	wrmsr(X2APIC_INIT_COUNT, 0);
+	return (c0 - c1) / CALIBRATE_MS;
+}
+
+bool timer_init(void)
+{
+	if (kernel_isolated() ? !(kboot.flags & QV_BI_F_X2APIC) : !take_apic())
+		return false;
+	idt_set_gate(TIMER_VECTOR, timer_isr);
+	idt_set_gate(SPURIOUS_VECTOR, spurious_isr);
+	wrmsr(X2APIC_SVR, SVR_ENABLE | SPURIOUS_VECTOR);
+	timer_stats.lapic_khz = calibrate();
+	if (!timer_stats.lapic_khz)
+		return false;
+	count_per_ns_32 = (u64)(((unsigned __int128)timer_stats.lapic_khz << 32) / 1000000u);
+	wrmsr(X2APIC_LVT_TIMER, TIMER_VECTOR); /* one-shot, unmasked */
+	return true;
+}
+
+/* An early interrupt is harmless (the scheduler decides again and re-arms),
+ * so a deadline beyond the 32-bit count is reached in several steps. */
+void timer_arm(u64 deadline_ns, u64 now_ns)
+{
+	armed_ns = deadline_ns;
+	if (deadline_ns == QVS_NEVER) {
+		wrmsr(X2APIC_INIT_COUNT, 0);
+		return;
+	}
+	u64 delta = deadline_ns > now_ns ? deadline_ns - now_ns : 0;
+	u64 count = (u64)(((unsigned __int128)delta * count_per_ns_32) >> 32);
+	if (count == 0)
+		count = 1;
+	if (count > MAX_COUNT)
+		count = MAX_COUNT;
+	wrmsr(X2APIC_INIT_COUNT, count);
+}
+
+u64 timer_deadline(void)
+{
+	return armed_ns;
+}
+
+void timer_eoi(void)
+{
+	wrmsr(X2APIC_EOI, 0);
+}
