@@ -201,11 +201,7 @@ def test_traceback_of_error_raised_by_a_builtin(tmp_path: Path) -> None:
 RECURSE = "def f(n):\n    return f(n + 1) + 1\n\nf(0)\n"
 
 
-@pytest.mark.parametrize("binary", [
-    "qpy",
-    pytest.param("qpy-asan", marks=pytest.mark.xfail(
-        strict=True, reason="qpy-asan names the exception '__anext__' instead of RecursionError")),
-])
+@pytest.mark.parametrize("binary", ["qpy", "qpy-asan"])
 def test_deep_recursion_raises_recursion_error(binary: str, tmp_path: Path) -> None:
     exe = QPY if binary == "qpy" else QPY_ASAN
     if not exe.exists():
