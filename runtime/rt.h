@@ -257,6 +257,8 @@ struct qv_ctx {
 	bool incomplete;       /* the last SyntaxError hit the end of input */
 	uint32_t rand_state[4];
 	qv_obj fmt_buf;
+	qv_obj idx_str;          /* last non-ASCII string indexed, for O(1) s[i], s[i+1], ... */
+	size_t idx_char, idx_byte;
 	qv_obj misc[8];        /* per-context roots for modules */
 };
 enum { MISC_ASYNC, MISC_STDOUT };

@@ -294,21 +294,6 @@ static uint32_t utf8_decode(const char *s, size_t n, size_t *i)
 	return cp;
 }
 
-/* byte offset of character index ci */
-static size_t char_off(qv_str *s, size_t ci)
-{
-	if (s->clen == s->len)
-		return ci;
-	size_t i = 0, k = 0;
-	while (i < s->len && k < ci) {
-		i++;
-		while (i < s->len && ((uint8_t)s->data[i] & 0xC0) == 0x80)
-			i++;
-		k++;
-	}
-	return i;
-}
-
 static bool utf8_valid(const char *s, size_t n)
 {
 	size_t i = 0;
@@ -574,6 +559,8 @@ static qv_obj str_binop(qv_ctx *c, int op, qv_obj a, qv_obj b)
 	return NULL;
 }
 
+static size_t char_off_cached(qv_ctx *c, qv_str *s, size_t ci);
+
 static qv_obj str_slice(qv_ctx *c, qv_obj o, qv_obj idx)
 {
 	qv_str *s = STR(o);
@@ -582,6 +569,11 @@ static qv_obj str_slice(qv_ctx *c, qv_obj o, qv_obj idx)
 	slice_indices(c, idx, isstr ? s->clen : s->len, &start, &stop, &step, &count);
 	if (step == 1 && (!isstr || s->clen == s->len))
 		return isstr ? str_new(c, s->data + start, (size_t)count) : bytes_new(c, s->data + start, (size_t)count);
+	if (step == 1) {
+		size_t b0 = char_off_cached(c, s, (size_t)start);
+		size_t b1 = char_off_cached(c, s, (size_t)(start + count));
+		return str_new(c, s->data + b0, b1 - b0);
+	}
 	sbuf b;
 	sb_init(&b, c, (size_t)count + 1);
 	if (!isstr || s->clen == s->len) {
@@ -604,6 +596,29 @@ static qv_obj str_slice(qv_ctx *c, qv_obj o, qv_obj idx)
 	return isstr ? sb_str(&b) : sb_bytes(&b);
 }
 
+/* char_off with a one-entry cache in the context: scanning a non-ASCII
+ * string by index then costs O(1) per step instead of O(position). */
+static size_t char_off_cached(qv_ctx *c, qv_str *s, size_t ci)
+{
+	if (s->clen == s->len)
+		return ci;
+	size_t i = 0, k = 0;
+	if (c->idx_str == (qv_obj)s && c->idx_char <= ci) {
+		i = c->idx_byte;
+		k = c->idx_char;
+	}
+	while (i < s->len && k < ci) {
+		i++;
+		while (i < s->len && ((uint8_t)s->data[i] & 0xC0) == 0x80)
+			i++;
+		k++;
+	}
+	c->idx_str = (qv_obj)s;
+	c->idx_char = k;
+	c->idx_byte = i;
+	return i;
+}
+
 static qv_obj str_subscr(qv_ctx *c, qv_obj o, qv_obj idx, qv_obj v)
 {
 	qv_str *s = STR(o);
@@ -617,7 +632,7 @@ static qv_obj str_subscr(qv_ctx *c, qv_obj o, qv_obj idx, qv_obj v)
 	intptr_t i = norm_index(c, idx, isstr ? s->clen : s->len, isstr ? "string" : "index");
 	if (!isstr)
 		return MKINT((uint8_t)s->data[i]);
-	size_t off = char_off(s, (size_t)i);
+	size_t off = char_off_cached(c, s, (size_t)i);
 	size_t e = off + 1;
 	while (e < s->len && ((uint8_t)s->data[e] & 0xC0) == 0x80)
 		e++;
@@ -932,8 +947,13 @@ static void range_args(qv_ctx *c, qv_str *s, size_t n, qv_obj *a, size_t first, 
 	if (e < st)
 		e = st;
 	if (s->type == &qv_str_type) {
-		*bs = char_off(s, (size_t)st);
-		*be = char_off(s, (size_t)e);
+		if (n <= first || (a[first] == NONE && (n <= first + 1 || a[first + 1] == NONE))) {
+			*bs = 0;
+			*be = s->len;
+		} else {
+			*bs = char_off_cached(c, s, (size_t)st);
+			*be = char_off_cached(c, s, (size_t)e);
+		}
 	} else {
 		*bs = (size_t)st;
 		*be = (size_t)e;
@@ -944,6 +964,16 @@ static intptr_t byte_to_char(qv_str *s, size_t off)
 {
 	if (s->type != &qv_str_type || s->clen == s->len)
 		return (intptr_t)off;
+	return (intptr_t)utf8_len(s->data, off);
+}
+
+static intptr_t byte_to_char_c(qv_ctx *c, qv_str *s, size_t off)
+{
+	if (s->type != &qv_str_type || s->clen == s->len)
+		return (intptr_t)off;
+	/* continue from the cached position when it is before off */
+	if (c->idx_str == (qv_obj)s && c->idx_byte <= off)
+		return (intptr_t)(c->idx_char + utf8_len(s->data + c->idx_byte, off - c->idx_byte));
 	return (intptr_t)utf8_len(s->data, off);
 }
 
@@ -965,7 +995,7 @@ static intptr_t do_find(qv_ctx *c, size_t n, qv_obj *a, bool right)
 		return -1;
 	if (!right) {
 		const char *f = find_bytes(s->data + bs, be - bs, np, nn);
-		return f ? byte_to_char(s, (size_t)(f - s->data)) : -1;
+		return f ? byte_to_char_c(c, s, (size_t)(f - s->data)) : -1;
 	}
 	for (size_t j = be; j >= bs + nn; j--)
 		if (__builtin_memcmp(s->data + j - nn, np, nn) == 0)
