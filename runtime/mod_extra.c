@@ -681,5 +681,419 @@ void init_random_c(qv_ctx *c, qv_obj d)
 	dict_set(c, d, QS(Random), (qv_obj)&qv_rng_type);
 }
 
-void init_json_c(qv_ctx *c, qv_obj d) { UNUSED(c); UNUSED(d); }
+/* ------------------------------------------------------------ _json */
+/* The common cases of json.dumps and json.loads in C; json.py falls back to
+ * its Python code for indent, default=, hooks and the like. */
+typedef struct {
+	qv_ctx *c;
+	sbuf b;
+	bool ascii, allow_nan, sort, skip;
+	qv_obj isep, ksep;
+	int depth;
+} jenc;
+
+static void j_str(jenc *e, qv_obj s)
+{
+	static const char hx[] = "0123456789abcdef";
+	qv_str *x = STR(s);
+	sb_addc(&e->b, '"');
+	size_t i = 0;
+	while (i < x->len) {
+		uint8_t ch = (uint8_t)x->data[i];
+		if (ch >= 0x20 && ch != '"' && ch != '\\' && ch < 0x7f) {
+			size_t st = i;
+			while (i < x->len && (uint8_t)x->data[i] >= 0x20 && x->data[i] != '"' && x->data[i] != '\\' && (uint8_t)x->data[i] < 0x7f)
+				i++;
+			sb_add(&e->b, x->data + st, i - st);
+			continue;
+		}
+		const char *esc = ch == '"' ? "\\\"" : ch == '\\' ? "\\\\" : ch == '\n' ? "\\n" : ch == '\r' ? "\\r" :
+				  ch == '\t' ? "\\t" : ch == '\b' ? "\\b" : ch == '\f' ? "\\f" : NULL;
+		if (esc) {
+			sb_adds(&e->b, esc);
+			i++;
+			continue;
+		}
+		uint32_t cp = ch;
+		size_t st = i;
+		if (ch >= 0x80) {
+			int k = ch >= 0xF0 ? 3 : ch >= 0xE0 ? 2 : 1;
+			cp = ch & (0x3F >> k);
+			i++;
+			for (int j = 0; j < k && i < x->len; j++)
+				cp = (cp << 6) | ((uint8_t)x->data[i++] & 0x3F);
+		} else
+			i++;
+		if (cp >= 0x20 && cp != 0x7f && !e->ascii) {
+			sb_add(&e->b, x->data + st, i - st);
+			continue;
+		}
+		if (cp == 0x7f && !e->ascii) {
+			sb_addc(&e->b, 0x7f);
+			continue;
+		}
+		uint32_t units[2] = {cp, 0};
+		int nu = 1;
+		if (cp > 0xffff) {
+			cp -= 0x10000;
+			units[0] = 0xd800 | (cp >> 10);
+			units[1] = 0xdc00 | (cp & 0x3ff);
+			nu = 2;
+		}
+		for (int u = 0; u < nu; u++) {
+			char t[6] = {'\\', 'u', hx[(units[u] >> 12) & 15], hx[(units[u] >> 8) & 15], hx[(units[u] >> 4) & 15], hx[units[u] & 15]};
+			sb_add(&e->b, t, 6);
+		}
+	}
+	sb_addc(&e->b, '"');
+}
+
+static void j_float(jenc *e, double v)
+{
+	if (v != v || v - v != 0) {
+		if (!e->allow_nan)
+			qv_raisef(e->c, EXC(ValueError), "Out of range float values are not JSON compliant");
+		sb_adds(&e->b, v != v ? "NaN" : v > 0 ? "Infinity" : "-Infinity");
+		return;
+	}
+	char buf[40];
+	repr_double(buf, sizeof buf, v);
+	sb_adds(&e->b, buf);
+}
+
+static bool j_key(jenc *e, qv_obj k)
+{
+	if (IS_STR(k)) {
+		j_str(e, k);
+		return true;
+	}
+	qv_obj s;
+	if (k == TRUE_) s = QS(true);
+	else if (k == FALSE_) s = QS(false);
+	else if (k == NONE) s = QS(null);
+	else if (is_intlike(k)) s = int_repr_base(e->c, k, 10, false);
+	else if (IS(k, qv_float_type)) {
+		jenc tmp = *e;
+		sb_init(&tmp.b, e->c, 32);
+		j_float(&tmp, FLOAT_VAL(k));
+		s = sb_str(&tmp.b);
+	} else if (e->skip)
+		return false;
+	else
+		qv_raisef(e->c, EXC(TypeError), "keys must be str, int, float, bool or None, not %s", type_name(k));
+	j_str(e, s);
+	return true;
+}
+
+static void j_enc(jenc *e, qv_obj o)
+{
+	qv_ctx *c = e->c;
+	if (++e->depth > 500)
+		qv_raisef(c, EXC(ValueError), "Circular reference detected");
+	if (IS_STR(o))
+		j_str(e, o);
+	else if (o == NONE)
+		sb_adds(&e->b, "null");
+	else if (o == TRUE_)
+		sb_adds(&e->b, "true");
+	else if (o == FALSE_)
+		sb_adds(&e->b, "false");
+	else if (IS_INT(o) || IS(o, qv_bigint_type))
+		sb_addobj(&e->b, int_repr_base(c, o, 10, false));
+	else if (IS(o, qv_float_type))
+		j_float(e, FLOAT_VAL(o));
+	else if (IS(o, qv_list_type) || IS(o, qv_tuple_type)) {
+		size_t n;
+		qv_obj *it = seq_array(c, o, &n);
+		sb_addc(&e->b, '[');
+		for (size_t i = 0; i < n; i++) {
+			if (i)
+				sb_addobj(&e->b, e->isep);
+			j_enc(e, it[i]);
+		}
+		sb_addc(&e->b, ']');
+	} else if (IS(o, qv_dict_type)) {
+		qv_dict *d = (qv_dict *)o;
+		qv_obj keys = NULL;
+		if (e->sort) {
+			keys = list_new(c, 0);
+			for (size_t i = 0; i < d->n; i++)
+				if (d->entries[i].key)
+					list_append(c, keys, d->entries[i].key);
+			list_sort(c, keys, NULL, false);
+		}
+		sb_addc(&e->b, '{');
+		bool first = true;
+		size_t n = keys ? ((qv_list *)keys)->len : d->n;
+		for (size_t i = 0; i < n; i++) {
+			qv_obj k = keys ? ((qv_list *)keys)->items[i] : d->entries[i].key;
+			if (!k)
+				continue;
+			qv_obj v = keys ? dict_get(c, o, k) : d->entries[i].value;
+			size_t mark = e->b.n;
+			if (!first)
+				sb_addobj(&e->b, e->isep);
+			if (!j_key(e, k)) {
+				e->b.n = mark;
+				continue;
+			}
+			first = false;
+			sb_addobj(&e->b, e->ksep);
+			j_enc(e, v);
+		}
+		sb_addc(&e->b, '}');
+	} else
+		qv_raisef(c, EXC(TypeError), "Object of type %s is not JSON serializable", type_name(o));
+	e->depth--;
+}
+
+M(json_encode)
+{
+	UNUSED(n); UNUSED(kw);
+	jenc e;
+	e.c = c;
+	sb_init(&e.b, c, 256);
+	e.ascii = qv_truth(c, a[1]);
+	e.allow_nan = qv_truth(c, a[2]);
+	e.sort = qv_truth(c, a[3]);
+	e.isep = a[4];
+	e.ksep = a[5];
+	e.skip = qv_truth(c, a[6]);
+	e.depth = 0;
+	j_enc(&e, a[0]);
+	return sb_str(&e.b);
+}
+
+typedef struct {
+	qv_ctx *c;
+	const char *s;
+	size_t n, i;
+	qv_obj src;
+	int depth;
+} jdec;
+
+static _Noreturn void j_err(jdec *d, const char *msg, size_t at)
+{
+	intptr_t pos = (intptr_t)utf8_len(d->s, at);
+	qv_raise(d->c, exc_new(d->c, EXC(ValueError), tuple_pack(d->c, 2, str_cstr(d->c, msg), MKINT(pos))));
+}
+
+static void j_ws(jdec *d)
+{
+	while (d->i < d->n && (d->s[d->i] == ' ' || d->s[d->i] == '\t' || d->s[d->i] == '\n' || d->s[d->i] == '\r'))
+		d->i++;
+}
+
+static int hex4(const char *p)
+{
+	int v = 0;
+	for (int k = 0; k < 4; k++) {
+		int h = hexv(p[k]);
+		if (h < 0)
+			return -1;
+		v = v * 16 + h;
+	}
+	return v;
+}
+
+static qv_obj j_string(jdec *d)
+{
+	size_t start = d->i - 1;
+	sbuf b;
+	sb_init(&b, d->c, 32);
+	for (;;) {
+		size_t st = d->i;
+		while (d->i < d->n && d->s[d->i] != '"' && d->s[d->i] != '\\' && (uint8_t)d->s[d->i] >= 0x20)
+			d->i++;
+		sb_add(&b, d->s + st, d->i - st);
+		if (d->i >= d->n)
+			j_err(d, "Unterminated string starting at", start);
+		char ch = d->s[d->i];
+		if (ch == '"') {
+			d->i++;
+			return sb_str(&b);
+		}
+		if (ch != '\\')
+			j_err(d, "Invalid control character at", d->i);
+		if (d->i + 1 >= d->n)
+			j_err(d, "Unterminated string starting at", start);
+		char e = d->s[d->i + 1];
+		if (e == 'u') {
+			int cp = d->i + 6 <= d->n ? hex4(d->s + d->i + 2) : -1;
+			if (cp < 0)
+				j_err(d, "Invalid \\uXXXX escape", d->i + 1);
+			d->i += 6;
+			if (cp >= 0xd800 && cp < 0xdc00 && d->i + 6 <= d->n && d->s[d->i] == '\\' && d->s[d->i + 1] == 'u') {
+				int lo = hex4(d->s + d->i + 2);
+				if (lo >= 0xdc00 && lo < 0xe000) {
+					cp = 0x10000 + ((cp - 0xd800) << 10) + (lo - 0xdc00);
+					d->i += 6;
+				}
+			}
+			sb_utf8(&b, (uint32_t)cp);
+			continue;
+		}
+		const char *m = "\"\"\\\\//b\bf\fn\nr\rt\t";
+		const char *q = NULL;
+		for (const char *p = m; *p; p += 2)
+			if (*p == e) {
+				q = p;
+				break;
+			}
+		if (!q)
+			j_err(d, "Invalid \\escape", d->i);
+		sb_addc(&b, q[1]);
+		d->i += 2;
+	}
+}
+
+static qv_obj j_value(jdec *d);
+
+static qv_obj j_number(jdec *d)
+{
+	size_t st = d->i;
+	const char *s = d->s;
+	if (d->i < d->n && s[d->i] == '-')
+		d->i++;
+	if (d->i >= d->n || s[d->i] < '0' || s[d->i] > '9')
+		j_err(d, "Expecting value", st);
+	if (s[d->i] == '0')
+		d->i++;
+	else
+		while (d->i < d->n && s[d->i] >= '0' && s[d->i] <= '9')
+			d->i++;
+	bool isf = false;
+	if (d->i + 1 < d->n && s[d->i] == '.' && s[d->i + 1] >= '0' && s[d->i + 1] <= '9') {
+		isf = true;
+		d->i++;
+		while (d->i < d->n && s[d->i] >= '0' && s[d->i] <= '9')
+			d->i++;
+	}
+	if (d->i < d->n && (s[d->i] == 'e' || s[d->i] == 'E')) {
+		size_t k = d->i + 1;
+		if (k < d->n && (s[k] == '+' || s[k] == '-'))
+			k++;
+		if (k < d->n && s[k] >= '0' && s[k] <= '9') {
+			isf = true;
+			d->i = k;
+			while (d->i < d->n && s[d->i] >= '0' && s[d->i] <= '9')
+				d->i++;
+		}
+	}
+	bool ok;
+	if (isf)
+		return float_new(d->c, parse_double(s + st, d->i - st, &ok));
+	return int_parse(d->c, s + st, d->i - st, 10, &ok);
+}
+
+static bool j_lit(jdec *d, const char *w)
+{
+	size_t n = rt_strlen(w);
+	if (d->i + n <= d->n && __builtin_memcmp(d->s + d->i, w, n) == 0) {
+		d->i += n;
+		return true;
+	}
+	return false;
+}
+
+static qv_obj j_value(jdec *d)
+{
+	qv_ctx *c = d->c;
+	if (++d->depth > 900)
+		qv_raisef(c, EXC(RecursionError), "maximum recursion depth exceeded while decoding a JSON document");
+	j_ws(d);
+	if (d->i >= d->n)
+		j_err(d, "Expecting value", d->i);
+	char ch = d->s[d->i];
+	qv_obj r;
+	if (ch == '"') {
+		d->i++;
+		r = j_string(d);
+	} else if (ch == '{') {
+		d->i++;
+		r = dict_new(c);
+		j_ws(d);
+		if (d->i < d->n && d->s[d->i] == '}')
+			d->i++;
+		else
+			for (;;) {
+				j_ws(d);
+				if (d->i >= d->n || d->s[d->i] != '"')
+					j_err(d, "Expecting property name enclosed in double quotes", d->i);
+				d->i++;
+				qv_obj k = j_string(d);
+				j_ws(d);
+				if (d->i >= d->n || d->s[d->i] != ':')
+					j_err(d, "Expecting ':' delimiter", d->i);
+				d->i++;
+				qv_obj v = j_value(d);
+				dict_set(c, r, k, v);
+				j_ws(d);
+				if (d->i < d->n && d->s[d->i] == '}') {
+					d->i++;
+					break;
+				}
+				if (d->i >= d->n || d->s[d->i] != ',')
+					j_err(d, "Expecting ',' delimiter", d->i);
+				d->i++;
+			}
+	} else if (ch == '[') {
+		d->i++;
+		r = list_new(c, 0);
+		j_ws(d);
+		if (d->i < d->n && d->s[d->i] == ']')
+			d->i++;
+		else
+			for (;;) {
+				list_append(c, r, j_value(d));
+				j_ws(d);
+				if (d->i < d->n && d->s[d->i] == ']') {
+					d->i++;
+					break;
+				}
+				if (d->i >= d->n || d->s[d->i] != ',')
+					j_err(d, "Expecting ',' delimiter", d->i);
+				d->i++;
+			}
+	} else if (j_lit(d, "null"))
+		r = NONE;
+	else if (j_lit(d, "true"))
+		r = TRUE_;
+	else if (j_lit(d, "false"))
+		r = FALSE_;
+	else if (j_lit(d, "NaN"))
+		r = float_new(c, __builtin_nan(""));
+	else if (j_lit(d, "Infinity"))
+		r = float_new(c, __builtin_inf());
+	else if (j_lit(d, "-Infinity"))
+		r = float_new(c, -__builtin_inf());
+	else
+		r = j_number(d);
+	d->depth--;
+	return r;
+}
+
+M(json_decode)
+{
+	UNUSED(n); UNUSED(kw);
+	if (!IS_STR(a[0]))
+		qv_raisef(c, EXC(TypeError), "the JSON object must be str");
+	jdec d = {c, STR(a[0])->data, STR(a[0])->len, 0, a[0], 0};
+	qv_obj v = j_value(&d);
+	j_ws(&d);
+	if (d.i != d.n)
+		j_err(&d, "Extra data", d.i);
+	return v;
+}
+
+static const qv_native json_fns[] = {
+	{&qv_native_type, QS_encode, 7, 7, M_FUNC, json_encode},
+	{&qv_native_type, QS_decode, 1, 1, M_FUNC, json_decode},
+};
+
+void init_json_c(qv_ctx *c, qv_obj d)
+{
+	for (size_t i = 0; i < sizeof json_fns / sizeof *json_fns; i++)
+		dict_set(c, d, QSI(json_fns[i].name), (qv_obj)&json_fns[i]);
+}
 void init_re_c(qv_ctx *c, qv_obj d) { UNUSED(c); UNUSED(d); }

@@ -1,4 +1,6 @@
-# json for the questv runtime: dumps/loads with CPython's formatting.
+# json for the questv runtime: dumps/loads with CPython's formatting. The
+# common cases run in C (_json); indent, default= and the hooks run here.
+import _json
 
 
 class JSONDecodeError(ValueError):
@@ -146,6 +148,8 @@ def dumps(obj, skipkeys=False, ensure_ascii=True, check_circular=True, allow_nan
         indent = " " * indent
     if separators is None:
         separators = (", ", ": ") if indent is None else (",", ": ")
+    if indent is None and default is None and cls is None:
+        return _json.encode(obj, ensure_ascii, allow_nan, sort_keys, separators[0], separators[1], skipkeys)
     opts = {"skipkeys": skipkeys, "ensure_ascii": ensure_ascii, "allow_nan": allow_nan,
             "indent": indent, "item_sep": separators[0], "key_sep": separators[1],
             "default": default, "sort_keys": sort_keys}
@@ -328,6 +332,13 @@ def loads(s, cls=None, object_hook=None, parse_float=None, parse_int=None, parse
         s = s.decode()
     if not isinstance(s, str):
         raise TypeError("the JSON object must be str, bytes or bytearray, not %s" % type(s).__name__)
+    if object_hook is None and parse_float is None and parse_int is None and object_pairs_hook is None and cls is None:
+        try:
+            return _json.decode(s)
+        except ValueError as e:
+            if len(e.args) == 2 and isinstance(e.args[1], int):
+                raise JSONDecodeError(e.args[0], s, e.args[1]) from None
+            raise
     p = _Parser(s, object_hook, parse_float or float, parse_int or int, object_pairs_hook)
     v, i = p.value(0)
     i = p.ws(i)
