@@ -523,6 +523,26 @@ static bool generic_setattr(qv_ctx *c, qv_obj o, qv_obj name, qv_obj v)
 	}
 	if ((t->flags & TF_EXC) && exc_setattr(c, o, name, v))
 		return true;
+	if (t->flags & TF_SLOTS) {
+		/* only the names some class in the MRO lists in __slots__ */
+		bool ok = false;
+		qv_tuple *mro = (qv_tuple *)t->mro;
+		for (size_t i = 0; i < mro->len && !ok; i++) {
+			const qv_type *b = (const qv_type *)mro->items[i];
+			qv_obj sl = (b->flags & TF_USER) ? dict_get_str(b->dict, QS(__slots__)) : NULL;
+			if (!sl)
+				continue;
+			if (IS_STR(sl))
+				ok = str_eq(sl, name);
+			else {
+				qv_obj it = qv_iter(c, sl), x;
+				while (!ok && (x = qv_next(c, it)))
+					ok = str_eq(x, name) || (IS_STR(x) && str_eq(x, QS(__dict__)));
+			}
+		}
+		if (!ok)
+			qv_raisef(c, EXC(AttributeError), "'%s' object has no attribute '%S'", tname(t), name);
+	}
 	if (!v)
 		return dict_del(c, inst_dict(c, o), name);
 	dict_set(c, inst_dict(c, o), name, v);
@@ -1117,6 +1137,16 @@ qv_obj type_new_user(qv_ctx *c, qv_obj name, qv_obj bases, qv_obj dict)
 	t->mro = c3(c, (qv_obj)t, bases);
 	if (!dict_get_str(d, QS(__doc__)))
 		dict_set(c, d, QS(__doc__), NONE);
+	if (dict_get_str(d, QS(__slots__))) {
+		bool all = true;
+		for (size_t i = 0; i < bt->len; i++) {
+			const qv_type *bb = (const qv_type *)bt->items[i];
+			if (bb != &qv_object_type && !(bb->flags & TF_SLOTS))
+				all = false;
+		}
+		if (all)
+			t->flags |= TF_SLOTS;
+	}
 	if (dict_get_str(d, QS(__eq__)) && !dict_get_str(d, QS(__hash__)))
 		dict_set(c, d, QS(__hash__), NONE);
 	qv_obj nm = dict_get_str(d, QS(__new__));

@@ -1258,7 +1258,22 @@ static qv_obj ba_insert(qv_ctx *c, size_t n, qv_obj *a, qv_obj kw)
 	return NONE;
 }
 
+static qv_obj ba_remove(qv_ctx *c, size_t n, qv_obj *a, qv_obj kw)
+{
+	UNUSED(n); UNUSED(kw);
+	qv_bytearray *b = BA(a[0]);
+	intptr_t v = get_int(c, a[1]);
+	for (size_t i = 0; i < b->len; i++)
+		if (b->data[i] == v) {
+			__builtin_memmove(b->data + i, b->data + i + 1, b->len - i - 1);
+			b->len--;
+			return NONE;
+		}
+	qv_raisef(c, EXC(ValueError), "value not found in bytearray");
+}
+
 static const qv_method ba_methods[] = {
+	METH(remove, 2, 2, ba_remove),
 	METH(append, 2, 2, ba_append), METH(extend, 2, 2, ba_extend), METH(pop, 1, 2, ba_pop),
 	METH(decode, 1, 3, ba_decode), METH(hex, 1, 1, ba_hex), METH(find, 2, 4, ba_find),
 	METH(count, 2, 4, ba_count), METH(startswith, 2, 4, ba_startswith), METH(clear, 1, 1, ba_clear),

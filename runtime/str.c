@@ -313,6 +313,24 @@ static bool utf8_valid(const char *s, size_t n)
 }
 
 /* ------------------------------------------------------------ repr */
+/* Code points repr() escapes beyond the C0/C1 controls: format characters,
+ * separators other than space, surrogates, private use, noncharacters
+ * (the ranges of Unicode's Cf, Zs, Zl, Zp, Cs, Co and the noncharacters
+ * that matter in practice). */
+static bool printable(uint32_t cp)
+{
+	static const uint32_t ranges[][2] = {
+		{0x00A0, 0x00A0}, {0x0600, 0x0605}, {0x061C, 0x061C}, {0x06DD, 0x06DD}, {0x070F, 0x070F},
+		{0x1680, 0x1680}, {0x180E, 0x180E}, {0x2000, 0x200F}, {0x2028, 0x202F}, {0x205F, 0x2064},
+		{0x2066, 0x206F}, {0x3000, 0x3000}, {0xD7FC, 0xF8FF}, {0xFEFF, 0xFEFF}, {0xFFF9, 0xFFFB},
+		{0xFFFE, 0xFFFF}, {0xE0001, 0xE007F}, {0xF0000, 0x10FFFF},
+	};
+	for (size_t k = 0; k < sizeof ranges / sizeof *ranges; k++)
+		if (cp >= ranges[k][0] && cp <= ranges[k][1])
+			return false;
+	return true;
+}
+
 static void repr_into(sbuf *b, qv_str *s, bool bytes)
 {
 	bool dq = false;
@@ -352,6 +370,13 @@ static void repr_into(sbuf *b, qv_str *s, bool bytes)
 			if (cp < 0xA0 || cp == 0xAD) {
 				char t[4] = {'\\', 'x', hex[(cp >> 4) & 15], hex[cp & 15]};
 				sb_add(b, t, 4);
+			} else if (!printable(cp)) {
+				bool big = cp > 0xffff;
+				char t[10] = {'\\', big ? 'U' : cp < 0x100 ? 'x' : 'u'};
+				int nd = big ? 8 : cp < 0x100 ? 2 : 4;
+				for (int d = 0; d < nd; d++)
+					t[2 + d] = hex[(cp >> (4 * (nd - 1 - d))) & 15];
+				sb_add(b, t, (size_t)(2 + nd));
 			} else
 				sb_add(b, s->data + st, i - st);
 		}
@@ -1081,9 +1106,76 @@ static qv_obj starts_ends(qv_ctx *c, size_t n, qv_obj *a, bool ends)
 M(s_startswith) { UNUSED(kw); return starts_ends(c, n, a, false); }
 M(s_endswith) { UNUSED(kw); return starts_ends(c, n, a, true); }
 
+/* Simple case pairs outside ASCII. */
+static uint32_t to_upper_cp(uint32_t cp)
+{
+	if ((cp >= 0xE0 && cp <= 0xFE && cp != 0xF7) || (cp >= 0x3B1 && cp <= 0x3C9 && cp != 0x3C2) ||
+	    (cp >= 0x430 && cp <= 0x44F))
+		return cp - 32;
+	if (cp == 0xFF) return 0x178;
+	if (cp == 0x3C2) return 0x3A3;
+	if (cp >= 0x450 && cp <= 0x45F) return cp - 80;
+	if (cp >= 0x100 && cp <= 0x17F && cp != 0x131 && cp != 0x138 && cp != 0x149 && cp != 0x17F) {
+		bool odd_lower = (cp >= 0x139 && cp <= 0x148) || (cp >= 0x179 && cp <= 0x17E);
+		if (odd_lower ? (cp & 1) == 0 : (cp & 1) == 1)
+			return cp - 1;
+	}
+	return cp;
+}
+
+static uint32_t to_lower_cp(uint32_t cp)
+{
+	if ((cp >= 0xC0 && cp <= 0xDE && cp != 0xD7) || (cp >= 0x391 && cp <= 0x3A9 && cp != 0x3A2) ||
+	    (cp >= 0x410 && cp <= 0x42F))
+		return cp + 32;
+	if (cp == 0x178) return 0xFF;
+	if (cp >= 0x400 && cp <= 0x40F) return cp + 80;
+	if (cp >= 0x100 && cp <= 0x17F && cp != 0x130 && cp != 0x138 && cp != 0x149) {
+		bool odd_lower = (cp >= 0x139 && cp <= 0x148) || (cp >= 0x179 && cp <= 0x17E);
+		if (odd_lower ? (cp & 1) == 1 : (cp & 1) == 0)
+			return cp + 1;
+	}
+	return cp;
+}
+
+static bool is_upper_cp(uint32_t cp) { return to_lower_cp(cp) != cp; }
+static bool is_lower_cp(uint32_t cp) { return to_upper_cp(cp) != cp || cp == 0xDF; }
+
 static qv_obj map_chars(qv_ctx *c, qv_obj self, int mode)
 {
 	qv_str *s = STR(self);
+	if (self->type == &qv_str_type && s->clen != s->len) {
+		/* the same rules, per code point */
+		sbuf b;
+		sb_init(&b, c, s->len + 8);
+		bool start = true;
+		size_t i = 0, k = 0;
+		while (i < s->len) {
+			uint32_t cp = utf8_decode(s->data, s->len, &i);
+			bool up = (cp >= 'A' && cp <= 'Z') || (cp >= 0x80 && is_upper_cp(cp));
+			bool lo = (cp >= 'a' && cp <= 'z') || (cp >= 0x80 && is_lower_cp(cp));
+			uint32_t u = cp < 0x80 ? (lo ? cp - 32 : cp) : to_upper_cp(cp);
+			uint32_t l = cp < 0x80 ? (up ? cp + 32 : cp) : to_lower_cp(cp);
+			bool upper_out;
+			switch (mode) {
+			case 0: upper_out = true; break;
+			case 1: upper_out = false; break;
+			case 2: upper_out = lo; break;
+			case 3: upper_out = start; break;
+			default: upper_out = k == 0; break;
+			}
+			if (mode == 3)
+				start = !(up || lo);
+			if (upper_out && cp == 0xDF)
+				sb_adds(&b, mode == 0 || mode == 2 ? "SS" : "Ss");
+			else if (mode == 2 && !up && !lo)
+				sb_utf8(&b, cp);
+			else
+				sb_utf8(&b, upper_out ? u : l);
+			k++;
+		}
+		return sb_str(&b);
+	}
 	sbuf b;
 	sb_init(&b, c, s->len + 1);
 	bool start = true;
@@ -1577,7 +1669,42 @@ static const qv_method str_methods[] = {
 	METH(__getnewargs__, 1, 1, s_getnewargs), METH_END,
 };
 
+M(b_maketrans)
+{
+	UNUSED(n); UNUSED(kw);
+	size_t fn, tn;
+	const char *f = buf_view(c, a[0], &fn), *t = buf_view(c, a[1], &tn);
+	if (fn != tn)
+		qv_raisef(c, EXC(ValueError), "maketrans arguments must have same length");
+	char tab[256];
+	for (int i = 0; i < 256; i++)
+		tab[i] = (char)i;
+	for (size_t i = 0; i < fn; i++)
+		tab[(uint8_t)f[i]] = t[i];
+	return bytes_new(c, tab, 256);
+}
+
+M(b_translate)
+{
+	UNUSED(kw);
+	size_t len, tn = 0, dn = 0;
+	const char *p = buf_view(c, a[0], &len);
+	const char *tab = a[1] == NONE ? NULL : buf_view(c, a[1], &tn);
+	const char *del = n > 2 ? buf_view(c, a[2], &dn) : NULL;
+	if (tab && tn != 256)
+		qv_raisef(c, EXC(ValueError), "translation table must be 256 characters long");
+	sbuf b;
+	sb_init(&b, c, len + 1);
+	for (size_t i = 0; i < len; i++) {
+		if (del && memchr_s(del, p[i], dn))
+			continue;
+		sb_addc(&b, tab ? tab[(uint8_t)p[i]] : p[i]);
+	}
+	return sb_bytes(&b);
+}
+
 static const qv_method bytes_methods[] = {
+	SMETH(maketrans, 2, 2, b_maketrans), METH(translate, 2, 3, b_translate),
 	METH(decode, 1, 3, b_decode), METH(hex, 1, 1, b_hex), CMETH(fromhex, 2, 2, b_fromhex),
 	METH(join, 2, 2, s_join), METH(split, 1, 3, s_split), METH(rsplit, 1, 3, s_rsplit),
 	METH(strip, 1, 2, s_strip), METH(lstrip, 1, 2, s_lstrip), METH(rstrip, 1, 2, s_rstrip),

@@ -366,7 +366,11 @@ static qv_obj format_value(qv_ctx *c, qv_obj v, int flags, qv_obj spec)
 	switch (flags & 3) {
 	case 1: v = qv_str_of(c, v); break;
 	case 2: v = qv_repr(c, v); break;
-	case 3: v = qv_repr(c, v); break;
+	case 3: {
+		extern const qv_native bi_ascii;
+		v = bi_ascii.fn(c, 1, &v, NULL);
+		break;
+	}
 	default: break;
 	}
 	if (!spec && IS_STR(v))
