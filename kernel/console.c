@@ -5,8 +5,6 @@
 #include <stdarg.h>
 #include "kernel.h"
 
-static char line[QV_HC_CONSOLE_MAX];
-
 void console_init(void)
 {
 	if (kboot.uart_port && !kernel_isolated())
@@ -27,8 +25,11 @@ static void emit(const char *s, size_t n)
 	}
 }
 
+/* The line is formatted on the caller's stack: threads may be preempted
+ * in the middle of a kprintf by another thread that prints. */
 void kprintf(const char *f, ...)
 {
+	char line[QV_HC_CONSOLE_MAX];
 	va_list ap;
 
 	va_start(ap, f);

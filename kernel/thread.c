@@ -200,8 +200,12 @@ void timer_interrupt(void)
 	u64 due = timer_deadline();
 	timer_eoi();
 	timer_stats.irqs++;
+	timer_stats.early += now < due;
 	if (due != QVS_NEVER && now > due) {
 		timer_stats.late_sum_ns += now - due;
+		timer_stats.late_over_100us += now - due > 100000;
+		timer_stats.late_under_10us += now - due < 10000;
+		timer_stats.late_under_50us += now - due < 50000;
 		if (now - due > timer_stats.late_max_ns)
 			timer_stats.late_max_ns = now - due;
 	}

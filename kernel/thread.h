@@ -23,6 +23,8 @@ struct timer_stats {
 	u64 irqs;
 	u64 late_max_ns;      /* latest handler entry after the armed expiry */
 	u64 late_sum_ns;
+	u64 late_over_100us;  /* interrupts that came more than 100 us late */
+	u64 late_under_10us, late_under_50us, early;
 };
 bool timer_init(void);    /* false: no x2APIC, no timer (polling fallback) */
 void timer_arm(u64 deadline_ns, u64 now_ns);  /* QVS_NEVER disarms */

@@ -89,7 +89,11 @@ bool timer_init(void)
 }
 
 /* An early interrupt is harmless (the scheduler decides again and re-arms),
- * so a deadline beyond the 32-bit count is reached in several steps. */
+ * so a deadline beyond the 32-bit count is reached in several steps. The
+ * count starts when it is written: the distance is taken from the clock
+ * read here, not from the decision's `now` (a decision costs hundreds of
+ * cycles, under Bochs hundreds of microseconds, which every timer would
+ * otherwise fire late by). */
 void timer_arm(u64 deadline_ns, u64 now_ns)
 {
 	armed_ns = deadline_ns;
@@ -97,10 +101,14 @@ void timer_arm(u64 deadline_ns, u64 now_ns)
 		wrmsr(X2APIC_INIT_COUNT, 0);
 		return;
 	}
-	u64 delta = deadline_ns > now_ns ? deadline_ns - now_ns : 0;
-	u64 count = (u64)(((unsigned __int128)delta * count_per_ns_32) >> 32);
-	if (count == 0)
-		count = 1;
+	u64 at = clock_ns();
+	if (at < now_ns)
+		at = now_ns;
+	u64 delta = deadline_ns > at ? deadline_ns - at : 0;
+	/* Rounded up, plus one count for the clock read above: a timer that
+	 * fires a fraction of a count early finds the budget not quite spent,
+	 * and costs a whole extra decision and interrupt to finish it. */
+	u64 count = (u64)(((unsigned __int128)delta * count_per_ns_32 + 0xFFFFFFFFu) >> 32) + 1;
 	if (count > MAX_COUNT)
 		count = MAX_COUNT;
 	wrmsr(X2APIC_INIT_COUNT, count);

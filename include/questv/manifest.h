@@ -40,6 +40,9 @@ enum qv_attack_kind {
 	QV_ATTACK_WRITE_MONITOR = 2, /* write to the monitor's own memory */
 	QV_ATTACK_WRITE_EPT = 3,     /* write to the host address of its own EPT tables */
 	QV_ATTACK_IO_PORT = 4,       /* arg: device id whose I/O ports are touched */
+	/* A test workload, not a fault: kernel/schedtest.c's VCPU scheduling
+	 * measurement (no arg). */
+	QV_TEST_SCHED = 11,
 };
 
 #define QV_NO_IRQ 0xFFFFFFFFu

@@ -46,6 +46,8 @@ ATTACKS: dict[str, tuple[int, str | None]] = {
     "write_monitor": (2, None),
     "write_ept": (3, None),
     "io_port": (4, "device"),
+    # A test workload (kernel/schedtest.c): VCPU scheduling measurements.
+    "sched": (11, None),
 }
 
 _NAME_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*$")
