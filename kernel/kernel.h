@@ -41,4 +41,15 @@ bool canary_intact(void);
  * test attack armed for this boot, if any. */
 void attack_run(void);
 
+/* chanlink.c: the channels the monitor mapped (chanlink.h). */
+void chanlink_init(void);
+
+/* chantest.c (kernel-test.elf) or chantest_stub.c (kernel.elf): the channel
+ * test of this boot, armed like the attacks; start() says whether it has a
+ * workload, idle() makes progress on it without printing, report() prints
+ * and runs only in the sandbox's print slot. */
+bool chantest_start(void);
+void chantest_idle(void);
+void chantest_report(void);
+
 #endif

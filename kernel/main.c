@@ -8,6 +8,9 @@
 #define DIRECT_HEARTBEAT_MS 1000u
 #define EXIT_REPORT_EVERY 4u
 #define HEARTBEAT_SHARE 20u
+/* The channel test workload: half of every 10 ms (docs/channels.md). */
+#define CHANTEST_BUDGET_NS 5000000u
+#define CHANTEST_PERIOD_NS 10000000u
 
 struct qv_bootinfo kboot;
 
@@ -85,11 +88,14 @@ static u64 next_slot(u64 now, u64 period)
 
 static void wait_until(u64 tsc)
 {
-	while (rdtsc() < tsc)
+	while (rdtsc() < tsc) {
+		chantest_idle();
 		__asm__ volatile("pause");
+	}
 }
 
 static u64 heartbeat_period;   /* TSC ticks */
+static bool chan_workload;     /* this boot runs a channel test workload */
 
 u64 console_slot_ns(void)
 {
@@ -105,8 +111,19 @@ static void heartbeat_thread(void *arg)
 		kthread_sleep_until(console_slot_ns());
 		kprintf("sandbox %u heartbeat %u canary=%s", kboot.sandbox_id, n,
 			canary_intact() ? "ok" : "CHANGED");
+		chantest_report();
 		if (kernel_isolated() && n % EXIT_REPORT_EVERY == 0)
 			hypercall(QV_HC_REPORT_EXITS, 0, 0, 0);
+	}
+}
+
+/* The channel test workload polls its channels whenever its VCPU runs. */
+static void chantest_thread(void *arg)
+{
+	(void)arg;
+	for (;;) {
+		chantest_idle();
+		kthread_yield();
 	}
 }
 
@@ -119,6 +136,9 @@ static void start_threads(u64 period_ms)
 
 	if (v)
 		kthread_spawn(v, "heartbeat", heartbeat_thread, NULL);
+	v = chan_workload ? kvcpu_add(CHANTEST_BUDGET_NS, CHANTEST_PERIOD_NS) : NULL;
+	if (v)
+		kthread_spawn(v, "chantest", chantest_thread, NULL);
 	schedtest_setup();
 	sched_run();
 }
@@ -132,6 +152,7 @@ static void heartbeat_loop(u64 period)
 		wait_until(next);
 		kprintf("sandbox %u heartbeat %u canary=%s", kboot.sandbox_id, n,
 			canary_intact() ? "ok" : "CHANGED");
+		chantest_report();
 		if (kernel_isolated() && n % EXIT_REPORT_EVERY == 0)
 			hypercall(QV_HC_REPORT_EXITS, 0, 0, 0);
 		next = next_slot(rdtsc(), period);
@@ -160,7 +181,9 @@ void kmain(u32 magic, u32 info)
 	kprintf("sandbox %u up: core %u, %u MiB (boot %u, tsc %lu, cpuid vmx=%u hypervisor=%u)",
 		kboot.sandbox_id, kboot.core, kboot.mem_mib, kboot.boot_count, up, c >> 5 & 1,
 		c >> 31);
+	chanlink_init();
 	attack_run();
+	chan_workload = chantest_start();
 	if (!period)
 		for (;;)
 			__asm__ volatile("cli; hlt");

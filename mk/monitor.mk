@@ -6,7 +6,8 @@ MON_CFLAGS := $(BOARD_CFLAGS) -mgeneral-regs-only -MMD -MP
 MON_SRCS := $(wildcard monitor/*.c) $(wildcard monitor/*.S)
 MON_LIB_SRCS := kernel/lib/string.c kernel/lib/fmt.c kernel/lib/uart.c
 MON_OBJS := $(patsubst monitor/%,$(MON_BUILD)/%.o,$(MON_SRCS)) \
-	$(patsubst kernel/lib/%,$(MON_BUILD)/lib/%.o,$(MON_LIB_SRCS))
+	$(patsubst kernel/lib/%,$(MON_BUILD)/lib/%.o,$(MON_LIB_SRCS)) \
+	$(MON_BUILD)/chan/chan.c.o
 
 $(MON_BUILD)/%.c.o: monitor/%.c
 	@mkdir -p $(dir $@)
@@ -17,6 +18,11 @@ $(MON_BUILD)/%.S.o: monitor/%.S
 	$(BOARD_CC) $(MON_CFLAGS) -c $< -o $@
 
 $(MON_BUILD)/lib/%.c.o: kernel/lib/%.c
+	@mkdir -p $(dir $@)
+	$(BOARD_CC) $(MON_CFLAGS) -c $< -o $@
+
+# The ring's own sizing (qv_chan_layout) decides which pages get mapped.
+$(MON_BUILD)/chan/chan.c.o: kernel/chan/chan.c
 	@mkdir -p $(dir $@)
 	$(BOARD_CC) $(MON_CFLAGS) -c $< -o $@
 

@@ -4,6 +4,7 @@
 #include "mon.h"
 #include "boot_info.h"
 #include "manifest.h"
+#include "chan.h"
 #include "../kernel/lib/uart.h"
 
 #define MB2_BOOT_MAGIC 0x36D76289u
@@ -42,14 +43,25 @@ static void __init plan_sandboxes(void)
 	}
 }
 
+static u64 __init pool_page(void *ctx)
+{
+	(void)ctx;
+	return (u64)(uintptr_t)mem_alloc_pages(1);
+}
+
+static struct ept_alloc chan_ept_alloc __initdata = { pool_page, NULL };
+
 static void __init prepare_sandboxes(void)
 {
 	for (u32 i = 0; i < mon.n_sandboxes; i++) {
 		struct sandbox *sb = &mon.sandboxes[i];
 		const char *why = sandbox_prepare(sb);
+		if (!why)
+			why = chan_map(sb, &chan_ept_alloc);
 		if (why || sandbox_load(sb))
 			mon_panic("sandbox %u cannot be prepared: %s", i, why ? why : "bad image");
 		sandbox_fill_bootinfo(sb);
+		chan_fill_info(sb);
 		mon_printf("sandbox %u '%s': core %u, region 0x%lx-0x%lx (%u MiB), ept 0x%lx, "
 			   "on_fault=%u", i, sb->cfg.name, sb->core, sb->region.base,
 			   sb->region.base + sb->region.size, sb->cfg.mem_mib, sb->ept_root,
@@ -97,6 +109,7 @@ void __init mon_main(u32 magic, u32 mbi)
 	if (why)
 		mon_panic("memory: %s", why);
 	report_layout();
+	chan_report();
 	prepare_sandboxes();
 	c->stack_top = (u64)(uintptr_t)mem_alloc_pages(MON_STACK_SIZE / PAGE_SIZE) + MON_STACK_SIZE;
 	c->apic_id = lapic_id();

@@ -5,6 +5,7 @@
 #include "mon.h"
 #include "boot_info.h"
 #include "manifest.h"
+#include "chan.h"
 
 extern char __image_start[], __image_end[];
 
@@ -30,18 +31,6 @@ static u64 __init occupied_end(const struct boot_info *bi)
 	return end;
 }
 
-static u64 __init channel_bytes(const struct qv_manifest_header *h)
-{
-	u64 total = 0;
-
-	for (u32 i = 0; i < h->n_channels; i++) {
-		const struct qv_manifest_channel *c = manifest_channel(h, i);
-		/* one page of cursors, then the slots */
-		total += PAGE_SIZE + ALIGN_UP((u64)c->slot_size * c->slot_count, PAGE_SIZE);
-	}
-	return total;
-}
-
 static const struct range *__init ram_holding(const struct boot_info *bi, u64 addr)
 {
 	for (u32 i = 0; i < bi->n_ram; i++)
@@ -65,10 +54,15 @@ const char *__init mem_carve(const struct boot_info *bi)
 		sb->region = (struct range){ next, (u64)sb->cfg.mem_mib << 20 };
 		next = ALIGN_UP(next + sb->region.size, REGION_ALIGN);
 	}
-	mon.channels = (struct range){ next, channel_bytes(mon.manifest) };
+	u64 channel_bytes = 0;
+	const char *why = chan_plan(&channel_bytes);
+	if (why)
+		return why;
+	mon.channels = (struct range){ next, channel_bytes };
 	next += mon.channels.size;
 	if (next > range_end(*ram))
 		return "the sandboxes and channels do not fit in memory";
+	chan_place(mon.channels.base);
 	return NULL;
 }
 

@@ -40,6 +40,17 @@ enum qv_attack_kind {
 	QV_ATTACK_WRITE_MONITOR = 2, /* write to the monitor's own memory */
 	QV_ATTACK_WRITE_EPT = 3,     /* write to the host address of its own EPT tables */
 	QV_ATTACK_IO_PORT = 4,       /* arg: device id whose I/O ports are touched */
+	/* Channels (arg: index in the channel table). The first two come from a
+	 * sandbox that is no end of the channel and aim at the host-physical
+	 * pages the monitor reports in test builds. */
+	QV_ATTACK_READ_CHANNEL = 5,  /* reads the channel's producer region */
+	QV_ATTACK_WRITE_CHANNEL = 6, /* writes the channel's consumer page */
+	QV_ATTACK_WRITE_PEER_RING = 7, /* the consumer writes the producer region */
+	/* Not attacks but test workloads of the same boot (kernel/chantest.c):
+	 * they leave the sandbox running. */
+	QV_TEST_STREAM_SEND = 8,     /* sends numbered messages on the channel */
+	QV_TEST_STREAM_RECV = 9,     /* no arg: checks the stream on every channel it consumes */
+	QV_TEST_GARBAGE_SEND = 10,   /* garbles its own ring, then streams as STREAM_SEND */
 	/* A test workload, not a fault: kernel/schedtest.c's VCPU scheduling
 	 * measurement (no arg). */
 	QV_TEST_SCHED = 11,

@@ -91,7 +91,8 @@ def test_header_layout_matches_the_contract() -> None:
     blob = good_manifest()
     fields = HEADER.unpack_from(blob)
     assert fields[0] == 0x464D5651 and fields[1] == 1 and fields[2] == HEADER.size == 56
-    assert struct.unpack_from("<HH", blob, 32) == (fields[9], fields[10]) == (4, 56)
+    sandboxes = len(load(ROOT / "tests/system/system-test.toml", test_build=True).sandboxes)
+    assert struct.unpack_from("<HH", blob, 32) == (fields[9], fields[10]) == (sandboxes, 56)
     assert struct.unpack_from("<I", blob, 44)[0] == fields[15]
 
 

@@ -124,7 +124,8 @@ def test_no_attack_got_through(booted) -> None:
     booted.wait_for(up_line(2, 3), timeout=EVENT_TIMEOUT)
     booted.wait_for(up_line(3, 1), timeout=EVENT_TIMEOUT)
     assert "NOT contained" not in booted.output
-    assert len(FAULT.findall(booted.output)) == 4
+    # sb4's channel attacks are counted in test_channels.py
+    assert len([f for f in FAULT.findall(booted.output) if f[1] in ("2", "3")]) == 4
 
 
 def test_restarted_sandboxes_run_again(booted) -> None:

@@ -46,9 +46,38 @@ ATTACKS: dict[str, tuple[int, str | None]] = {
     "write_monitor": (2, None),
     "write_ept": (3, None),
     "io_port": (4, "device"),
+    "read_channel": (5, "channel"),
+    "write_channel": (6, "channel"),
+    "write_peer_ring": (7, "channel"),
+    # Test workloads armed the same way (kernel/chantest.c); not faults.
+    "stream_send": (8, "channel"),
+    "stream_recv": (9, None),
+    "garbage_send": (10, "channel"),
     # A test workload (kernel/schedtest.c): VCPU scheduling measurements.
     "sched": (11, None),
 }
+
+# What a sandbox must be to a channel for a channel attack to make sense.
+CHANNEL_ROLES: dict[str, str] = {
+    "read_channel": "outsider",
+    "write_channel": "outsider",
+    "write_peer_ring": "consumer",
+    "stream_send": "producer",
+    "garbage_send": "producer",
+}
+
+# Channel memory, as kernel/chan/chan.h's qv_chan_layout computes it: a
+# producer region of a 128-byte header and slots of a 16-byte header plus the
+# payload, rounded up to pages, then one consumer page.
+CHAN_PAGE = 4096
+CHAN_SLOTS_OFF = 128
+CHAN_SLOT_HDR = 16
+
+
+def channel_pages(slot_size: int, slots: int) -> tuple[int, int]:
+    """(producer pages, total pages) of a channel, as the monitor maps it."""
+    producer = -(-(CHAN_SLOTS_OFF + slots * (CHAN_SLOT_HDR + slot_size)) // CHAN_PAGE)
+    return producer, producer + 1
 
 _NAME_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*$")
 _PCI_RE = re.compile(r"^([0-9a-fA-F]{2}):([0-9a-fA-F]{2})\.([0-7])$")
@@ -86,7 +115,7 @@ class Device:
 class Attack:
     kind: str
     code: int
-    arg: int  # sandbox or device id, 0 when the attack takes none
+    arg: int  # sandbox, device or channel id, 0 when the attack takes none
 
     @property
     def encoded(self) -> int:
@@ -116,7 +145,8 @@ class Channel:
 
     @property
     def ring_bytes(self) -> int:
-        return self.slot_size * self.slots
+        """Memory the monitor maps for the channel (producer region and consumer page)."""
+        return channel_pages(self.slot_size, self.slots)[1] * CHAN_PAGE
 
 
 @dataclass(frozen=True)
@@ -133,7 +163,7 @@ class System:
 
     def memory_needed_mib(self) -> int:
         """Sandbox regions, the monitor reserve and the channel rings, in MiB."""
-        channel_bytes = sum(_round_up(c.ring_bytes, 4096) for c in self.channels)
+        channel_bytes = sum(c.ring_bytes for c in self.channels)
         channel_mib = -(-channel_bytes // (1 << 20))
         return sum(sb.memory_mib for sb in self.sandboxes) + MONITOR_RESERVE_MIB + channel_mib
 
@@ -348,13 +378,15 @@ def parse(data: dict[str, Any], source: str = "system.toml", *,
 
     sandbox_ids = {sb["name"]: i for i, sb in enumerate(raw_sandboxes)}
     device_ids = {d.name: d.id for d in devices}
+    channels = [_channel(r, i, c, sandbox_ids) for i, c in enumerate(raw_channels)]
     owners: dict[int, int] = {}
     core_owner: dict[int, int] = {}
     sandboxes = []
     for i, sb in enumerate(raw_sandboxes):
         cores = _sandbox_cores(r, i, sb, machine, core_owner, raw_sandboxes)
         owned = _sandbox_devices(r, i, sb, device_ids, owners, raw_sandboxes)
-        attacks = _sandbox_attacks(r, i, sb, sandbox_ids, device_ids, owned, test_build)
+        attacks = _sandbox_attacks(r, i, sb, _Names(sandbox_ids, device_ids, channels), owned,
+                                   test_build)
         sandboxes.append(Sandbox(
             id=i, name=sb["name"], cores=cores, memory_mib=sb["memory_mib"], devices=owned,
             on_fault=sb["on_fault"], heartbeat_ms=sb["heartbeat_ms"], test_attacks=attacks,
@@ -371,7 +403,6 @@ def parse(data: dict[str, Any], source: str = "system.toml", *,
         raise r.fail("system.supervisor",
                      f'"{system_t["supervisor"]}" is not the name of a sandbox')
 
-    channels = [_channel(r, i, c, sandbox_ids) for i, c in enumerate(raw_channels)]
     system = System(machine=machine, supervisor=sandbox_ids[system_t["supervisor"]],
                     sandboxes=tuple(sandboxes), devices=tuple(devices),
                     channels=tuple(channels))
@@ -477,9 +508,17 @@ def _sandbox_devices(r: _Reader, i: int, sb: dict[str, Any], device_ids: dict[st
     return tuple(owned)
 
 
-def _sandbox_attacks(r: _Reader, i: int, sb: dict[str, Any], sandbox_ids: dict[str, int],
-                     device_ids: dict[str, int], owned: tuple[int, ...],
-                     test_build: bool) -> tuple[Attack, ...]:
+@dataclass(frozen=True)
+class _Names:
+    """What an attack's argument may name."""
+
+    sandboxes: dict[str, int]
+    devices: dict[str, int]
+    channels: list[Channel]
+
+
+def _sandbox_attacks(r: _Reader, i: int, sb: dict[str, Any], names_of: _Names,
+                     owned: tuple[int, ...], test_build: bool) -> tuple[Attack, ...]:
     where = f"sandbox[{i}].test_attacks"
     names = sb["test_attacks"]
     if not names:
@@ -489,11 +528,12 @@ def _sandbox_attacks(r: _Reader, i: int, sb: dict[str, Any], sandbox_ids: dict[s
                      "or remove test_attacks")
     if len(names) > MAX_TEST_ATTACKS:
         raise r.fail(where, f"{len(names)} attacks, at most {MAX_TEST_ATTACKS}")
-    return tuple(_attack(r, where, name, i, sandbox_ids, device_ids, owned) for name in names)
+    return tuple(_attack(r, where, name, i, names_of, owned) for name in names)
 
 
-def _attack(r: _Reader, where: str, text: str, me: int, sandbox_ids: dict[str, int],
-            device_ids: dict[str, int], owned: tuple[int, ...]) -> Attack:
+def _attack(r: _Reader, where: str, text: str, me: int, names_of: _Names,
+            owned: tuple[int, ...]) -> Attack:
+    sandbox_ids, device_ids = names_of.sandboxes, names_of.devices
     kind, _, arg = text.partition(":")
     if kind not in ATTACKS:
         raise r.fail(where, f'"{text}": unknown attack; known: {", ".join(ATTACKS)}')
@@ -510,11 +550,27 @@ def _attack(r: _Reader, where: str, text: str, me: int, sandbox_ids: dict[str, i
         if sandbox_ids[arg] == me:
             raise r.fail(where, f'"{text}": a sandbox writing its own memory is no attack')
         return Attack(kind, code, sandbox_ids[arg])
+    if takes == "channel":
+        return _channel_attack(r, where, text, me, names_of.channels)
     if arg not in device_ids:
         raise r.fail(where, f'"{text}": no device is named "{arg}"')
     if device_ids[arg] in owned:
         raise r.fail(where, f'"{text}": this sandbox owns "{arg}", touching it is no attack')
     return Attack(kind, code, device_ids[arg])
+
+
+def _channel_attack(r: _Reader, where: str, text: str, me: int,
+                    channels: list[Channel]) -> Attack:
+    kind, _, arg = text.partition(":")
+    index = next((i for i, c in enumerate(channels) if c.name == arg), None)
+    if index is None:
+        raise r.fail(where, f'"{text}": no channel is named "{arg}"')
+    c = channels[index]
+    role = "producer" if c.producer == me else "consumer" if c.consumer == me else "outsider"
+    if role != CHANNEL_ROLES[kind]:
+        raise r.fail(where, f'"{text}": {kind} needs a sandbox that is the channel\'s '
+                     f"{CHANNEL_ROLES[kind]}, this one is its {role}")
+    return Attack(kind, ATTACKS[kind][0], index)
 
 
 def _channel(r: _Reader, i: int, c: dict[str, Any], sandbox_ids: dict[str, int]) -> Channel:

@@ -1,0 +1,57 @@
+/* The channel list a monitor hands to a sandbox kernel, next to its boot
+ * info: one page at QV_CHANINFO_GPA, rewritten at every (re)start.
+ *
+ * Each channel the sandbox is an end of is mapped in a guest-physical window
+ * just above its RAM (window_gpa = mem_mib MiB), channel after channel, in
+ * the order of the manifest's channel table: the producer region
+ * (producer_pages, from qv_chan_layout) then the consumer page. The producer
+ * may write only the producer region, the consumer only the consumer page;
+ * each reads the other's. No other sandbox maps them.
+ *
+ * Versioned and sized like the boot info: a reader checks magic, version
+ * and size before it trusts the block. */
+#ifndef QUESTV_CHANINFO_H
+#define QUESTV_CHANINFO_H
+
+#include "questv/types.h"
+#include "questv/manifest.h"
+
+#define QV_CHANINFO_MAGIC   0x43435651u /* "QVCI" read as a little-endian u32 */
+#define QV_CHANINFO_VERSION 1u
+#define QV_CHANINFO_GPA     0x2000u
+#define QV_CHANINFO_MAX     16u /* channels one sandbox may be an end of */
+
+enum qv_chan_role {
+	QV_CHAN_ROLE_PRODUCER = 0,
+	QV_CHAN_ROLE_CONSUMER = 1,
+};
+
+struct qv_chaninfo_entry {
+	char name[QV_NAME_LEN];
+	u32 index;           /* in the manifest's channel table */
+	u32 role;            /* enum qv_chan_role */
+	u32 peer;            /* sandbox id of the other end */
+	u32 slot_size;
+	u32 slot_count;
+	u32 producer_pages;
+	u64 prod_gpa;        /* producer region */
+	u64 cons_gpa;        /* consumer page */
+};
+
+struct qv_chaninfo {
+	u32 magic;           /* QV_CHANINFO_MAGIC */
+	u16 version;
+	u16 size;            /* sizeof(struct qv_chaninfo) of the writer */
+	u32 n_channels;      /* entries used in ch[] */
+	u32 reserved;
+	u64 window_gpa;
+	u64 window_size;
+	struct qv_chaninfo_entry ch[QV_CHANINFO_MAX];
+	/* Test builds only (0 otherwise): the host-physical producer region and
+	 * consumer page of every channel of the manifest, so that the test
+	 * attacks aim at the real pages of channels the sandbox has no part in. */
+	u64 test_host_prod[QV_MAX_CHANNELS];
+	u64 test_host_cons[QV_MAX_CHANNELS];
+};
+
+#endif

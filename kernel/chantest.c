@@ -1,0 +1,269 @@
+/* Channel test workloads and attacks (kernel-test.elf only), selected like
+ * the attacks by test_attacks[boot_count] (kinds in questv/manifest.h):
+ *
+ *   STREAM_SEND  numbered messages of varying length on one channel;
+ *   GARBAGE_SEND two garbled slots published in its own ring, then the same;
+ *   STREAM_RECV  checks the stream on every channel it consumes: lost,
+ *                backwards (duplicated or reordered) and corrupt messages,
+ *                and every error the ring code reports;
+ *   READ_CHANNEL / WRITE_CHANNEL  an outsider touches a channel's real pages;
+ *   WRITE_PEER_RING  a consumer writes through its read-only producer mapping.
+ *
+ * The workloads poll from the heartbeat loop's idle time (chantest_idle) and
+ * print only from chantest_report, which runs in the sandbox's print slot. */
+#include "kernel.h"
+#include "chanlink.h"
+
+#define STREAM_MESSAGES 10000u
+#define STEP_MESSAGES   32u  /* per idle call, so the print slot is not missed */
+#define ERRORS_SHOWN    8u
+#define PROD_HEAD_OFF   64u  /* producer cursor in the producer region (docs/channels.md) */
+
+struct stream {
+	struct kchan *k;
+	bool sender;
+	bool garbled;        /* GARBAGE_SEND: slots garbled before streaming */
+	bool done_shown;
+	u64 next;            /* sender: next to send; receiver: next expected */
+	u64 messages, lost, back, corrupt, full;
+	u32 n_errors;        /* channel errors seen */
+	u32 shown_errors;
+	enum qv_chan_status errors[ERRORS_SHOWN];
+};
+
+static struct stream streams[QV_CHANINFO_MAX];
+static u32 n_streams;
+static u8 msg[QV_CHAN_SLOT_SIZE_MAX];
+
+static u32 msg_len(u64 seq, u32 slot_size)
+{
+	return 8 + (u32)(seq * 7 % (slot_size - 7));
+}
+
+static u8 msg_byte(u64 seq, u32 j)
+{
+	return (u8)(seq + j * 13u);
+}
+
+static u32 make_msg(u64 seq, u32 slot_size)
+{
+	u32 len = msg_len(seq, slot_size);
+
+	memcpy(msg, &seq, 8);
+	for (u32 j = 8; j < len; j++)
+		msg[j] = msg_byte(seq, j);
+	return len;
+}
+
+static bool msg_intact(u64 seq, u32 len, u32 slot_size)
+{
+	if (len != msg_len(seq, slot_size))
+		return false;
+	for (u32 j = 8; j < len; j++)
+		if (msg[j] != msg_byte(seq, j))
+			return false;
+	return true;
+}
+
+static void name_of(const struct kchan *k, char out[QV_NAME_LEN + 1])
+{
+	memset(out, 0, QV_NAME_LEN + 1);
+	memcpy(out, k->info.name, QV_NAME_LEN);
+}
+
+/* Publishes two slots the consumer must refuse: one all junk, one with the
+ * right sequence number but a garbled length and check word. */
+static void garble(struct kchan *k)
+{
+	struct qv_chan_tx *tx = &k->tx;
+	u8 *prod = (u8 *)tx->prod;
+
+	for (u32 n = 0; n < 2; n++) {
+		u8 *slot = prod + tx->lay.slots_off +
+			   (tx->head & (tx->lay.slot_count - 1)) * tx->lay.slot_stride;
+		memset(slot, 0xA5, tx->lay.slot_stride);
+		if (n == 1)
+			memcpy(slot, &tx->head, 8);
+		tx->head++;
+		__atomic_store_n((u64 *)(prod + PROD_HEAD_OFF), tx->head, __ATOMIC_RELEASE);
+	}
+}
+
+static void add_stream(struct kchan *k, bool sender, bool garbage)
+{
+	if (!k || k->attach != QV_CHAN_OK || n_streams >= QV_CHANINFO_MAX ||
+	    (k->info.role == QV_CHAN_ROLE_PRODUCER) != sender)
+		return;
+	struct stream *s = &streams[n_streams++];
+	s->k = k;
+	s->sender = sender;
+	if (garbage) {
+		garble(k);
+		s->garbled = true;
+	}
+}
+
+static void attack_line(const char *what, u32 ch, u64 addr)
+{
+	kprintf("attack %u: %s of channel %u at 0x%lx", kboot.boot_count, what, ch, addr);
+}
+
+static void read_channel(u32 ch)
+{
+	u64 addr = ch < QV_MAX_CHANNELS ? chanlink_info()->test_host_prod[ch] : 0;
+
+	attack_line("read producer pages", ch, addr);
+	u64 v = *(volatile u64 *)(uintptr_t)addr;
+	kprintf("attack %u NOT contained: read 0x%lx", kboot.boot_count, v);
+}
+
+static void write_channel(u32 ch)
+{
+	u64 addr = ch < QV_MAX_CHANNELS ? chanlink_info()->test_host_cons[ch] : 0;
+
+	attack_line("write consumer page", ch, addr);
+	*(volatile u64 *)(uintptr_t)addr = 0xBADC0FFEE0DDF00Dull;
+	kprintf("attack %u NOT contained: wrote the consumer page", kboot.boot_count);
+}
+
+static void write_peer_ring(u32 ch)
+{
+	struct kchan *k = chanlink_find(ch);
+
+	if (!k || k->info.role != QV_CHAN_ROLE_CONSUMER) {
+		kprintf("attack %u: not the consumer of channel %u", kboot.boot_count, ch);
+		return;
+	}
+	u64 addr = k->info.prod_gpa + PROD_HEAD_OFF;
+	attack_line("write producer cursor through own mapping", ch, addr);
+	*(volatile u64 *)(uintptr_t)addr = ~0ull;
+	kprintf("attack %u NOT contained: wrote the producer's cursor", kboot.boot_count);
+}
+
+bool chantest_start(void)
+{
+	if (!(kboot.flags & QV_BI_F_TEST_BUILD) || kboot.boot_count >= QV_MAX_TEST_ATTACKS)
+		return false;
+	u16 a = kboot.test_attacks[kboot.boot_count];
+	u32 kind = a & 0xFF, arg = a >> 8;
+
+	switch (kind) {
+	case QV_ATTACK_READ_CHANNEL:
+		read_channel(arg);
+		break;
+	case QV_ATTACK_WRITE_CHANNEL:
+		write_channel(arg);
+		break;
+	case QV_ATTACK_WRITE_PEER_RING:
+		write_peer_ring(arg);
+		break;
+	case QV_TEST_STREAM_SEND:
+	case QV_TEST_GARBAGE_SEND:
+		add_stream(chanlink_find(arg), true, kind == QV_TEST_GARBAGE_SEND);
+		break;
+	case QV_TEST_STREAM_RECV:
+		for (u32 i = 0; i < chanlink_count(); i++)
+			add_stream(chanlink_at(i), false, false);
+		break;
+	default:
+		break;
+	}
+	return n_streams > 0;
+}
+
+static void send_step(struct stream *s)
+{
+	for (u32 n = 0; n < STEP_MESSAGES && s->next < STREAM_MESSAGES; n++) {
+		u32 len = make_msg(s->next, s->k->info.slot_size);
+		enum qv_chan_status st = qv_chan_send(&s->k->tx, msg, len, QV_CHAN_POLL, NULL);
+		if (st == QV_CHAN_E_FULL) {
+			s->full++;
+			return;
+		}
+		if (st != QV_CHAN_OK) {
+			if (s->n_errors < ERRORS_SHOWN)
+				s->errors[s->n_errors] = st;
+			s->n_errors++;
+			return;
+		}
+		s->next++;
+		s->messages++;
+	}
+}
+
+static void check_msg(struct stream *s, u32 len)
+{
+	u64 seq;
+
+	memcpy(&seq, msg, 8);
+	if (len < 8 || !msg_intact(seq, len, s->k->info.slot_size)) {
+		s->corrupt++;
+		return;
+	}
+	s->messages++;
+	if (seq < s->next) {
+		s->back++;
+		return;
+	}
+	s->lost += seq - s->next;
+	s->next = seq + 1;
+}
+
+static void recv_step(struct stream *s)
+{
+	for (u32 n = 0; n < STEP_MESSAGES; n++) {
+		u32 len = 0;
+		enum qv_chan_status st = qv_chan_recv(&s->k->rx, msg, sizeof(msg), &len,
+						      QV_CHAN_POLL, NULL);
+		if (st == QV_CHAN_E_EMPTY)
+			return;
+		if (st == QV_CHAN_OK) {
+			check_msg(s, len);
+			continue;
+		}
+		if (s->n_errors < ERRORS_SHOWN)
+			s->errors[s->n_errors] = st;
+		s->n_errors++;
+		if (st == QV_CHAN_E_CURSOR_BACK || st == QV_CHAN_E_CURSOR_AHEAD)
+			return;
+	}
+}
+
+void chantest_idle(void)
+{
+	for (u32 i = 0; i < n_streams; i++) {
+		if (streams[i].sender)
+			send_step(&streams[i]);
+		else
+			recv_step(&streams[i]);
+	}
+}
+
+static void report_stream(struct stream *s)
+{
+	char name[QV_NAME_LEN + 1];
+	const char *dir = s->sender ? "send" : "recv";
+
+	name_of(s->k, name);
+	for (; s->shown_errors < s->n_errors && s->shown_errors < ERRORS_SHOWN; s->shown_errors++) {
+		enum qv_chan_status st = s->errors[s->shown_errors];
+		kprintf("chantest %s %s: error %s (%s)", dir, name, qv_chan_status_name(st),
+			qv_chan_strerror(st));
+	}
+	bool done = s->next >= STREAM_MESSAGES;
+	if (!done || s->done_shown)
+		return;
+	s->done_shown = true;
+	if (s->sender)
+		kprintf("chantest send %s: done messages=%lu full=%lu garbled=%u errors=%u", name,
+			s->messages, s->full, s->garbled ? 2u : 0u, s->n_errors);
+	else
+		kprintf("chantest recv %s: done messages=%lu lost=%lu back=%lu corrupt=%lu errors=%u",
+			name, s->messages, s->lost, s->back, s->corrupt, s->n_errors);
+}
+
+void chantest_report(void)
+{
+	for (u32 i = 0; i < n_streams; i++)
+		report_stream(&streams[i]);
+}
