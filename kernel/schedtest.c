@@ -1,10 +1,11 @@
 /* The scheduling workload of the test boot (kernel-test.elf only): three
  * CPU hogs on VCPUs of 2 ms/10 ms, 4 ms/20 ms and 10 ms/80 ms, and a
- * periodic thread on the highest-priority VCPU (1 ms/8 ms). Phase 1 (two
+ * periodic thread on the highest-priority VCPU (1 ms/10 ms: the same
+ * period as the fastest hog, ahead of it by its lower VCPU id). Phase 1 (two
  * seconds) measures each VCPU's foreground share against C/T; then the
  * 10 ms/80 ms VCPU loses budget (4 ms/80 ms) and phase 2 (two seconds)
  * measures that no window of 80 ms gives it more than 4 ms. The periodic
- * thread is the sampler: it runs every 8 ms, records its release jitter and
+ * thread is the sampler: it runs every 10 ms, records its release jitter and
  * snapshots the counters.
  *
  * Twice the periods of the textbook 1/5, 2/10, 5/40 example: under Bochs a
@@ -22,7 +23,7 @@
 #define WARMUP_NS (50 * MS)
 #define PHASE_NS (2000 * MS)
 #define RT_C (1 * MS)
-#define RT_T (8 * MS)
+#define RT_T (10 * MS)
 #define CUT_C (4 * MS)
 #define WINDOW_SAMPLES 64u
 #define LINES 12u
@@ -256,7 +257,7 @@ void schedtest_setup(void)
 	if (!armed())
 		return;
 	gap_ticks = clock_ns_to_tsc(20 * US);
-	kprintf("sched workload: hogs 2ms/10ms 4ms/20ms 10ms/80ms, periodic 1ms/8ms, "
+	kprintf("sched workload: hogs 2ms/10ms 4ms/20ms 10ms/80ms, periodic 1ms/10ms, "
 		"cut to 4ms/80ms after 2 s");
 	rt_vcpu = kvcpu_add(RT_C, RT_T);
 	for (u32 i = 0; i < N_HOGS; i++)

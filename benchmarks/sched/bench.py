@@ -14,7 +14,7 @@ tick is about one emulated instruction of this core (docs/monitor.md). At the
   worst.
 - timer interrupt: C handler entry to exit for interrupts that switch nothing
   (EOI, decision, re-arm), mean; entry stub and IRET come on top.
-- release jitter: the periodic thread (1 ms/8 ms, highest priority), from its
+- release jitter: the periodic thread (1 ms/10 ms, highest priority), from its
   release to its first instruction, worst case, in virtual nanoseconds. The
   console hypercall of the heartbeat stalls the core while the monitor writes
   the serial line, so the worst case is one such line.
@@ -56,6 +56,6 @@ def run(ctx: BenchContext) -> list[dict[str, Any]]:
                  f"interrupts; delivery {timer['late_avg_ns']} ns after the deadline on average"},
         {"name": "periodic release jitter (worst)", "value": periodic["jitter_max_ns"],
          "unit": "ns virtual",
-         "note": f"{periodic['jobs']} jobs of 1 ms/8 ms, mean {periodic['jitter_avg_ns']} ns, "
+         "note": f"{periodic['jobs']} jobs of 1 ms/10 ms, mean {periodic['jitter_avg_ns']} ns, "
                  f"{periodic['misses']} deadline misses; worst = a console line's VM exit"},
     ]

@@ -2,7 +2,8 @@
 "sched" entry of sb3's test_attacks in tests/system/system-test.toml).
 
 The workload: CPU hogs on Main VCPUs of 2 ms/10 ms, 4 ms/20 ms and 10 ms/80 ms
-and a periodic thread on the highest-priority VCPU (1 ms/8 ms), next to the
+and a periodic thread on the highest-priority VCPU (1 ms/10 ms, ahead of the
+2 ms/10 ms hog by its lower VCPU id), next to the
 heartbeat's VCPU. Phase 1 (2 s of virtual time) measures the foreground share
 of each hog's VCPU; then the 10 ms/80 ms VCPU is cut to 4 ms/80 ms and phase 2
 (2 s) measures the most foreground time it got in any 80 ms window. The kernel
@@ -74,7 +75,8 @@ def test_hogs_saw_themselves_run_no_longer_than_they_were_charged(sched) -> None
 def test_cutting_the_budget_is_never_exceeded_in_any_window(sched) -> None:
     (cut,) = sched["phase=2"]
     assert (cut["C_ns"], cut["T_ns"]) == (CUT_BUDGET, 80_000_000)
-    assert cut["windows"] >= 200
+    # One window per periodic sample (every T of the periodic thread).
+    assert cut["windows"] >= cut["span_ns"] // sched["periodic"][0]["T_ns"] - 5, cut
     assert cut["win_ran_max_ns"] <= CUT_BUDGET, cut
     # The sporadic-server guarantee: at most C in any window of T, plus the
     # overruns (late timer interrupts), which the kernel counts separately.
@@ -88,7 +90,7 @@ def test_cutting_the_budget_is_never_exceeded_in_any_window(sched) -> None:
 
 def test_periodic_thread_misses_no_period(sched) -> None:
     (p,) = sched["periodic"]
-    assert (p["C_ns"], p["T_ns"]) == (1_000_000, 8_000_000)
+    assert (p["C_ns"], p["T_ns"]) == (1_000_000, 10_000_000)
     span = sched["phase=1"][0]["span_ns"] + sched["phase=2"][0]["span_ns"]
     assert p["jobs"] >= span // p["T_ns"] - 2, p
     assert p["misses"] == 0 and p["vcpu_misses"] == 0, p
