@@ -195,6 +195,18 @@ static void *try_alloc(qv_ctx *c, size_t ng, bool noscan)
 {
 	size_t n = c->ngran, run = 0;
 	const uint8_t *atb = c->atb;
+	if (ng == 1 && c->hint < c->atb_init && atb[c->hint] == A_FREE) {
+		/* the common case: the next granule is free */
+		size_t g = c->hint++;
+		c->atb[g] = A_HEAD | (noscan ? A_NOSCAN : 0);
+		c->since_gc++;
+		if (++c->used_gran > c->peak_gran)
+			c->peak_gran = c->used_gran;
+		uint64_t *p = (uint64_t *)(c->heap + g * GRAN);
+		p[0] = 0;
+		p[1] = 0;
+		return p;
+	}
 	for (size_t g = c->hint; g < n; g++) {
 		if (g >= c->atb_init)
 			atb_extend(c);

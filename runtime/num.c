@@ -35,6 +35,24 @@ static qv_obj from_mpz(qv_ctx *c, const qv_mpz *z)
 	return (qv_obj)b;
 }
 
+/* Per-context reusable buffers for results that from_mpz copies anyway and
+ * for scratch space: big-int arithmetic then leaves only its results as
+ * garbage. Slots 0 and 1 hold results, slot 2 scratch. */
+static qv_limb *tmp_limbs(qv_ctx *c, int slot, size_t n)
+{
+	if (n == SIZE_MAX || n > ((size_t)1 << 26))
+		qv_raise(c, c->memerr);
+	qv_obj *cell = &c->misc[MISC_LIMBS + slot];
+	size_t have = *cell ? ((size_t *)*cell)[0] : 0;
+	if (have < n + 1) {
+		size_t want = n + 1 > 64 ? n + 1 : 64;
+		size_t *buf = gc_alloc(c, sizeof(size_t) + want * sizeof(qv_limb), true);
+		buf[0] = want;
+		*cell = (qv_obj)buf;
+	}
+	return (qv_limb *)((size_t *)*cell + 1);
+}
+
 static qv_limb *limbs(qv_ctx *c, size_t n)
 {
 	if (n == SIZE_MAX || n > ((size_t)1 << 26))
@@ -251,27 +269,27 @@ static qv_obj big_binop(qv_ctx *c, int op, qv_obj a, qv_obj b)
 	qv_mpz r = {0, 0, false};
 	switch (op) {
 	case OP_ADD: case OP_SUB:
-		r.d = limbs(c, qv_mpz_add_cap(&x, &y));
+		r.d = tmp_limbs(c, 0, qv_mpz_add_cap(&x, &y));
 		if (op == OP_ADD)
 			qv_mpz_add(&r, &x, &y);
 		else
 			qv_mpz_sub(&r, &x, &y);
 		break;
 	case OP_MUL:
-		r.d = limbs(c, qv_mpz_mul_cap(&x, &y));
-		qv_mpz_mul(&r, &x, &y, limbs(c, qv_mpz_mul_scratch(&x, &y)));
+		r.d = tmp_limbs(c, 0, qv_mpz_mul_cap(&x, &y));
+		qv_mpz_mul(&r, &x, &y, tmp_limbs(c, 2, qv_mpz_mul_scratch(&x, &y)));
 		break;
 	case OP_FLOORDIV: case OP_MOD: {
 		if (y.n == 0)
 			zerodiv(c, op);
-		qv_mpz q = {limbs(c, qv_mpz_divmod_qcap(&x, &y)), 0, false};
-		qv_mpz m = {limbs(c, qv_mpz_divmod_mcap(&x, &y)), 0, false};
-		qv_mpz_divmod(&q, &m, &x, &y, limbs(c, qv_mpz_divmod_scratch(&x, &y)));
+		qv_mpz q = {tmp_limbs(c, 0, qv_mpz_divmod_qcap(&x, &y)), 0, false};
+		qv_mpz m = {tmp_limbs(c, 1, qv_mpz_divmod_mcap(&x, &y)), 0, false};
+		qv_mpz_divmod(&q, &m, &x, &y, tmp_limbs(c, 2, qv_mpz_divmod_scratch(&x, &y)));
 		return from_mpz(c, op == OP_FLOORDIV ? &q : &m);
 	}
 	case OP_TRUEDIV: {
 		double d;
-		int e = qv_mpz_truediv(&x, &y, &d, limbs(c, qv_mpz_truediv_scratch(&x, &y)));
+		int e = qv_mpz_truediv(&x, &y, &d, tmp_limbs(c, 2, qv_mpz_truediv_scratch(&x, &y)));
 		if (e == QV_MPZ_EZERODIV)
 			qv_raisef(c, EXC(ZeroDivisionError), "division by zero");
 		if (e != QV_MPZ_OK)
@@ -304,16 +322,16 @@ static qv_obj big_binop(qv_ctx *c, int op, qv_obj a, qv_obj b)
 			qv_raisef(c, EXC(OverflowError), "too many digits in integer");
 		}
 		if (op == OP_LSHIFT) {
-			r.d = limbs(c, qv_mpz_lshift_cap(&x, (uint64_t)s));
+			r.d = tmp_limbs(c, 0, qv_mpz_lshift_cap(&x, (uint64_t)s));
 			qv_mpz_lshift(&r, &x, (uint64_t)s);
 		} else {
-			r.d = limbs(c, qv_mpz_rshift_cap(&x, (uint64_t)s));
+			r.d = tmp_limbs(c, 0, qv_mpz_rshift_cap(&x, (uint64_t)s));
 			qv_mpz_rshift(&r, &x, (uint64_t)s);
 		}
 		break;
 	}
 	case OP_AND: case OP_OR: case OP_XOR:
-		r.d = limbs(c, qv_mpz_bitop_cap(&x, &y));
+		r.d = tmp_limbs(c, 0, qv_mpz_bitop_cap(&x, &y));
 		if (op == OP_AND)
 			qv_mpz_and(&r, &x, &y);
 		else if (op == OP_OR)
@@ -831,6 +849,16 @@ static qv_obj float_binop(qv_ctx *c, int op, qv_obj a, qv_obj b)
 			qv_raisef(c, EXC(ZeroDivisionError), "0.0 cannot be raised to a negative power");
 		if (x < 0 && floor_d(y) != y && is_finite(y))
 			qv_raisef(c, EXC(ValueError), "math domain error");
+		/* exact shortcuts: each is one correctly rounded operation, as the
+		 * correctly rounded pow would give */
+		if (y == 2.0)
+			return float_new(c, x * x);
+		if (y == 1.0)
+			return float_new(c, x);
+		if (y == 0.5 && x > 0 && is_finite(x)) {
+			qv_math_sqrt(x, &r);
+			return float_new(c, r);
+		}
 		if (qv_math_pow(x, y, &r) != 0 && is_finite(x) && is_finite(y))
 			qv_raisef(c, EXC(OverflowError), "(34, 'Numerical result out of range')");
 		return float_new(c, r);

@@ -261,7 +261,7 @@ struct qv_ctx {
 	size_t idx_char, idx_byte;
 	qv_obj misc[8];        /* per-context roots for modules */
 };
-enum { MISC_ASYNC, MISC_STDOUT };
+enum { MISC_ASYNC, MISC_STDOUT, MISC_LIMBS /* three slots */ };
 
 /* ---------------------------------------------------------------- gc.c */
 void *gc_alloc(qv_ctx *c, size_t n, bool noscan);

@@ -434,6 +434,25 @@ static qv_obj fast_binop(qv_ctx *c, int op, qv_obj a, qv_obj b)
 		default: break;
 		}
 	}
+	if (!IS_INT(a) && !IS_INT(b) && a->type == &qv_float_type && b->type == &qv_float_type) {
+		double x = FLOAT_VAL(a), y = FLOAT_VAL(b);
+		switch (op & ~OP_INPLACE) {
+		case OP_ADD: return float_new(c, x + y);
+		case OP_SUB: return float_new(c, x - y);
+		case OP_MUL: return float_new(c, x * y);
+		case OP_TRUEDIV:
+			if (y != 0)
+				return float_new(c, x / y);
+			break;
+		case OP_LT: return BOOL(x < y);
+		case OP_LE: return BOOL(x <= y);
+		case OP_GT: return BOOL(x > y);
+		case OP_GE: return BOOL(x >= y);
+		case OP_EQ: return BOOL(x == y);
+		case OP_NE: return BOOL(x != y);
+		default: break;
+		}
+	}
 	if (op >= OP_LT && op <= OP_EXC_MATCH)
 		return qv_compare(c, op, a, b);
 	return qv_binop(c, op, a, b);
@@ -644,7 +663,22 @@ L_UNARY_OP: {
 			sp[-1] = qv_unop(c, a, sp[-1]);
 		NEXT();
 	}
-L_BINARY_SUBSCR: { qv_obj k = POP(); sp[-1] = qv_getitem(c, sp[-1], k); NEXT(); }
+L_BINARY_SUBSCR: {
+		qv_obj k = POP();
+		qv_obj o = sp[-1];
+		if (IS_INT(k) && !IS_INT(o) && o->type == &qv_list_type) {
+			qv_list *l = (qv_list *)o;
+			intptr_t i = INT_VAL(k);
+			if (i < 0)
+				i += (intptr_t)l->len;
+			if (i >= 0 && (size_t)i < l->len) {
+				sp[-1] = l->items[i];
+				NEXT();
+			}
+		}
+		sp[-1] = qv_getitem(c, o, k);
+		NEXT();
+	}
 L_STORE_SUBSCR: { qv_setitem(c, sp[-2], sp[-1], sp[-3]); sp -= 3; NEXT(); }
 L_DELETE_SUBSCR: { qv_delitem(c, sp[-2], sp[-1]); sp -= 2; NEXT(); }
 L_BUILD_SLICE: {
