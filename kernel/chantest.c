@@ -103,6 +103,138 @@ static void add_stream(struct kchan *k, bool sender, bool garbage)
 	}
 }
 
+/* The benchmark: for each size, a stream of BENCH_STREAM messages timed at
+ * the echo (TSC per message once the pipeline is full), an acknowledgement,
+ * then BENCH_ROUNDS round trips timed at the sender (one way = half). With
+ * Bochs' sync=none the TSC counts instructions per core. Both ends ask
+ * their monitor for an exit report before and after, so the exits of the
+ * run can be read off the serial line. */
+#define BENCH_STREAM 256u
+#define BENCH_ROUNDS 64u
+
+static const u32 bench_sizes[] = { 8, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096 };
+#define BENCH_N (sizeof(bench_sizes) / sizeof(bench_sizes[0]))
+
+static struct {
+	struct kchan *out, *in;
+	bool sender, armed, done, shown;
+	u32 failed;          /* status of the first failing call, 0 if none */
+	u64 tsc[BENCH_N];    /* sender: round trip total; echo: stream total */
+} bench;
+
+static bool bsend(u32 len)
+{
+	enum qv_chan_status st = qv_chan_send(&bench.out->tx, msg, len, QV_CHAN_FOREVER,
+					      &chanlink_wait);
+
+	if (st != QV_CHAN_OK && !bench.failed)
+		bench.failed = st;
+	return st == QV_CHAN_OK;
+}
+
+static bool brecv(void)
+{
+	u32 len = 0;
+	enum qv_chan_status st = qv_chan_recv(&bench.in->rx, msg, sizeof(msg), &len,
+					      QV_CHAN_FOREVER, &chanlink_wait);
+
+	if (st != QV_CHAN_OK && !bench.failed)
+		bench.failed = st;
+	return st == QV_CHAN_OK;
+}
+
+static void bench_size_sender(u32 i, u32 size)
+{
+	for (u32 n = 0; n < BENCH_STREAM; n++)
+		if (!bsend(size))
+			return;
+	if (!brecv())                        /* the echo has taken the whole stream */
+		return;
+	u64 t0 = rdtsc();
+	for (u32 n = 0; n < BENCH_ROUNDS; n++)
+		if (!bsend(size) || !brecv())
+			return;
+	bench.tsc[i] = rdtsc() - t0;
+}
+
+static void bench_size_echo(u32 i, u32 size)
+{
+	if (!brecv())
+		return;
+	u64 t0 = rdtsc();                    /* from the first message on */
+	for (u32 n = 1; n < BENCH_STREAM; n++)
+		if (!brecv())
+			return;
+	bench.tsc[i] = rdtsc() - t0;
+	if (!bsend(8))
+		return;
+	for (u32 n = 0; n < BENCH_ROUNDS; n++)
+		if (!brecv() || !bsend(size))
+			return;
+}
+
+static void bench_run(void)
+{
+	bench.armed = false;
+	hypercall(QV_HC_REPORT_EXITS, 0, 0, 0);
+	for (u32 i = 0; i < BENCH_N && !bench.failed; i++) {
+		if (bench_sizes[i] > bench.out->info.slot_size ||
+		    bench_sizes[i] > bench.in->info.slot_size)
+			break;
+		if (bench.sender)
+			bench_size_sender(i, bench_sizes[i]);
+		else
+			bench_size_echo(i, bench_sizes[i]);
+	}
+	hypercall(QV_HC_REPORT_EXITS, 0, 0, 0);
+	bench.done = true;
+}
+
+/* The channel the other way between the same two sandboxes. */
+static struct kchan *reverse_of(const struct kchan *k)
+{
+	for (u32 i = 0; i < chanlink_count(); i++) {
+		struct kchan *r = chanlink_at(i);
+		if (r->info.peer == k->info.peer && r->info.role != k->info.role &&
+		    r->attach == QV_CHAN_OK)
+			return r;
+	}
+	return NULL;
+}
+
+static bool bench_arm(struct kchan *k, bool sender)
+{
+	struct kchan *r = k ? reverse_of(k) : NULL;
+
+	if (!r || k->attach != QV_CHAN_OK ||
+	    k->info.role != (sender ? QV_CHAN_ROLE_PRODUCER : QV_CHAN_ROLE_CONSUMER))
+		return false;
+	bench.out = sender ? k : r;
+	bench.in = sender ? r : k;
+	bench.sender = sender;
+	bench.armed = true;
+	return true;
+}
+
+static void bench_report(void)
+{
+	if (!bench.done || bench.shown)
+		return;
+	bench.shown = true;
+	for (u32 i = 0; i < BENCH_N; i++) {
+		if (!bench.tsc[i])
+			continue;
+		if (bench.sender)
+			kprintf("chanbench size=%u oneway_tsc=%lu", bench_sizes[i],
+				bench.tsc[i] / (2 * BENCH_ROUNDS));
+		else
+			kprintf("chanbench size=%u stream_tsc=%lu", bench_sizes[i],
+				bench.tsc[i] / (BENCH_STREAM - 1));
+	}
+	kprintf("chanbench %s done: %s", bench.sender ? "sender" : "echo",
+		bench.failed ? qv_chan_status_name(bench.failed) : "ok");
+}
+
 static void attack_line(const char *what, u32 ch, u64 addr)
 {
 	kprintf("attack %u: %s of channel %u at 0x%lx", kboot.boot_count, what, ch, addr);
@@ -165,6 +297,9 @@ bool chantest_start(void)
 		for (u32 i = 0; i < chanlink_count(); i++)
 			add_stream(chanlink_at(i), false, false);
 		break;
+	case QV_TEST_BENCH_SEND:
+	case QV_TEST_BENCH_ECHO:
+		return bench_arm(chanlink_find(arg), kind == QV_TEST_BENCH_SEND);
 	default:
 		break;
 	}
@@ -231,6 +366,8 @@ static void recv_step(struct stream *s)
 
 void chantest_idle(void)
 {
+	if (bench.armed)
+		bench_run();
 	for (u32 i = 0; i < n_streams; i++) {
 		if (streams[i].sender)
 			send_step(&streams[i]);
@@ -264,6 +401,7 @@ static void report_stream(struct stream *s)
 
 void chantest_report(void)
 {
+	bench_report();
 	for (u32 i = 0; i < n_streams; i++)
 		report_stream(&streams[i]);
 }

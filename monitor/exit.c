@@ -4,6 +4,7 @@
  * on_fault action. */
 #include "mon.h"
 #include "vmx.h"
+#include "chan.h"
 
 #define MAX_RESTARTS 16
 
@@ -62,6 +63,7 @@ static void restart(struct sandbox *sb, struct guest_regs *r)
 	sb->boot_count++;
 	if (sandbox_load(sb) == 0) {
 		sandbox_fill_bootinfo(sb);
+		chan_fill_info(sb); /* the old life may have scribbled on it */
 		vmx_reset_guest(sb, r);
 		lapic_guest_timer_reset();
 		mon_printf("sandbox %u restarted (boot %u)", sb->cfg.id, sb->boot_count);

@@ -54,6 +54,11 @@ enum qv_attack_kind {
 	/* A test workload, not a fault: kernel/schedtest.c's VCPU scheduling
 	 * measurement (no arg). */
 	QV_TEST_SCHED = 11,
+	/* Channel benchmark (kernel/chantest.c, benchmarks/channels): arg is the
+	 * channel from the sender to the echo; the echo answers on the channel
+	 * back to the sender. */
+	QV_TEST_BENCH_SEND = 12,
+	QV_TEST_BENCH_ECHO = 13,
 };
 
 #define QV_NO_IRQ 0xFFFFFFFFu

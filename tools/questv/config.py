@@ -55,6 +55,8 @@ ATTACKS: dict[str, tuple[int, str | None]] = {
     "garbage_send": (10, "channel"),
     # A test workload (kernel/schedtest.c): VCPU scheduling measurements.
     "sched": (11, None),
+    "bench_send": (12, "channel"),
+    "bench_echo": (13, "channel"),
 }
 
 # What a sandbox must be to a channel for a channel attack to make sense.
@@ -64,6 +66,8 @@ CHANNEL_ROLES: dict[str, str] = {
     "write_peer_ring": "consumer",
     "stream_send": "producer",
     "garbage_send": "producer",
+    "bench_send": "producer",
+    "bench_echo": "consumer",
 }
 
 # Channel memory, as kernel/chan/chan.h's qv_chan_layout computes it: a

@@ -1,0 +1,70 @@
+"""Channel cost in Bochs: emulated instructions per message for 8 B to 4 KiB, and
+the VM exits the run causes.
+
+benchmarks/channels/system-bench.toml boots two sandboxes with a channel each
+way; kernel/chantest.c (bench_send / bench_echo) streams 256 messages of each
+size, timed at the receiver once the pipeline is full (throughput: the cost of
+the slower end per message), then 64 round trips timed at the sender (one-way
+latency = half a round trip). With Bochs' `clock: sync=none` the TSC counts
+instructions per core (docs/monitor.md), so TSC ticks are instructions. The
+figures include the kernel's timer interrupts and heartbeat thread running
+meanwhile. Both ends ask their monitor for an exit report right before and
+right after the run; the difference, less the second report's own VMCALL, is
+what the run cost in VM exits.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from questv.bench import BenchContext
+
+TIMEOUT = 600.0
+SYSTEM = "benchmarks/channels/system-bench.toml"
+EXITS = re.compile(r"\[mon \d+\] exits sb=(\d+) boot=\d+ total=(\d+)([^\r\n]*)\r?\n")
+
+
+def _counts(rest: str) -> dict[str, int]:
+    return {k: int(v) for k, v in re.findall(r"(\w+)=(\d+)", rest)}
+
+
+def _exit_reports(text: str, sb: int) -> list[tuple[int, dict[str, int]]]:
+    return [(int(m[2]), _counts(m[3])) for m in EXITS.finditer(text) if int(m[1]) == sb]
+
+
+def run(ctx: BenchContext) -> list[dict[str, Any]]:
+    results: list[dict[str, Any]] = []
+    with ctx.boot(SYSTEM, test=True) as emu:
+        emu.wait_for(r"\[sb0\] chanbench sender done: (\w+)", timeout=TIMEOUT)
+        emu.wait_for(r"\[sb1\] chanbench echo done: (\w+)", timeout=TIMEOUT)
+        text = emu.output
+    for who in ("sender", "echo"):
+        status = re.search(rf"chanbench {who} done: (\w+)", text)
+        if not status or status[1] != "ok":
+            raise RuntimeError(f"channel benchmark {who} failed: {status[1] if status else '?'}")
+    oneway = {int(s): int(v) for s, v in re.findall(r"\[sb0\] chanbench size=(\d+) "
+                                                    r"oneway_tsc=(\d+)", text)}
+    stream = {int(s): int(v) for s, v in re.findall(r"\[sb1\] chanbench size=(\d+) "
+                                                    r"stream_tsc=(\d+)", text)}
+    for size in sorted(stream):
+        results.append({"name": f"stream {size} B", "value": stream[size],
+                        "unit": "instructions/message",
+                        "note": "throughput: receiver's TSC per message, 256-message stream"})
+    for size in sorted(oneway):
+        results.append({"name": f"one-way {size} B", "value": oneway[size],
+                        "unit": "instructions/message",
+                        "note": "latency: half a round trip, 64 round trips"})
+    for sb in (0, 1):
+        reports = _exit_reports(text, sb)
+        if len(reports) < 2:
+            raise RuntimeError(f"sb{sb}: fewer than two exit reports around the run")
+        (t0, c0), (t1, c1) = reports[0], reports[1]
+        delta = {k: v - c0.get(k, 0) for k, v in c1.items() if v - c0.get(k, 0)}
+        delta["vmcall"] = delta.get("vmcall", 0) - 1  # the second report itself
+        delta = {k: v for k, v in delta.items() if v}
+        what = ", ".join(f"{k} {v}" for k, v in sorted(delta.items())) or "none"
+        why = "" if sb == 0 else " (vmcalls: console lines, stop-gap until the hub)"
+        results.append({"name": f"exits sb{sb} during the run", "value": t1 - t0 - 1,
+                        "unit": "exits", "note": f"{what}{why}"})
+    return results
