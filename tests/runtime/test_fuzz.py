@@ -391,3 +391,36 @@ def test_mutated_bytecode_never_crashes_the_loader(tmp_path: Path) -> None:
         failures = check_inputs("--load-check", inputs, tmp_path)
     report("--load-check")
     assert not failures, "\n".join(failures)
+
+
+# ---------------------------------------------------------------- saved crashes
+
+def open_crashes() -> dict[str, str]:
+    listing = CRASH_DIR / "OPEN.txt"
+    if not listing.exists():
+        return {}
+    rows = [ln.split(" ", 1) for ln in listing.read_text().splitlines()
+            if ln.strip() and not ln.startswith("#")]
+    return {r[0]: (r[1] if len(r) > 1 else "open") for r in rows}
+
+
+def saved_crash_params() -> list:
+    known = open_crashes()
+    files = sorted(p for p in CRASH_DIR.glob("*") if p.suffix in (".py", ".qbc"))
+    return [pytest.param(p, id=p.name,
+                         marks=[pytest.mark.xfail(reason=known[p.name], strict=True)]
+                         if p.name in known else [])
+            for p in files]
+
+
+def test_open_crash_list_names_saved_files() -> None:
+    missing = [n for n in open_crashes() if not (CRASH_DIR / n).exists()]
+    assert not missing, f"fuzz_crashes/OPEN.txt names files that are not there: {missing}"
+
+
+@pytest.mark.parametrize("path", saved_crash_params())
+def test_saved_crash_inputs_no_longer_crash(path: Path) -> None:
+    """Every input a fuzz run ever saved stays in the suite as a regression test."""
+    mode = "--load-check" if path.suffix == ".qbc" else "--check"
+    why = run_batch(mode, [path])
+    assert why is None, why
