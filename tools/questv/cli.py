@@ -80,16 +80,37 @@ def cmd_flash(args: argparse.Namespace) -> int:
     return 0
 
 
+def _hub_port(line: str) -> str:
+    """The hub link's spelling of a line: pyserial's socket://HOST:PORT (what
+    `questv run --serial socket` prints) becomes tcp:HOST:PORT."""
+    return "tcp:" + line[len("socket://"):] if line.startswith("socket://") else line
+
+
 def cmd_console(args: argparse.Namespace) -> int:
     from .console import ConsoleError, console
 
     if args.timeout is not None and args.timeout <= 0:
         raise _Refused("--timeout must be positive")
+    if args.hub or args.interactive:
+        from .hub.console import run_console
+
+        return run_console(_hub_port(args.line), baud=args.baud, interactive=args.interactive,
+                           timeout=args.timeout or 5.0)
     try:
         return console(args.line, baud=args.baud, timeout=args.timeout)
     except ConsoleError as err:
         print(f"questv: {err}", file=sys.stderr)
         return EXIT_FAILED
+
+
+def cmd_repl(args: argparse.Namespace) -> int:
+    from .hub.console import run_repl
+
+    if not 0 <= args.sandbox < 16:
+        raise _Refused(f"sandbox {args.sandbox}: ids are 0..15")
+    if args.timeout <= 0:
+        raise _Refused("--timeout must be positive")
+    return run_repl(_hub_port(args.line), args.sandbox, baud=args.baud, timeout=args.timeout)
 
 
 def _address(text: str) -> int:
@@ -188,8 +209,28 @@ def _parser() -> argparse.ArgumentParser:
                     "each line tagged with its sandbox.")
     c.add_argument("line", help="serial device or pyserial URL")
     c.add_argument("--baud", type=int, default=115200, help="line speed (default: 115200)")
-    c.add_argument("--timeout", type=float, metavar="S", help="end after S seconds")
+    c.add_argument("--timeout", type=float, metavar="S",
+                   help="end after S seconds (with --hub: how long the handshake may take)")
+    c.add_argument("--hub", action="store_true",
+                   help="switch the board's console hub to framed mode and give each sandbox "
+                        "its own pty (paths printed); LINE may also be tcp:HOST:PORT or "
+                        "unix:PATH (docs/console.md)")
+    c.add_argument("--interactive", action="store_true",
+                   help="with the hub: every console on this terminal, Ctrl-] N focuses "
+                        "sandbox N (implies --hub)")
     c.set_defaults(func=cmd_console)
+
+    rp = sub.add_parser(
+        "repl", help="this terminal attached to one sandbox's console through the hub",
+        description="Switch the board's console hub to framed mode and attach this terminal "
+                    "to sandbox N alone (raw mode; Ctrl-] leaves). LINE as for `questv "
+                    "console --hub`.")
+    rp.add_argument("sandbox", type=int, metavar="N", help="sandbox id")
+    rp.add_argument("line", help="serial device, socket://HOST:PORT, tcp:HOST:PORT or unix:PATH")
+    rp.add_argument("--baud", type=int, default=115200, help="line speed (default: 115200)")
+    rp.add_argument("--timeout", type=float, default=5.0, metavar="S",
+                    help="how long the handshake may take (default: 5)")
+    rp.set_defaults(func=cmd_repl)
     return p
 
 
