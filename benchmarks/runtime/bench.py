@@ -7,6 +7,8 @@ the ratios over the programs whose output matched. A program whose qpy
 output differs (or that qpy cannot run) gets no ratio: a time for a wrong
 answer is not a speed.
 
+Also the start-up time of `qpy -c pass` and `python -c pass` (best of 20).
+
 Options (ctx.options): `repeat` (N, default 3), `programs` (list of names).
 """
 
@@ -114,6 +116,16 @@ def measure(name: str, qpy: Path, mem_flag: list[str], repeat: int) -> tuple[lis
     return rows, ratio
 
 
+def startup(argv: list[str], runs: int = 20) -> float:
+    """Best wall time of `argv -c pass`: process start, interpreter set-up, exit."""
+    best = float("inf")
+    for _ in range(runs):
+        start = time.perf_counter()
+        subprocess.run([*argv, "-c", "pass"], capture_output=True, timeout=30, check=True)
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
 def run(ctx: Any) -> list[dict[str, Any]]:
     """The plugin entry point for benchmarks/run.py."""
     options = getattr(ctx, "options", {}) or {}
@@ -138,6 +150,10 @@ def run(ctx: Any) -> list[dict[str, Any]]:
     else:
         rows.append(result("programs matching CPython", 0, "count",
                            f"qpy ran none of the {len(names)} programs correctly; no mean"))
+    rows.append(result("startup qpy -c pass", round(startup([str(qpy)]) * 1000, 2), "ms",
+                       "best of 20; goal about 1 ms"))
+    rows.append(result("startup cpython -c pass", round(startup([sys.executable]) * 1000, 2),
+                       "ms", "best of 20"))
     if not mem_flag:
         rows.append(result("peak heap reported", 0, "programs",
                            "qpy --help documents no --mem-stats flag"))
