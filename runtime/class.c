@@ -18,7 +18,7 @@ static int static_name(qv_obj name)
 		return (int)(s - qv_qstrs);
 	if (!IS_STR(name))
 		return -1;
-	return qstr_find_hashed(s->data, s->len, s->hash);
+	return qstr_find_hashed(s->data, s->len, str_hash(name));
 }
 
 static qv_obj methods_lookup_idx(const qv_type *t, int k)

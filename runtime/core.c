@@ -280,7 +280,7 @@ intptr_t qv_hash(qv_ctx *c, qv_obj o)
 		return int_hash(o);
 	const qv_type *t = o->type;
 	if (t == &qv_str_type)
-		return (intptr_t)STR(o)->hash;
+		return (intptr_t)str_hash(o);
 	if (!t->hash)
 		qv_raisef(c, EXC(TypeError), "unhashable type: '%s'", tname(t));
 	return t->hash(c, o);

@@ -98,7 +98,7 @@ qv_obj dict_get_str(qv_obj o, qv_obj k)
 	qv_dict *d = D(o);
 	if (!d->used)
 		return NULL;
-	intptr_t h = IS_STR(k) ? (intptr_t)STR(k)->hash : 0;
+	intptr_t h = IS_STR(k) ? (intptr_t)str_hash(k) : 0;
 	size_t mask = d->mask, i = (size_t)h & mask, perturb = (size_t)h;
 	for (;;) {
 		int32_t e = d->index[i];

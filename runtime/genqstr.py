@@ -22,7 +22,7 @@ def fnv1a(data: bytes) -> int:
     h = 2166136261
     for b in data:
         h = ((h ^ b) * 16777619) & 0xFFFFFFFF
-    return h
+    return h or 1
 
 
 def main(out: str, sources: list[str]) -> None:

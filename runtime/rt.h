@@ -298,7 +298,16 @@ qv_obj str_fmt(qv_ctx *c, const char *fmt, ...);
 qv_obj str_vfmt(qv_ctx *c, const char *fmt, va_list ap);
 int qstr_find(const char *s, size_t n);
 int qstr_find_hashed(const char *s, size_t n, uint32_t hash);
+
 uint32_t str_hash_bytes(const char *s, size_t n);
+/* A string's hash, computed on first use (constant names have theirs). */
+static inline uint32_t str_hash(qv_obj o)
+{
+	qv_str *s = (qv_str *)o;
+	if (!s->hash)
+		s->hash = str_hash_bytes(s->data, s->len);
+	return s->hash;
+}
 bool str_eq(qv_obj a, qv_obj b);
 size_t utf8_len(const char *s, size_t n);
 const char *cstr(qv_ctx *c, qv_obj s); /* NUL-terminated copy */

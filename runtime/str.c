@@ -12,7 +12,7 @@ uint32_t str_hash_bytes(const char *s, size_t n)
 	uint32_t h = 2166136261u;
 	for (size_t i = 0; i < n; i++)
 		h = (h ^ (uint8_t)s[i]) * 16777619u;
-	return h;
+	return h ? h : 1; /* 0 means "not computed yet" in a string */
 }
 
 int qstr_find_hashed(const char *s, size_t n, uint32_t h)
@@ -57,7 +57,7 @@ static qv_obj mkstr(qv_ctx *c, const qv_type *t, const char *s, size_t n)
 	o->type = t;
 	o->len = (uint32_t)n;
 	o->clen = t == &qv_str_type ? (uint32_t)utf8_len(d, n) : (uint32_t)n;
-	o->hash = str_hash_bytes(d, n);
+	o->hash = 0; /* computed when first needed */
 	o->data = d;
 	return (qv_obj)o;
 }
@@ -107,7 +107,9 @@ bool str_eq(qv_obj a, qv_obj b)
 	if (IS_INT(a) || IS_INT(b) || (a->type != &qv_str_type) || (b->type != &qv_str_type))
 		return false;
 	qv_str *x = STR(a), *y = STR(b);
-	return x->hash == y->hash && x->len == y->len && __builtin_memcmp(x->data, y->data, x->len) == 0;
+	if (x->len != y->len || (x->hash && y->hash && x->hash != y->hash))
+		return false;
+	return __builtin_memcmp(x->data, y->data, x->len) == 0;
 }
 
 const char *cstr(qv_ctx *c, qv_obj s)
@@ -403,10 +405,10 @@ static qv_obj bytes_repr(qv_ctx *c, qv_obj o, bool is_str)
 	return sb_str(&b);
 }
 
-static intptr_t str_hash(qv_ctx *c, qv_obj o)
+static intptr_t str_hash_slot(qv_ctx *c, qv_obj o)
 {
 	UNUSED(c);
-	return (intptr_t)STR(o)->hash;
+	return (intptr_t)str_hash(o);
 }
 
 /* ------------------------------------------------------------ operators */
@@ -556,11 +558,25 @@ static qv_obj str_binop(qv_ctx *c, int op, qv_obj a, qv_obj b)
 			if (bn == 0)
 				return a;
 		}
+		if (t == &qv_str_type) {
+			qv_str *o = gc_alloc(c, sizeof(qv_str) + an + bn + 1, true);
+			char *d = (char *)(o + 1);
+			__builtin_memcpy(d, ap, an);
+			__builtin_memcpy(d + an, bp, bn);
+			d[an + bn] = 0;
+			o->type = &qv_str_type;
+			o->len = (uint32_t)(an + bn);
+			o->clen = STR(a)->clen + STR(b)->clen;
+			o->data = d;
+			if (an + bn > 0x7fffffff)
+				qv_raise(c, c->memerr);
+			return (qv_obj)o;
+		}
 		sbuf s;
 		sb_init(&s, c, an + bn);
 		sb_add(&s, ap, an);
 		sb_add(&s, bp, bn);
-		return t == &qv_str_type ? sb_str(&s) : sb_bytes(&s);
+		return sb_bytes(&s);
 	}
 	if (o >= OP_LT && o <= OP_GE) {
 		int r;
@@ -1772,13 +1788,13 @@ static qv_obj bytes_make(qv_ctx *c, const qv_type *t, size_t npos, size_t nkw, q
 }
 
 const qv_type qv_str_type = {
-	.type = &qv_type_type, .name = QS_str, .flags = TF_BASETYPE, .repr = str_repr, .hash = str_hash,
+	.type = &qv_type_type, .name = QS_str, .flags = TF_BASETYPE, .repr = str_repr, .hash = str_hash_slot,
 	.binop = str_binop, .subscr = str_subscr, .len = str_len, .iter = str_iter, .methods = str_methods,
 	.make = str_make, .getattr = builtin_getattr,
 };
 
 const qv_type qv_bytes_type = {
-	.type = &qv_type_type, .name = QS_bytes, .repr = bytes_repr, .hash = str_hash, .binop = str_binop,
+	.type = &qv_type_type, .name = QS_bytes, .repr = bytes_repr, .hash = str_hash_slot, .binop = str_binop,
 	.subscr = str_subscr, .len = str_len, .iter = str_iter, .methods = bytes_methods, .make = bytes_make,
 	.getattr = builtin_getattr,
 };
