@@ -108,3 +108,16 @@ def test_timer_is_calibrated_and_drives_the_decisions(sched) -> None:
     assert c["switches"] > 0 and c["decisions"] >= t["irqs"], c
     # Armed at the deadline itself, never early by more than a count.
     assert t["early"] * 100 <= t["irqs"], t
+
+
+EXITS = re.compile(rf"\[mon \d+\] exits sb={SB} boot=1 total=(\d+)([^\r\n]*)\r?\n")
+
+
+def test_timer_interrupts_reach_the_guest_without_exits(booted, sched) -> None:
+    done = booted.wait_for(rf"\[sb{SB}\] sched done lines=\d+\r?\n", timeout=SCHED_TIMEOUT)
+    # The first exit report after the results: it covers the whole workload.
+    report = booted.wait_for(EXITS, timeout=SCHED_TIMEOUT, start=done.end())
+    reasons = dict(kv.split("=") for kv in report[2].split())
+    assert not {"external_interrupt", "rdmsr", "wrmsr"} & reasons.keys(), report[0]
+    (t,) = sched["timer"]
+    assert int(report[1]) * 10 < t["irqs"], (report[0], t)
