@@ -1,19 +1,22 @@
 /* The local-APIC timer in one-shot mode: armed at the scheduler's next
  * event, never periodic (tickless). The monitor switched the APIC to x2APIC
- * mode and passes the timer MSRs through (docs/monitor.md); a kernel booted
- * without a monitor owns the APIC and switches it itself. The timer's rate
- * is calibrated at boot against the TSC, which the loader measured against
- * the PIT. */
+ * mode and passes the timer MSRs through (docs/monitor.md). A kernel booted
+ * without a monitor owns the APIC: it uses x2APIC mode where the CPU has it
+ * and the xAPIC page otherwise (QEMU's default CPU). The timer's rate is
+ * calibrated at boot against the TSC, which the loader measured against the
+ * PIT. */
 #include "kernel.h"
 #include "thread.h"
 
 #define MSR_APIC_BASE     0x01Bu
-#define X2APIC_EOI        0x80Bu
-#define X2APIC_SVR        0x80Fu
-#define X2APIC_LVT_TIMER  0x832u
-#define X2APIC_INIT_COUNT 0x838u
-#define X2APIC_CUR_COUNT  0x839u
-#define X2APIC_DIVIDE     0x83Eu
+#define X2APIC_MSR_BASE   0x800u   /* x2APIC MSR = 0x800 + xAPIC offset / 16 */
+/* Register offsets in the xAPIC page. */
+#define APIC_EOI          0x0B0u
+#define APIC_SVR          0x0F0u
+#define APIC_LVT_TIMER    0x320u
+#define APIC_INIT_COUNT   0x380u
+#define APIC_CUR_COUNT    0x390u
+#define APIC_DIVIDE       0x3E0u
 #define SVR_ENABLE        (1u << 8)
 #define LVT_MASKED        (1u << 16)
 #define CALIBRATE_MS      10u
@@ -24,6 +27,7 @@ void timer_isr(void);
 void spurious_isr(void);
 static u64 count_per_ns_32; /* 2^32 * timer counts per ns */
 static u64 armed_ns = QVS_NEVER;
+static volatile u32 *xapic;  /* the xAPIC page; NULL in x2APIC mode */
 
 static inline u64 rdmsr(u32 msr)
 {
@@ -38,6 +42,19 @@ static inline void wrmsr(u32 msr, u64 v)
 	__asm__ volatile("wrmsr" : : "c"(msr), "a"((u32)v), "d"((u32)(v >> 32)) : "memory");
 }
 
+static u32 apic_read(u32 reg)
+{
+	return xapic ? xapic[reg / 4] : (u32)rdmsr(X2APIC_MSR_BASE + reg / 16);
+}
+
+static void apic_write(u32 reg, u32 v)
+{
+	if (xapic)
+		xapic[reg / 4] = v;
+	else
+		wrmsr(X2APIC_MSR_BASE + reg / 16, v);
+}
+
 static bool cpu_has_x2apic(void)
 {
 	u32 a, b, c, d;
@@ -48,43 +65,51 @@ static bool cpu_has_x2apic(void)
 
 /* Without a monitor the machine is ours: the 8259s (still on the BIOS
  * vectors, which collide with exceptions) are masked and the APIC switched
- * to x2APIC mode, as the monitor does for its guests. */
-static bool take_apic(void)
+ * to x2APIC mode, as the monitor does for its guests, or left in xAPIC mode
+ * and reached through its page (identity-mapped by entry.S like all of the
+ * low 4 GiB). */
+static void take_apic(void)
 {
-	if (!cpu_has_x2apic())
-		return false;
+	u64 base = rdmsr(MSR_APIC_BASE) | 1u << 11;
+
 	outb(0x21, 0xFF);
 	outb(0xA1, 0xFF);
-	wrmsr(MSR_APIC_BASE, rdmsr(MSR_APIC_BASE) | 3u << 10);
-	return true;
+	if (cpu_has_x2apic()) {
+		wrmsr(MSR_APIC_BASE, base | 1u << 10);
+		return;
+	}
+	wrmsr(MSR_APIC_BASE, base);
+	xapic = (volatile u32 *)(uintptr_t)(base & 0xFFFFF000u);
 }
 
 /* Counts per millisecond: a free-running count over CALIBRATE_MS of TSC. */
 static u64 calibrate(void)
 {
-	wrmsr(X2APIC_LVT_TIMER, LVT_MASKED | TIMER_VECTOR);
-	wrmsr(X2APIC_DIVIDE, 0xB); /* divide by 1 */
-	wrmsr(X2APIC_INIT_COUNT, MAX_COUNT);
-	u64 start = rdtsc(), c0 = rdmsr(X2APIC_CUR_COUNT);
+	apic_write(APIC_LVT_TIMER, LVT_MASKED | TIMER_VECTOR);
+	apic_write(APIC_DIVIDE, 0xB); /* divide by 1 */
+	apic_write(APIC_INIT_COUNT, (u32)MAX_COUNT);
+	u64 start = rdtsc(), c0 = apic_read(APIC_CUR_COUNT);
 	while (rdtsc() - start < kboot.tsc_khz * CALIBRATE_MS)
 		__asm__ volatile("pause");
-	u64 c1 = rdmsr(X2APIC_CUR_COUNT);
-	wrmsr(X2APIC_INIT_COUNT, 0);
+	u64 c1 = apic_read(APIC_CUR_COUNT);
+	apic_write(APIC_INIT_COUNT, 0);
 	return (c0 - c1) / CALIBRATE_MS;
 }
 
 bool timer_init(void)
 {
-	if (kernel_isolated() ? !(kboot.flags & QV_BI_F_X2APIC) : !take_apic())
+	if (!kernel_isolated())
+		take_apic();
+	else if (!(kboot.flags & QV_BI_F_X2APIC))
 		return false;
 	idt_set_gate(TIMER_VECTOR, timer_isr);
 	idt_set_gate(SPURIOUS_VECTOR, spurious_isr);
-	wrmsr(X2APIC_SVR, SVR_ENABLE | SPURIOUS_VECTOR);
+	apic_write(APIC_SVR, SVR_ENABLE | SPURIOUS_VECTOR);
 	timer_stats.lapic_khz = calibrate();
 	if (!timer_stats.lapic_khz)
 		return false;
 	count_per_ns_32 = (u64)(((unsigned __int128)timer_stats.lapic_khz << 32) / 1000000u);
-	wrmsr(X2APIC_LVT_TIMER, TIMER_VECTOR); /* one-shot, unmasked */
+	apic_write(APIC_LVT_TIMER, TIMER_VECTOR); /* one-shot, unmasked */
 	return true;
 }
 
@@ -98,7 +123,7 @@ void timer_arm(u64 deadline_ns, u64 now_ns)
 {
 	armed_ns = deadline_ns;
 	if (deadline_ns == QVS_NEVER) {
-		wrmsr(X2APIC_INIT_COUNT, 0);
+		apic_write(APIC_INIT_COUNT, 0);
 		return;
 	}
 	u64 at = clock_ns();
@@ -111,7 +136,7 @@ void timer_arm(u64 deadline_ns, u64 now_ns)
 	u64 count = (u64)(((unsigned __int128)delta * count_per_ns_32 + 0xFFFFFFFFu) >> 32) + 1;
 	if (count > MAX_COUNT)
 		count = MAX_COUNT;
-	wrmsr(X2APIC_INIT_COUNT, count);
+	apic_write(APIC_INIT_COUNT, (u32)count);
 }
 
 u64 timer_deadline(void)
@@ -121,5 +146,5 @@ u64 timer_deadline(void)
 
 void timer_eoi(void)
 {
-	wrmsr(X2APIC_EOI, 0);
+	apic_write(APIC_EOI, 0);
 }
