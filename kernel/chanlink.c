@@ -48,10 +48,17 @@ void chanlink_init(void)
 	info = *ci;
 	for (u32 i = 0; i < info.n_channels; i++) {
 		struct kchan *k = &ends[i];
-		char name[QV_NAME_LEN + 1] = { 0 };
 		k->info = info.ch[i];
-		memcpy(name, k->info.name, QV_NAME_LEN);
 		attach(k);
+	}
+}
+
+void chanlink_report(void)
+{
+	for (u32 i = 0; i < info.n_channels; i++) {
+		struct kchan *k = &ends[i];
+		char name[QV_NAME_LEN + 1] = { 0 };
+		memcpy(name, k->info.name, QV_NAME_LEN);
 		kprintf("channel %s: %s sb%u, %u B x %u, prod 0x%lx cons 0x%lx, %s", name,
 			k->info.role == QV_CHAN_ROLE_PRODUCER ? "to" : "from", k->info.peer, k->info.slot_size, k->info.slot_count, k->info.prod_gpa,
 			k->info.cons_gpa, qv_chan_status_name(k->attach));

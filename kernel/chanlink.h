@@ -14,8 +14,10 @@ struct kchan {
 };
 
 /* Copies the channel list (none when booted without a monitor or when the
- * block is not valid), attaches every end and prints one line per channel. */
+ * block is not valid) and attaches every end; chanlink_report() then
+ * prints one line per channel. */
 void chanlink_init(void);
+void chanlink_report(void);
 
 u32 chanlink_count(void);
 struct kchan *chanlink_at(u32 i);

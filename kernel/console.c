@@ -4,6 +4,7 @@
  * carries consoles over channels: it costs a VM exit per line. */
 #include <stdarg.h>
 #include "kernel.h"
+#include "conlink.h"
 
 void console_init(void)
 {
@@ -15,6 +16,8 @@ static void emit(const char *s, size_t n)
 {
 	char prefix[12];
 
+	if (conlink_emit(s, n))
+		return;
 	if (kboot.uart_port) {
 		size_t p = fmt_buf(prefix, sizeof(prefix), "[sb%u] ", kboot.sandbox_id);
 		uart_write(kboot.uart_port, prefix, p);

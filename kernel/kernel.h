@@ -41,8 +41,13 @@ bool canary_intact(void);
  * test attack armed for this boot, if any. */
 void attack_run(void);
 
-/* chanlink.c: the channels the monitor mapped (chanlink.h). */
+/* chanlink.c: the channels the monitor mapped (chanlink.h); conlink.c: the
+ * console over channels and the hub (conlink.h). */
 void chanlink_init(void);
+void chanlink_report(void);
+void conlink_init(void);
+void conlink_poll(void);
+bool conlink_is_hub(void);
 
 /* chantest.c (kernel-test.elf) or chantest_stub.c (kernel.elf): the channel
  * test of this boot, armed like the attacks; start() says whether it has a

@@ -8,7 +8,7 @@ KERN_TEST_UNITS := kernel/attack.c kernel/schedtest.c kernel/chantest.c
 KERN_STUBS := kernel/attack_stub.c kernel/schedtest_stub.c kernel/chantest_stub.c
 KERN_SRCS := $(filter-out $(KERN_TEST_UNITS) $(KERN_STUBS),$(wildcard kernel/*.c)) \
 	$(wildcard kernel/*.S) $(wildcard kernel/lib/*.c) $(wildcard kernel/sched/*.c) \
-	kernel/chan/chan.c
+	kernel/chan/chan.c kernel/console/frame.c kernel/console/hub.c
 KERN_OBJS := $(patsubst kernel/%,$(KERN_BUILD)/%.o,$(KERN_SRCS))
 KERN_LDFLAGS := $(BOARD_LDFLAGS) -Wl,-z,noexecstack -Wl,--no-warn-rwx-segments -Wl,--build-id=none -T kernel/kernel.ld
 

@@ -7,6 +7,7 @@
 #include "manifest.h"
 #include "questv/chaninfo.h"
 #include "../kernel/chan/chan.h"
+#include "../kernel/lib/uart.h"
 
 struct mon_chan {
 	u64 host;                  /* producer region; the consumer page follows */
@@ -14,6 +15,30 @@ struct mon_chan {
 };
 
 static struct mon_chan chans[QV_MAX_CHANNELS];
+volatile u32 *chan_uart_lock;
+static u64 uart_lock_host;
+
+static u64 chan_gpa(const struct sandbox *sb, u32 i);
+
+/* The sandbox that owns the UART at COM1, the monitors' serial line. */
+static bool owns_com1(const struct sandbox *sb)
+{
+	const struct qv_manifest_header *h = mon.manifest;
+
+	for (u32 d = 0; d < h->n_devices; d++) {
+		const struct qv_manifest_device *dev = manifest_device(h, d);
+		if (dev->owner == sb->cfg.id && dev->kind == QV_DEV_UART16550 &&
+		    dev->io_base == UART_COM1 && dev->io_len)
+			return true;
+	}
+	return false;
+}
+
+/* Just above the sandbox's last channel. */
+static u64 uart_lock_gpa(const struct sandbox *sb)
+{
+	return chan_gpa(sb, mon.manifest->n_channels);
+}
 
 static const struct qv_manifest_channel *mchan(u32 i)
 {
@@ -87,8 +112,26 @@ static int map_pages(struct sandbox *sb, u64 gpa, u64 host, u32 n, bool writable
 	return 0;
 }
 
+static const char *__init map_uart_lock(struct sandbox *sb, struct ept_alloc *a)
+{
+	void *page = mem_alloc_pages(1);
+
+	if (!page)
+		return "monitor pool exhausted";
+	uart_lock_host = (u64)(uintptr_t)page;
+	if (map_pages(sb, uart_lock_gpa(sb), uart_lock_host, 1, true, a))
+		return "monitor pool exhausted mapping the UART lock";
+	__atomic_store_n(&chan_uart_lock, (volatile u32 *)page, __ATOMIC_RELEASE);
+	return NULL;
+}
+
 const char *__init chan_map(struct sandbox *sb, struct ept_alloc *a)
 {
+	if (owns_com1(sb)) {
+		const char *why = map_uart_lock(sb, a);
+		if (why)
+			return why;
+	}
 	for (u32 i = 0; i < mon.manifest->n_channels; i++) {
 		const struct qv_manifest_channel *c = mchan(i);
 		if (!is_end(c, sb->cfg.id))
@@ -130,6 +173,8 @@ void chan_fill_info(const struct sandbox *sb)
 	ci->version = QV_CHANINFO_VERSION;
 	ci->size = sizeof(*ci);
 	ci->window_gpa = window_gpa(sb);
+	if (uart_lock_host && owns_com1(sb))
+		ci->uart_lock_gpa = uart_lock_gpa(sb);
 	for (u32 i = 0; i < h->n_channels; i++) {
 		if (!is_end(mchan(i), sb->cfg.id) || ci->n_channels >= QV_CHANINFO_MAX)
 			continue;

@@ -23,6 +23,10 @@ const char *chan_map(struct sandbox *sb, struct ept_alloc *a);
 /* Writes the channel list at QV_CHANINFO_GPA in the sandbox's memory. */
 void chan_fill_info(const struct sandbox *sb);
 
+/* The UART lock word (questv/chaninfo.h), once chan_map has mapped it into
+ * the UART owner; NULL before and when nobody owns COM1. */
+extern volatile u32 *chan_uart_lock;
+
 /* Prints one line per channel: ends, geometry, host pages. */
 void chan_report(void);
 

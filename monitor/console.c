@@ -1,8 +1,31 @@
 #include <stdarg.h>
 #include "mon.h"
 #include "../kernel/lib/uart.h"
+#include "chan.h"
+#include "questv/chaninfo.h"
 
 static struct spinlock con_lock;
+
+/* How long a monitor waits for the UART owner's kernel to finish its line
+ * (a 256-byte line at 115200 baud takes about 22 ms). */
+#define GUEST_LOCK_WAIT_MS 50u
+
+/* Takes the UART lock shared with the console hub's kernel; false if the
+ * kernel kept it too long (then the line is printed regardless). */
+static bool guest_lock_take(volatile u32 *w)
+{
+	u64 give_up = rdtsc() + (mon.tsc_khz ? mon.tsc_khz : 1000000u) * GUEST_LOCK_WAIT_MS;
+	u32 free_v = 0;
+
+	while (!__atomic_compare_exchange_n(w, &free_v, QV_UART_LOCK_MONITOR, false,
+					    __ATOMIC_ACQUIRE, __ATOMIC_RELAXED)) {
+		if (rdtsc() > give_up)
+			return false;
+		free_v = 0;
+		__asm__ volatile("pause");
+	}
+	return true;
+}
 
 void spin_lock(struct spinlock *l)
 {
@@ -23,11 +46,16 @@ void __init con_init(void)
 
 void con_line(const char *prefix, const char *text, size_t len)
 {
+	volatile u32 *guest = __atomic_load_n(&chan_uart_lock, __ATOMIC_ACQUIRE);
+
 	spin_lock(&con_lock);
+	bool held = guest && guest_lock_take(guest);
 	uart_write(UART_COM1, prefix, strnlen(prefix, 32));
 	uart_write(UART_COM1, text, len);
 	if (!len || text[len - 1] != '\n')
 		uart_write(UART_COM1, "\n", 1);
+	if (held)
+		__atomic_store_n(guest, 0, __ATOMIC_RELEASE);
 	spin_unlock(&con_lock);
 }
 

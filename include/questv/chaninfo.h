@@ -19,7 +19,16 @@
 #define QV_CHANINFO_MAGIC   0x43435651u /* "QVCI" read as a little-endian u32 */
 #define QV_CHANINFO_VERSION 1u
 #define QV_CHANINFO_GPA     0x2000u
-#define QV_CHANINFO_MAX     16u /* channels one sandbox may be an end of */
+#define QV_CHANINFO_MAX     40u /* channels one sandbox may be an end of */
+
+/* The UART owner's kernel and every monitor write the one serial line. So
+ * that their lines do not interleave, each takes the word at uart_lock_gpa
+ * (a page mapped only into the UART owner) around a whole line or frame:
+ * 0 free, QV_UART_LOCK_GUEST held by the kernel, QV_UART_LOCK_MONITOR by a
+ * monitor. A monitor waits a bounded time and then prints anyway, so a
+ * stuck kernel cannot silence the fault records. */
+#define QV_UART_LOCK_GUEST   1u
+#define QV_UART_LOCK_MONITOR 2u
 
 enum qv_chan_role {
 	QV_CHAN_ROLE_PRODUCER = 0,
@@ -46,6 +55,7 @@ struct qv_chaninfo {
 	u32 reserved;
 	u64 window_gpa;
 	u64 window_size;
+	u64 uart_lock_gpa;   /* 0 unless this sandbox owns the monitors' UART */
 	struct qv_chaninfo_entry ch[QV_CHANINFO_MAX];
 	/* Test builds only (0 otherwise): the host-physical producer region and
 	 * consumer page of every channel of the manifest, so that the test

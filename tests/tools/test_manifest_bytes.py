@@ -68,9 +68,10 @@ def test_header_fields(default_toml):
     assert m["magic"] == 0x464D5651 and blob[:4] == b"QVMF"
     assert (m["version"], m["header_size"], m["total"]) == (1, 56, len(blob))
     assert (m["cores"], m["mem"], m["supervisor"], m["flags"]) == (4, 512, 0, 0)
-    assert m["counts"] == (4, 2, 2) and m["sizes"] == (56, 40, 32)
+    # 2 declared channels and the console pair of each sandbox but the UART owner
+    assert m["counts"] == (4, 2, 8) and m["sizes"] == (56, 40, 32)
     assert m["offsets"] == (56, 56 + 4 * 56, 56 + 4 * 56 + 2 * 40)
-    assert len(blob) == 56 + 4 * 56 + 2 * 40 + 2 * 32
+    assert len(blob) == 56 + 4 * 56 + 2 * 40 + 8 * 32
 
 
 def test_crc_is_zlib_crc32_with_the_field_zeroed(default_toml):
@@ -96,7 +97,10 @@ def test_device_and_channel_entries(default_toml):
         ("uart0", 1, 0, 0x3F8, 8, 4, 0xFFFFFFFF, 0),
         ("nic0", 2, 1, 0, 0, 11, 3 << 3, 0),
     ]
-    assert m["channels"] == [("ctl", 1, 2, 64, 16), ("log", 3, 0, 256, 4)]
+    assert m["channels"][:2] == [("ctl", 1, 2, 64, 16), ("log", 3, 0, 256, 4)]
+    # then each console: out to the UART owner (sb0, the hub), in from it
+    assert m["channels"][2:] == [entry for sb in (1, 2, 3) for entry in (
+        (f"con{sb}.out", sb, 0, 256, 16), (f"con{sb}.in", 0, sb, 64, 8))]
 
 
 def test_test_build_sets_flag_and_encodes_attacks(default_toml):

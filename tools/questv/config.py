@@ -78,6 +78,20 @@ CHAN_SLOTS_OFF = 128
 CHAN_SLOT_HDR = 16
 
 
+# Every sandbox but the one that owns the UART gets its console as two
+# channels to and from the UART owner, whose kernel runs the console hub
+# (docs/console.md). Added by `questv build` after the declared channels;
+# their names cannot clash with declared ones (a dot is not allowed there).
+CONSOLE_OUT = (256, 16)  # slot size, slots: sandbox -> hub
+CONSOLE_IN = (64, 8)     # hub -> sandbox
+MAX_CHANNELS_PER_SANDBOX = 40  # QV_CHANINFO_MAX in include/questv/chaninfo.h
+
+
+def console_channel_names(sb: int) -> tuple[str, str]:
+    """The (out, in) channel names of sandbox sb's console."""
+    return f"con{sb}.out", f"con{sb}.in"
+
+
 def channel_pages(slot_size: int, slots: int) -> tuple[int, int]:
     """(producer pages, total pages) of a channel, as the monitor maps it."""
     producer = -(-(CHAN_SLOTS_OFF + slots * (CHAN_SLOT_HDR + slot_size)) // CHAN_PAGE)
@@ -407,6 +421,8 @@ def parse(data: dict[str, Any], source: str = "system.toml", *,
         raise r.fail("system.supervisor",
                      f'"{system_t["supervisor"]}" is not the name of a sandbox')
 
+    channels += _console_channels(devices, len(sandboxes))
+    _channels_per_sandbox(r, channels, sandboxes)
     system = System(machine=machine, supervisor=sandbox_ids[system_t["supervisor"]],
                     sandboxes=tuple(sandboxes), devices=tuple(devices),
                     channels=tuple(channels))
@@ -591,6 +607,33 @@ def _channel(r: _Reader, i: int, c: dict[str, Any], sandbox_ids: dict[str, int])
     return Channel(name=c["name"], producer=sandbox_ids[c["producer"]],
                    consumer=sandbox_ids[c["consumer"]], slot_size=c["slot_size"],
                    slots=c["slots"])
+
+
+def _console_channels(devices: list[Device], n_sandboxes: int) -> list[Channel]:
+    hub = next((d.owner for d in devices if d.kind == "uart16550" and d.io_len), None)
+    if hub is None:
+        return []
+    out: list[Channel] = []
+    for sb in range(n_sandboxes):
+        if sb == hub:
+            continue
+        name_out, name_in = console_channel_names(sb)
+        out.append(Channel(name_out, sb, hub, *CONSOLE_OUT))
+        out.append(Channel(name_in, hub, sb, *CONSOLE_IN))
+    return out
+
+
+def _channels_per_sandbox(r: _Reader, channels: list[Channel],
+                          sandboxes: list[Sandbox]) -> None:
+    for sb in sandboxes:
+        n = sum(1 for c in channels if sb.id in (c.producer, c.consumer))
+        if n > MAX_CHANNELS_PER_SANDBOX:
+            raise r.fail(f"sandbox[{sb.id}]",
+                         f"an end of {n} channels (with its console's), at most "
+                         f"{MAX_CHANNELS_PER_SANDBOX}")
+    if len(channels) > MAX_CHANNELS:
+        raise r.fail("channel", f"{len(channels)} channels with the consoles' two per sandbox, "
+                     f"at most {MAX_CHANNELS}")
 
 
 def _memory_fits(r: _Reader, system: System) -> None:

@@ -1,0 +1,274 @@
+/* Consoles over channels; see conlink.h. Every entry point runs with
+ * interrupts off: threads of this kernel print, and the hub and the channel
+ * ends are not reentrant (one core per sandbox, so that serialises them). */
+#include "kernel.h"
+#include "chanlink.h"
+#include "conlink.h"
+#include "console/hub.h"
+
+#define OUT_WAIT_MS   20u  /* a full "out" channel: how long a line waits for the hub */
+#define INPUT_LINE    120u
+#define RX_BURST      64u
+
+static struct qv_hub hub;
+static bool hub_on;
+static struct kchan *con_out[QV_FRAME_MAX_SB]; /* hub: sandbox N's output */
+static struct kchan *con_in[QV_FRAME_MAX_SB];  /* hub: sandbox N's input */
+static struct kchan *my_out, *my_in;           /* not the hub: our own pair */
+static volatile u32 *uart_lock;
+static bool lock_held;
+static u64 lines_dropped;
+
+static char input[INPUT_LINE];
+static u32 input_len;
+static char done_line[INPUT_LINE];
+static u32 done_len;
+static bool done_ready, break_seen;
+
+static u64 irq_off(void)
+{
+	u64 f;
+
+	__asm__ volatile("pushfq; popq %0; cli" : "=r"(f) : : "memory");
+	return f;
+}
+
+static void irq_restore(u64 f)
+{
+	if (f & 0x200)
+		__asm__ volatile("sti" : : : "memory");
+}
+
+static bool name_is(const struct kchan *k, const char *suffix)
+{
+	const char *n = k->info.name;
+	u32 len = (u32)strnlen(n, QV_NAME_LEN), sl = (u32)strnlen(suffix, 8);
+
+	return len > 3 + sl && n[0] == 'c' && n[1] == 'o' && n[2] == 'n' &&
+	       !memcmp(n + len - sl, suffix, sl);
+}
+
+/* ---- input, in every sandbox: a line of typed bytes is echoed back ---- */
+
+static void input_bytes(const u8 *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		u8 c = p[i];
+		if (c == QV_HUB_CTRL_C) {
+			break_seen = true;
+		} else if (c == '\r' || c == '\n') {
+			if (!input_len || done_ready)
+				continue;
+			memcpy(done_line, input, input_len);
+			done_len = input_len;
+			done_ready = true;
+			input_len = 0;
+		} else if (input_len < INPUT_LINE - 1 && c >= 0x20 && c < 0x7F) {
+			input[input_len++] = (char)c;
+		}
+	}
+}
+
+/* Called with interrupts on: kprintf takes them off itself. */
+static void input_report(void)
+{
+	if (break_seen) {
+		break_seen = false;
+		kprintf("console break");
+	}
+	if (done_ready) {
+		done_line[done_len] = 0;
+		kprintf("console input: %s", done_line);
+		done_ready = false;
+	}
+}
+
+/* ---- the hub ------------------------------------------------------------ */
+
+static void lock_take(void)
+{
+	u32 free_v = 0;
+
+	if (!uart_lock || lock_held)
+		return;
+	while (!__atomic_compare_exchange_n(uart_lock, &free_v, QV_UART_LOCK_GUEST, false,
+					    __ATOMIC_ACQUIRE, __ATOMIC_RELAXED)) {
+		free_v = 0;
+		__asm__ volatile("pause");
+	}
+	lock_held = true;
+}
+
+static void lock_drop(void)
+{
+	if (lock_held) {
+		__atomic_store_n(uart_lock, 0, __ATOMIC_RELEASE);
+		lock_held = false;
+	}
+}
+
+/* Plain mode hands the UART one line per lock, framed mode one frame (the
+ * hub writes a frame per call), so the monitors' lines fall between them. */
+static size_t hub_write(void *ctx, const u8 *p, size_t n)
+{
+	size_t take = n;
+	bool plain = qv_hub_mode(&hub) == QV_HUB_PLAIN;
+
+	(void)ctx;
+	if (!n)
+		return 0;
+	if (plain)
+		for (size_t i = 0; i < n; i++)
+			if (p[i] == '\n') {
+				take = i + 1;
+				break;
+			}
+	lock_take();
+	uart_write(kboot.uart_port, (const char *)p, take);
+	if (!plain || p[take - 1] == '\n')
+		lock_drop();
+	return take;
+}
+
+static void hub_input(void *ctx, u8 sb, const u8 *p, size_t n)
+{
+	(void)ctx;
+	if (sb == kboot.sandbox_id)
+		input_bytes(p, n);
+	else if (sb < QV_FRAME_MAX_SB && con_in[sb])
+		for (size_t off = 0; off < n;) {
+			u32 len = (u32)(n - off < con_in[sb]->info.slot_size ?
+					n - off : con_in[sb]->info.slot_size);
+			if (qv_chan_send(&con_in[sb]->tx, p + off, len, QV_CHAN_POLL, NULL))
+				break; /* the sandbox does not read: drop, as a UART would */
+			off += len;
+		}
+}
+
+static void hub_break(void *ctx, u8 sb)
+{
+	const u8 c = QV_HUB_CTRL_C;
+
+	hub_input(ctx, sb, &c, 1);
+}
+
+static void hub_poll_locked(void)
+{
+	u8 rx[RX_BURST], buf[QV_FRAME_MAX_PAYLOAD];
+	u32 n = 0;
+
+	while (n < RX_BURST && (inb(kboot.uart_port + 5) & 1))
+		rx[n++] = inb(kboot.uart_port);
+	if (n)
+		qv_hub_rx(&hub, rx, n);
+	for (u32 sb = 0; sb < QV_FRAME_MAX_SB; sb++) {
+		for (u32 k = 0; con_out[sb] && k < 16; k++) {
+			u32 len = 0;
+			enum qv_chan_status st = qv_chan_recv(&con_out[sb]->rx, buf, sizeof(buf), &len,
+							      QV_CHAN_POLL, NULL);
+			if (st == QV_CHAN_E_EMPTY || st == QV_CHAN_E_CURSOR_BACK ||
+			    st == QV_CHAN_E_CURSOR_AHEAD)
+				break;
+			if (st == QV_CHAN_OK)
+				qv_hub_output(&hub, (u8)sb, buf, len);
+		}
+	}
+	while (qv_hub_pump(&hub))
+		;
+	lock_drop();
+}
+
+static void hub_init(void)
+{
+	const struct qv_chaninfo *ci = chanlink_info();
+	u16 present = (u16)(1u << kboot.sandbox_id);
+	struct qv_hub_io io = { hub_write, hub_input, hub_break, NULL };
+
+	for (u32 i = 0; i < chanlink_count(); i++) {
+		struct kchan *k = chanlink_at(i);
+		if (k->attach != QV_CHAN_OK || k->info.peer >= QV_FRAME_MAX_SB)
+			continue;
+		if (k->info.role == QV_CHAN_ROLE_CONSUMER && name_is(k, ".out")) {
+			con_out[k->info.peer] = k;
+			present |= (u16)(1u << k->info.peer);
+		} else if (k->info.role == QV_CHAN_ROLE_PRODUCER && name_is(k, ".in")) {
+			con_in[k->info.peer] = k;
+		}
+	}
+	uart_lock = ci->uart_lock_gpa ? (volatile u32 *)(uintptr_t)ci->uart_lock_gpa : NULL;
+	qv_hub_init(&hub, &io, present, (u8)kboot.sandbox_id);
+	hub_on = true;
+}
+
+/* ---- entry points ------------------------------------------------------- */
+
+void conlink_init(void)
+{
+	if (!kernel_isolated() || kboot.sandbox_id >= QV_FRAME_MAX_SB)
+		return;
+	if (kboot.uart_port) {
+		hub_init();
+		return;
+	}
+	for (u32 i = 0; i < chanlink_count(); i++) {
+		struct kchan *k = chanlink_at(i);
+		if (k->attach != QV_CHAN_OK)
+			continue;
+		if (k->info.role == QV_CHAN_ROLE_PRODUCER && name_is(k, ".out"))
+			my_out = k;
+		else if (k->info.role == QV_CHAN_ROLE_CONSUMER && name_is(k, ".in"))
+			my_in = k;
+	}
+}
+
+bool conlink_is_hub(void)
+{
+	return hub_on;
+}
+
+static bool send_line(const char *s, size_t n)
+{
+	u8 buf[QV_FRAME_MAX_PAYLOAD];
+	u32 cap = my_out->info.slot_size < sizeof(buf) ? my_out->info.slot_size : sizeof(buf);
+	u32 len = (u32)(n < cap - 1 ? n : cap - 1);
+
+	memcpy(buf, s, len);
+	buf[len++] = '\n';
+	return qv_chan_send(&my_out->tx, buf, len, kboot.tsc_khz * OUT_WAIT_MS,
+			    &chanlink_wait) == QV_CHAN_OK;
+}
+
+bool conlink_emit(const char *s, size_t n)
+{
+	if (!hub_on && !my_out)
+		return false;
+	u64 f = irq_off();
+	if (hub_on) {
+		qv_hub_output(&hub, (u8)kboot.sandbox_id, (const u8 *)s, n);
+		qv_hub_output(&hub, (u8)kboot.sandbox_id, (const u8 *)"\n", 1);
+		hub_poll_locked();
+	} else if (!send_line(s, n)) {
+		lines_dropped++;
+	}
+	irq_restore(f);
+	return true;
+}
+
+void conlink_poll(void)
+{
+	u64 f = irq_off();
+
+	if (hub_on) {
+		hub_poll_locked();
+	} else if (my_in) {
+		u8 buf[QV_FRAME_MAX_PAYLOAD];
+		u32 len = 0;
+		for (u32 k = 0; k < 8; k++) {
+			if (qv_chan_recv(&my_in->rx, buf, sizeof(buf), &len, QV_CHAN_POLL, NULL))
+				break;
+			input_bytes(buf, len);
+		}
+	}
+	irq_restore(f);
+	input_report();
+}
