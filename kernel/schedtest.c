@@ -26,15 +26,17 @@
 #define RT_T (10 * MS)
 #define CUT_C (4 * MS)
 #define WINDOW_SAMPLES 64u
-#define LINES 12u
+#define LINES 12u /* room to spare */
 #define LINE_LEN 240u
 #define LINES_PER_SLOT 1u
+#define FP_CHECK_EVERY 64u
 #define REPORT_OFFSET_NS (12 * MS) /* after the heartbeat and exit lines */
 
 struct hog {
 	u64 budget, period;
 	struct qvs_vcpu *v;
 	volatile u64 ran_fg, ran_bg; /* TSC ticks the hog saw itself run */
+	u64 fp_checks, fp_bad;       /* its SSE registers and MXCSR checked */
 };
 
 struct snap {
@@ -48,9 +50,9 @@ struct sample {
 };
 
 static struct hog hogs[N_HOGS] = {
-	{ 2 * MS, 10 * MS, NULL, 0, 0 },
-	{ 4 * MS, 20 * MS, NULL, 0, 0 },
-	{ 10 * MS, 80 * MS, NULL, 0, 0 },
+	{ .budget = 2 * MS, .period = 10 * MS },
+	{ .budget = 4 * MS, .period = 20 * MS },
+	{ .budget = 10 * MS, .period = 80 * MS },
 };
 static struct qvs_vcpu *rt_vcpu;
 static volatile bool hogs_stop;
@@ -71,12 +73,40 @@ static bool armed(void)
 /* Counts the time it runs, by its own clock: consecutive TSC reads closer
  * than gap_ticks are time this thread ran; anything longer was somebody
  * else (interrupt, scheduler, other VCPUs). */
+/* Each hog keeps its own pattern in XMM0/7/15 and its own rounding mode in
+ * MXCSR from its start on; any switch that failed to save and restore the
+ * SSE state would show another hog's values here. The kernel is compiled
+ * without SSE, so only these statements touch the registers. */
+static void fp_load(u64 pattern, u32 mxcsr)
+{
+	__asm__ volatile("movq %0, %%xmm0; movq %0, %%xmm7; movq %0, %%xmm15; ldmxcsr %1"
+			 : : "r"(pattern), "m"(mxcsr));
+}
+
+static bool fp_intact(u64 pattern, u32 mxcsr)
+{
+	u64 a, b, c;
+	u32 m;
+
+	__asm__ volatile("movq %%xmm0, %0; movq %%xmm7, %1; movq %%xmm15, %2; stmxcsr %3"
+			 : "=r"(a), "=r"(b), "=r"(c), "=m"(m));
+	return a == pattern && b == pattern && c == pattern && m == mxcsr;
+}
+
 static void hog_thread(void *arg)
 {
 	struct hog *h = arg;
+	u32 idx = (u32)(h - hogs);
+	u64 pattern = 0x5EED000000000000ull | (u64)idx << 32 | idx;
+	u32 mxcsr = 0x1F80u | idx << 13; /* rounding control: nearest, down, up */
 	u64 last = rdtsc();
 
-	while (!hogs_stop) {
+	fp_load(pattern, mxcsr);
+	for (u32 n = 1; !hogs_stop; n++) {
+		if (n % FP_CHECK_EVERY == 0) {
+			h->fp_checks++;
+			h->fp_bad += !fp_intact(pattern, mxcsr);
+		}
 		u64 t = rdtsc(), d = t - last;
 		if (d < gap_ticks) {
 			if (kthread_foreground())
@@ -184,6 +214,12 @@ static void report_rest(const struct snap *a, const struct snap *b, const struct
 		 timer_stats.irqs, c->quiet_irqs, c->quiet_irqs ? c->quiet_irq_ticks / c->quiet_irqs : 0,
 		 timer_stats.late_max_ns, timer_stats.irqs ? timer_stats.late_sum_ns / timer_stats.irqs : 0,
 		 timer_stats.late_over_100us, timer_stats.late_under_10us, timer_stats.late_under_50us, timer_stats.early);
+	u64 checks = 0, bad = 0;
+	for (u32 i = 0; i < N_HOGS; i++) {
+		checks += hogs[i].fp_checks;
+		bad += hogs[i].fp_bad;
+	}
+	add_line("sched fpu checks=%lu mismatches=%lu", checks, bad);
 	add_line("sched done lines=%u", n_lines + 1);
 }
 
