@@ -47,9 +47,10 @@ $(RT_DIR)/pic/%.o: runtime/%.c $(RT_HDRS) $(RT_QSTR) $(RT_FROZEN)
 	@mkdir -p $(dir $@)
 	$(HOST_CC) $(RT_HOST_CFLAGS) -fPIC -c $< -o $@
 
+# The board flavour is optimized for size: the text budget is 256 KiB.
 $(RT_DIR)/board/%.o: runtime/%.c $(RT_HDRS) $(RT_QSTR) $(RT_FROZEN)
 	@mkdir -p $(dir $@)
-	$(BOARD_CC) $(BOARD_CFLAGS) -fno-math-errno -nostdlib $(RT_INC) -c $< -o $@
+	$(BOARD_CC) $(BOARD_CFLAGS) -Os -fno-math-errno -nostdlib $(RT_INC) -c $< -o $@
 
 $(QPY): $(RT_HOST_OBJS) $(HOST_SRCS) ports/host/host.h
 	@mkdir -p $(dir $@)
@@ -69,4 +70,4 @@ $(LIBQVRT): $(RT_BOARD_OBJS)
 
 .PHONY: runtime-board-flags
 runtime-board-flags:
-	@echo $(BOARD_CC) $(BOARD_CFLAGS) -fno-math-errno -nostdlib $(RT_INC)
+	@echo $(BOARD_CC) $(BOARD_CFLAGS) -Os -fno-math-errno -nostdlib $(RT_INC)
