@@ -16,8 +16,8 @@ tick is about one emulated instruction of this core (docs/monitor.md). At the
   (EOI, decision, re-arm), mean; entry stub and IRET come on top.
 - release jitter: the periodic thread (1 ms/10 ms, highest priority), from its
   release to its first instruction, worst case, in virtual nanoseconds. The
-  console hypercall of the heartbeat stalls the core while the monitor writes
-  the serial line, so the worst case is one such line.
+  heartbeat's exit-report hypercall stalls the core while the monitor writes
+  its line to the serial port, so the worst case is about one such line.
 """
 
 from __future__ import annotations
@@ -57,5 +57,5 @@ def run(ctx: BenchContext) -> list[dict[str, Any]]:
         {"name": "periodic release jitter (worst)", "value": periodic["jitter_max_ns"],
          "unit": "ns virtual",
          "note": f"{periodic['jobs']} jobs of 1 ms/10 ms, mean {periodic['jitter_avg_ns']} ns, "
-                 f"{periodic['misses']} deadline misses; worst = a console line's VM exit"},
+                 f"{periodic['misses']} deadline misses; worst ~ one monitor line's VM exit"},
     ]
