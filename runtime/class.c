@@ -454,9 +454,24 @@ static qv_obj inst_dict(qv_ctx *c, qv_obj o)
 
 qv_obj exc_attr(qv_ctx *c, qv_obj o, qv_obj name);
 
+static bool is_data_descr(qv_obj v)
+{
+	if (IS_INT(v))
+		return false;
+	if (v->type == &qv_property_type)
+		return true;
+	return (v->type->flags & TF_USER) && (type_lookup(v->type, QS(__set__)) || type_lookup(v->type, QS(__delete__)));
+}
+
 static qv_obj inst_getattr(qv_ctx *c, qv_obj o, qv_obj name, qv_obj *self_out)
 {
 	const qv_type *t = TYPE(o);
+	if (!(t->flags & TF_DATADESCR) && ((qv_inst *)o)->dict) {
+		/* no data descriptor can shadow the instance dict: look there first */
+		qv_obj v = dict_get_str(((qv_inst *)o)->dict, name);
+		if (v)
+			return v;
+	}
 	qv_obj ta = type_lookup(t, name);
 	if (ta && IS(ta, qv_property_type))
 		return descr_get(c, ta, o, t, NULL);
@@ -985,6 +1000,8 @@ static bool type_setattr(qv_ctx *c, qv_obj o, qv_obj name, qv_obj v)
 	if (!v)
 		return dict_del(c, t->dict, name);
 	dict_set(c, t->dict, name, v);
+	if (is_data_descr(v))
+		t->flags |= TF_DATADESCR; /* subclasses made earlier are not told: see type_new_user */
 	return true;
 }
 
@@ -1137,6 +1154,13 @@ qv_obj type_new_user(qv_ctx *c, qv_obj name, qv_obj bases, qv_obj dict)
 	t->mro = c3(c, (qv_obj)t, bases);
 	if (!dict_get_str(d, QS(__doc__)))
 		dict_set(c, d, QS(__doc__), NONE);
+	for (size_t i = 0; i < bt->len; i++)
+		if (((const qv_type *)bt->items[i])->flags & TF_DATADESCR)
+			t->flags |= TF_DATADESCR;
+	qv_dict *dscan = (qv_dict *)d;
+	for (size_t i = 0; i < dscan->n; i++)
+		if (dscan->entries[i].key && is_data_descr(dscan->entries[i].value))
+			t->flags |= TF_DATADESCR;
 	if (dict_get_str(d, QS(__slots__))) {
 		bool all = true;
 		for (size_t i = 0; i < bt->len; i++) {

@@ -160,7 +160,8 @@ struct qv_type {
 	bool (*setattr)(qv_ctx *, qv_obj o, qv_obj name, qv_obj value); /* value NULL: delete */
 	qv_obj (*make)(qv_ctx *, const qv_type *t, size_t npos, size_t nkw, qv_obj *args);
 };
-enum { TF_BASETYPE = 1, TF_USER = 2, TF_EXC = 4, TF_NOSCAN = 8, TF_HASH_UNSET = 16, TF_SLOTS = 32 };
+enum { TF_BASETYPE = 1, TF_USER = 2, TF_EXC = 4, TF_NOSCAN = 8, TF_HASH_UNSET = 16, TF_SLOTS = 32,
+       TF_DATADESCR = 64 /* a class in the MRO has a property or a descriptor with __set__ */ };
 
 extern const qv_type qv_type_type, qv_object_type, qv_int_type, qv_bool_type, qv_float_type,
 	qv_str_type, qv_bytes_type, qv_bytearray_type, qv_list_type, qv_tuple_type, qv_dict_type,

@@ -431,7 +431,7 @@ static qv_obj fast_binop(qv_ctx *c, int op, qv_obj a, qv_obj b)
 		case OP_GE: return BOOL(x >= y);
 		case OP_EQ: return BOOL(x == y);
 		case OP_NE: return BOOL(x != y);
-		default: break;
+		default: return int_binop(c, op & ~OP_INPLACE, a, b);
 		}
 	}
 	if (!IS_INT(a) && !IS_INT(b) && a->type == &qv_float_type && b->type == &qv_float_type) {
