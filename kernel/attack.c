@@ -24,6 +24,18 @@ static void touch_port(u32 device)
 	kprintf("attack %u NOT contained: port 0x%x written", kboot.boot_count, port);
 }
 
+/* The guest may program its own core's APIC timer through x2APIC MSRs;
+ * the interrupt command register, which would reach the other cores (INIT
+ * resets a core), must stay the monitor's. */
+static void send_init_ipi(void)
+{
+	u32 icr = 3u << 18 | 1u << 14 | 5u << 8; /* all but self, assert, INIT */
+
+	kprintf("attack %u: INIT IPI to all other cores (x2APIC ICR 0x830)", kboot.boot_count);
+	__asm__ volatile("wrmsr" : : "c"(0x830u), "a"(icr), "d"(0u));
+	kprintf("attack %u NOT contained: IPI sent", kboot.boot_count);
+}
+
 /* Bad hypercall arguments must come back as errors, never reach outside the
  * sandbox or stop it: a console buffer beyond its memory, one longer than
  * allowed, an unknown number. */
@@ -61,6 +73,9 @@ void attack_run(void)
 		break;
 	case QV_ATTACK_IO_PORT:
 		touch_port(arg);
+		break;
+	case QV_ATTACK_SEND_IPI:
+		send_init_ipi();
 		break;
 	default:
 		break;

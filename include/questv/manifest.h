@@ -59,6 +59,7 @@ enum qv_attack_kind {
 	 * back to the sender. */
 	QV_TEST_BENCH_SEND = 12,
 	QV_TEST_BENCH_ECHO = 13,
+	QV_ATTACK_SEND_IPI = 14,     /* INIT IPI to every other core through the x2APIC ICR */
 };
 
 #define QV_NO_IRQ 0xFFFFFFFFu

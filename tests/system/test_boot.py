@@ -120,22 +120,28 @@ def test_io_to_a_port_it_does_not_own_is_stopped(booted) -> None:
     assert (fault["reason"], fault["addr"], fault["action"]) == ("io", uart.io_base, "restart")
 
 
+def test_an_ipi_through_the_apic_is_stopped(booted) -> None:
+    booted.wait_for(r"\[sb2\] attack 3: INIT IPI to all other cores", timeout=EVENT_TIMEOUT)
+    fault = parsed_fault(booted, 2, 3)
+    assert (fault["reason"], fault["action"]) == ("wrmsr", "restart")
+
+
 def test_no_attack_got_through(booted) -> None:
-    booted.wait_for(up_line(2, 3), timeout=EVENT_TIMEOUT)
+    booted.wait_for(up_line(2, 4), timeout=EVENT_TIMEOUT)
     booted.wait_for(up_line(3, 1), timeout=EVENT_TIMEOUT)
     assert "NOT contained" not in booted.output
     # sb4's channel attacks are counted in test_channels.py
-    assert len([f for f in FAULT.findall(booted.output) if f[1] in ("2", "3")]) == 4
+    assert len([f for f in FAULT.findall(booted.output) if f[1] in ("2", "3")]) == 5
 
 
 def test_restarted_sandboxes_run_again(booted) -> None:
-    for sb, boot in ((2, 3), (3, 1)):
+    for sb, boot in ((2, 4), (3, 1)):
         m = booted.wait_for(up_line(sb, boot), timeout=EVENT_TIMEOUT)
         booted.wait_for(heartbeat(sb), timeout=EVENT_TIMEOUT, start=m.end())
 
 
 def test_others_keep_heartbeating_across_the_attacks_with_canary_intact(booted) -> None:
-    last_fault = fault_of(booted, 2, 2).end()
+    last_fault = fault_of(booted, 2, 3).end()
     for sb in (0, 1):
         first = booted.wait_for(heartbeat(sb), timeout=EVENT_TIMEOUT)
         later = booted.wait_for(heartbeat(sb), timeout=EVENT_TIMEOUT, start=last_fault)
@@ -150,13 +156,15 @@ def exit_counts(line: str) -> dict[str, int]:
 
 
 def test_exits_are_counted_per_sandbox_and_reason(booted) -> None:
-    booted.wait_for(up_line(2, 3), timeout=EVENT_TIMEOUT)
+    booted.wait_for(up_line(2, 4), timeout=EVENT_TIMEOUT)
     start = len(booted.output)
     lines = {sb: exit_counts(booted.wait_for(rf"\[mon \d+\] exits sb={sb} [^\r\n]*\r?\n",
                                              timeout=EVENT_TIMEOUT, start=start)[0])
              for sb in range(4)}
-    # sb2 faulted three times on EPT, sb3 once on I/O; nothing else faulted
-    assert lines[2]["ept_violation"] == 3 and lines[2]["boot"] == 3
+    # sb2 faulted three times on EPT and once on the ICR, sb3 once on I/O;
+    # nothing else faulted
+    assert lines[2]["ept_violation"] == 3 and lines[2]["wrmsr"] == 1
+    assert lines[2]["boot"] == 4
     assert lines[3]["io"] == 1 and lines[3]["boot"] == 1
     for sb in (0, 1):
         assert "ept_violation" not in lines[sb] and "io" not in lines[sb]

@@ -57,6 +57,7 @@ ATTACKS: dict[str, tuple[int, str | None]] = {
     "sched": (11, None),
     "bench_send": (12, "channel"),
     "bench_echo": (13, "channel"),
+    "send_ipi": (14, None),
 }
 
 # What a sandbox must be to a channel for a channel attack to make sense.
