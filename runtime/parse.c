@@ -144,11 +144,14 @@ static node *fstring(parser *P, qv_obj raw, node *into)
 		if (ch == '\\' && !rawstr) {
 			/* escapes in the literal part */
 			char e = i + 1 < n ? s[i + 1] : 0;
-			const char *map = "n\nt\tr\r\\\\''\"\"a\ab\bf\fv\v0\0";
+			static const char map[][2] = {
+				{'n', '\n'}, {'t', '\t'}, {'r', '\r'}, {'\\', '\\'}, {'\'', '\''}, {'"', '"'},
+				{'a', '\a'}, {'b', '\b'}, {'f', '\f'}, {'v', '\v'}, {'0', '\0'},
+			};
 			const char *m = 0;
-			for (const char *q = map; *q || q[1]; q += 2)
-				if (q[0] == e) {
-					m = q;
+			for (size_t q = 0; q < sizeof map / sizeof *map; q++)
+				if (map[q][0] == e) {
+					m = map[q];
 					break;
 				}
 			if (m) {
