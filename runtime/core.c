@@ -357,6 +357,8 @@ static int swap_cmp(int op)
 	}
 }
 
+static qv_obj qv_compare_slots(qv_ctx *c, int op, qv_obj a, qv_obj b);
+
 static bool exc_match(qv_ctx *c, qv_obj e, qv_obj t)
 {
 	if (IS(t, qv_tuple_type)) {
@@ -382,6 +384,26 @@ qv_obj qv_compare(qv_ctx *c, int op, qv_obj a, qv_obj b)
 	default: break;
 	}
 	enter_native(c);
+	/* nested containers compare recursively in C: bound the depth even
+	 * when the port set no C stack budget */
+	if (++c->depth > c->max_depth + 50) {
+		c->depth--;
+		qv_raisef(c, EXC(RecursionError), "maximum recursion depth exceeded in comparison");
+	}
+	qv_obj r = qv_compare_slots(c, op, a, b);
+	c->depth--;
+	if (r && r != NOTIMPL)
+		return r;
+	if (op == OP_EQ)
+		return BOOL(a == b);
+	if (op == OP_NE)
+		return BOOL(a != b);
+	qv_raisef(c, EXC(TypeError), "'%s' not supported between instances of '%s' and '%s'", op_syms[op],
+		  type_name(a), type_name(b));
+}
+
+static qv_obj qv_compare_slots(qv_ctx *c, int op, qv_obj a, qv_obj b)
+{
 	const qv_type *ta = TYPE(a), *tb = TYPE(b);
 	qv_obj r = NULL;
 	bool reflect_first = tb != ta && (tb->flags & TF_USER) && is_subclass(tb, ta);
@@ -391,14 +413,7 @@ qv_obj qv_compare(qv_ctx *c, int op, qv_obj a, qv_obj b)
 		r = (tb->flags & TF_USER) ? tb->binop(c, swap_cmp(op) | OP_REFLECT, b, a) : tb->binop(c, op | OP_REFLECT, a, b);
 	if (reflect_first && (!r || r == NOTIMPL) && ta->binop)
 		r = ta->binop(c, op, a, b);
-	if (r && r != NOTIMPL)
-		return r;
-	if (op == OP_EQ)
-		return BOOL(a == b);
-	if (op == OP_NE)
-		return BOOL(a != b);
-	qv_raisef(c, EXC(TypeError), "'%s' not supported between instances of '%s' and '%s'", op_syms[op],
-		  type_name(a), type_name(b));
+	return r;
 }
 
 bool qv_eq(qv_ctx *c, qv_obj a, qv_obj b)

@@ -254,8 +254,12 @@ static intptr_t tuple_hash(qv_ctx *c, qv_obj o)
 	/* the xxHash-based combination CPython 3.8+ uses */
 	qv_tuple *t = (qv_tuple *)o;
 	uint64_t acc = 2870177450012600261ULL;
+	if (c->depth > c->max_depth + 50)
+		qv_raisef(c, EXC(RecursionError), "maximum recursion depth exceeded while hashing");
 	for (size_t i = 0; i < t->len; i++) {
+		c->depth++;
 		uint64_t lane = (uint64_t)qv_hash(c, t->items[i]);
+		c->depth--;
 		acc += lane * 14029467366897019727ULL;
 		acc = (acc << 31) | (acc >> 33);
 		acc *= 11400714785074694791ULL;
