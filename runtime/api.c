@@ -54,6 +54,11 @@ void qv_interrupt(qv_ctx *c)
 	c->interrupt = 1;
 }
 
+void qv_cancel_interrupt(qv_ctx *c)
+{
+	c->interrupt = 0;
+}
+
 int qv_exit_code(qv_ctx *c)
 {
 	return c->exit_code;

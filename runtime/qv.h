@@ -82,6 +82,8 @@ int qv_check_bytecode(qv_ctx *c, const uint8_t *data, size_t len, char *msg, siz
 /* Asks for a KeyboardInterrupt at the next safe point; safe in a signal
  * handler. */
 void qv_interrupt(qv_ctx *c);
+/* Drops a pending interrupt (a REPL that was at its prompt when Ctrl-C came). */
+void qv_cancel_interrupt(qv_ctx *c);
 
 typedef struct qv_heap_stats {
 	size_t total, used, peak, collections;

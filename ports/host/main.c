@@ -97,7 +97,16 @@ static int repl(host_state *hs, qv_ctx *c)
 	for (;;) {
 		fputs(len ? "... " : ">>> ", stdout);
 		fflush(stdout);
+		errno = 0;
 		if (!fgets(line, sizeof line, stdin)) {
+			if (errno == EINTR) {
+				/* Ctrl-C at the prompt: drop the line, keep going */
+				clearerr(stdin);
+				qv_cancel_interrupt(c);
+				fputs("\nKeyboardInterrupt\n", stdout);
+				len = 0;
+				continue;
+			}
 			putchar('\n');
 			break;
 		}
