@@ -54,7 +54,7 @@ _Noreturn void qv_raise_type(qv_ctx *c, const qv_type *t)
 void exc_add_tb(qv_ctx *c, qv_obj exc, qv_obj frame, int line, qv_obj unused)
 {
 	UNUSED(unused);
-	if (IS_INT(exc) || !(TYPE(exc)->flags & TF_EXC) || exc == c->memerr)
+	if (IS_INT(exc) || !(TYPE(exc)->flags & TF_EXC))
 		return;
 	qv_exc *e = (qv_exc *)exc;
 	if (!e->tb) {
@@ -137,22 +137,29 @@ static void exc_print_one(qv_ctx *c, qv_obj exc, sbuf *b)
 	if (e->tb && ((qv_list *)e->tb)->len) {
 		sb_adds(b, "Traceback (most recent call last):\n");
 		qv_list *l = (qv_list *)e->tb;
-		size_t start = 0;
-		if (l->len > 60) {
-			start = l->len - 60;
-		}
+		/* like CPython: a line repeated more than three times in a row is
+		 * printed three times and then counted */
+		qv_code *last = NULL;
+		intptr_t lastline = -1;
+		unsigned repeat = 0;
 		for (size_t i = l->len; i-- > 0;) {
-			if (i < start && i + 60 > l->len)
-				continue;
 			qv_tuple *t = (qv_tuple *)l->items[i];
 			qv_code *fc = (qv_code *)t->items[0];
-			if (l->len > 120 && i < l->len - 30 && i >= 30) {
-				if (i == l->len - 31)
-					sb_printf(b, "  [Previous line repeated %u more times]\n", (unsigned)(l->len - 60));
-				continue;
+			intptr_t line = INT_VAL(t->items[1]);
+			if (fc == last && line == lastline) {
+				if (++repeat >= 3)
+					continue;
+			} else {
+				if (repeat >= 3)
+					sb_printf(b, "  [Previous line repeated %u more time%s]\n", repeat - 2, repeat - 2 == 1 ? "" : "s");
+				repeat = 0;
+				last = fc;
+				lastline = line;
 			}
-			sb_printf(b, "  File \"%S\", line %d, in %S\n", fc->filename, (int)INT_VAL(t->items[1]), fc->name);
+			sb_printf(b, "  File \"%S\", line %d, in %S\n", fc->filename, (int)line, fc->name);
 		}
+		if (repeat >= 3)
+			sb_printf(b, "  [Previous line repeated %u more time%s]\n", repeat - 2, repeat - 2 == 1 ? "" : "s");
 	}
 	const qv_type *t = TYPE(exc);
 	if (t->flags & TF_USER) {

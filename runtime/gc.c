@@ -253,8 +253,14 @@ void *gc_alloc_noraise(qv_ctx *c, size_t n, bool noscan)
 void *gc_alloc(qv_ctx *c, size_t n, bool noscan)
 {
 	void *p = gc_alloc_noraise(c, n, noscan);
-	if (!p)
+	if (!p) {
+		/* the preallocated MemoryError starts a fresh traceback */
+		qv_exc *e = (qv_exc *)c->memerr;
+		e->tb = NULL;
+		e->context = NULL;
+		e->cause = NULL;
 		qv_raise(c, c->memerr);
+	}
 	return p;
 }
 
