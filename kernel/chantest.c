@@ -235,6 +235,14 @@ static void bench_report(void)
 		bench.failed ? qv_chan_status_name(bench.failed) : "ok");
 }
 
+static bool is_console(const struct kchan *k)
+{
+	for (u32 j = 0; j < QV_NAME_LEN && k->info.name[j]; j++)
+		if (k->info.name[j] == '.')
+			return true;
+	return false;
+}
+
 static void attack_line(const char *what, u32 ch, u64 addr)
 {
 	kprintf("attack %u: %s of channel %u at 0x%lx", kboot.boot_count, what, ch, addr);
@@ -294,8 +302,10 @@ bool chantest_start(void)
 		add_stream(chanlink_find(arg), true, kind == QV_TEST_GARBAGE_SEND);
 		break;
 	case QV_TEST_STREAM_RECV:
+		/* declared channels only: the console's (conN.in) have a dot */
 		for (u32 i = 0; i < chanlink_count(); i++)
-			add_stream(chanlink_at(i), false, false);
+			if (!is_console(chanlink_at(i)))
+				add_stream(chanlink_at(i), false, false);
 		break;
 	case QV_TEST_BENCH_SEND:
 	case QV_TEST_BENCH_ECHO:

@@ -9,12 +9,15 @@
 #define OUT_WAIT_MS   20u  /* a full "out" channel: how long a line waits for the hub */
 #define INPUT_LINE    120u
 #define RX_BURST      64u
+#define INPUT_BUF     256u /* hub: typed bytes waiting for room in a sandbox's "in" */
 
 static struct qv_hub hub;
 static bool hub_on;
 static struct kchan *con_out[QV_FRAME_MAX_SB]; /* hub: sandbox N's output */
 static struct kchan *con_in[QV_FRAME_MAX_SB];  /* hub: sandbox N's input */
 static struct kchan *my_out, *my_in;           /* not the hub: our own pair */
+static u8 pending_in[QV_FRAME_MAX_SB][INPUT_BUF];
+static u32 pending_len[QV_FRAME_MAX_SB];
 static volatile u32 *uart_lock;
 static bool lock_held;
 static u64 lines_dropped;
@@ -124,7 +127,15 @@ static size_t hub_write(void *ctx, const u8 *p, size_t n)
 				break;
 			}
 	lock_take();
-	uart_write(kboot.uart_port, (const char *)p, take);
+	if (plain) {
+		uart_write(kboot.uart_port, (const char *)p, take); /* a terminal wants CR LF */
+	} else {
+		for (size_t i = 0; i < take; i++) { /* frames go out byte for byte */
+			while (!(inb(kboot.uart_port + 5) & 0x20))
+				__asm__ volatile("pause");
+			outb(kboot.uart_port, p[i]);
+		}
+	}
 	if (!plain || p[take - 1] == '\n')
 		lock_drop();
 	return take;
@@ -136,13 +147,32 @@ static void hub_input(void *ctx, u8 sb, const u8 *p, size_t n)
 	if (sb == kboot.sandbox_id)
 		input_bytes(p, n);
 	else if (sb < QV_FRAME_MAX_SB && con_in[sb])
-		for (size_t off = 0; off < n;) {
-			u32 len = (u32)(n - off < con_in[sb]->info.slot_size ?
-					n - off : con_in[sb]->info.slot_size);
-			if (qv_chan_send(&con_in[sb]->tx, p + off, len, QV_CHAN_POLL, NULL))
-				break; /* the sandbox does not read: drop, as a UART would */
+		/* The hub hands plain-mode keys over one by one: gather them so a
+		 * line takes one message, not one slot per key. */
+		for (size_t i = 0; i < n && pending_len[sb] < INPUT_BUF; i++)
+			pending_in[sb][pending_len[sb]++] = p[i];
+}
+
+/* Typed bytes into the "in" channels, as much as they take; the rest waits
+ * (a sandbox that never reads loses what does not fit, as with a UART). */
+static void flush_input(void)
+{
+	for (u32 sb = 0; sb < QV_FRAME_MAX_SB; sb++) {
+		u32 off = 0;
+		while (con_in[sb] && off < pending_len[sb]) {
+			u32 len = pending_len[sb] - off;
+			if (len > con_in[sb]->info.slot_size)
+				len = con_in[sb]->info.slot_size;
+			if (qv_chan_send(&con_in[sb]->tx, pending_in[sb] + off, len, QV_CHAN_POLL,
+					 NULL) != QV_CHAN_OK)
+				break;
 			off += len;
 		}
+		if (off) {
+			memmove(pending_in[sb], pending_in[sb] + off, pending_len[sb] - off);
+			pending_len[sb] -= off;
+		}
+	}
 }
 
 static void hub_break(void *ctx, u8 sb)
@@ -161,6 +191,7 @@ static void hub_poll_locked(void)
 		rx[n++] = inb(kboot.uart_port);
 	if (n)
 		qv_hub_rx(&hub, rx, n);
+	flush_input();
 	for (u32 sb = 0; sb < QV_FRAME_MAX_SB; sb++) {
 		for (u32 k = 0; con_out[sb] && k < 16; k++) {
 			u32 len = 0;
