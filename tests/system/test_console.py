@@ -90,6 +90,9 @@ def test_framed_mode_tags_every_sandbox_and_returns_to_plain(booted) -> None:
                            for f in link.frames))
     sandboxes = [sb.id for sb in booted.system.sandboxes]
     link.until(lambda: all(HEARTBEAT.search(link.stream(sb)) for sb in sandboxes))
+    # the monitors' own lines arrive between the frames, whole
+    link.until(lambda: any(re.fullmatch(rb"\[mon \d\] exits sb=\d [^\r\n]*\r\n", t)
+                           for t in link.dec.text))
     link.send(link.enc.data(1, b"framed-for-one\r"))
     link.until(lambda: b"console input: framed-for-one" in link.stream(1))
     for sb in sandboxes:

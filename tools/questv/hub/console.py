@@ -142,6 +142,16 @@ class Console:
         elif sb == self.only:
             self.term_out(data)
 
+    def _monitor(self, line: str) -> None:
+        """A monitor's own line (it starts "[mon N] "): the monitors' stream."""
+        if self.screen is not None:
+            if self.screen.open_sb is not None:
+                self.screen.write(b"\r\n")
+                self.screen.open_sb = None
+            self.screen.write(line.encode() + b"\r\n")
+        elif self.log is not None:
+            print(line, file=self.log, flush=True)
+
     def _note(self, text: str) -> None:
         if self.screen is not None:
             self.screen.note(text)
@@ -193,6 +203,8 @@ class Console:
         if self.link.fileno() in readable:
             for f in self.link.poll():
                 self._frame(f)
+            for line in self.link.take_text():
+                self._monitor(line)
         else:
             self.link.maybe_resync()
         for p in self.ptys.values():

@@ -148,6 +148,11 @@ class Counts:
 _HUNT, _BODY, _ESC = range(3)
 
 
+def _is_text(body: bytes) -> bool:
+    """Printable lines ending in a newline: what a monitor writes."""
+    return body.endswith(b"\n") and all(32 <= c < 127 or c in (9, 10, 13) for c in body)
+
+
 @dataclass
 class Decoder:
     """The same state machine as qv_frame_feed(): frames are delimited by
@@ -158,6 +163,11 @@ class Decoder:
     _state: int = _HUNT
     _body: bytearray = field(default_factory=bytearray)
     _next_seq: int = 0  # senders start at 0; SYNC and HELLO restart the count
+    # Whole lines of text found between frames: the monitors print their own
+    # lines (fault records, exit reports) on the same serial line, between
+    # the hub's frames (docs/console.md, "On the board"). Still counted as
+    # length errors, like the C decoder does; kept here so they can be shown.
+    text: list[bytes] = field(default_factory=list)
 
     def feed(self, data: bytes) -> list[Frame]:
         out: list[Frame] = []
@@ -205,6 +215,8 @@ class Decoder:
         n = len(body)
         if n < HEADER + TRAILER or body[3] | body[4] << 8 != n - HEADER - TRAILER:
             self.counts.length_errors += 1
+            if _is_text(body):
+                self.text.append(body)
             return None
         if crc32(body[:-TRAILER]) != int.from_bytes(body[-TRAILER:], "little"):
             self.counts.crc_errors += 1

@@ -242,6 +242,12 @@ class HubLink:
             self._raw_since_good = 0
             self._sync()
 
+    def take_text(self) -> list[str]:
+        """Lines the monitors printed between frames since the last call."""
+        lines = [raw.decode("ascii").rstrip("\r\n") for raw in self.dec.text]
+        self.dec.text.clear()
+        return lines
+
     def send_data(self, sb: int, data: bytes) -> None:
         if data:
             self.transport.send(self.enc.data(sb, data))
