@@ -122,6 +122,7 @@ void dict_set(qv_ctx *c, qv_obj o, qv_obj k, qv_obj v)
 		dict_resize(c, d, 5);
 	bool found;
 	size_t i = lookup(c, d, k, h, &found);
+	d->version++;
 	if (found) {
 		d->entries[d->index[i]].value = v;
 		return;
@@ -149,6 +150,7 @@ bool dict_del(qv_ctx *c, qv_obj o, qv_obj k)
 	if (!found)
 		return false;
 	qv_dentry *e = &d->entries[d->index[i]];
+	d->version++;
 	e->key = NULL;
 	e->value = NULL;
 	d->index[i] = -2;
@@ -455,6 +457,7 @@ M(d_clear)
 {
 	UNUSED(c); UNUSED(n); UNUSED(kw);
 	qv_dict *d = D(a[0]);
+	d->version++;
 	d->used = d->n = d->cap = d->mask = 0;
 	d->entries = NULL;
 	d->index = NULL;

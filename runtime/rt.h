@@ -42,6 +42,7 @@ typedef struct { qv_obj key, value; intptr_t hash; } qv_dentry;
 typedef struct {
 	const qv_type *type;
 	size_t used, n, cap; /* live entries, entries slots consumed, capacity */
+	uintptr_t version;   /* bumped by every change: global lookup caches compare it */
 	qv_dentry *entries;
 	int32_t *index; /* open-addressing table of entry numbers, -1 empty, -2 deleted */
 	size_t mask;
@@ -89,10 +90,13 @@ typedef struct qv_code {
 	uint16_t nargs, nkwonly, nlocals, ncells, nfree, stacksize, nposonly;
 	uint16_t flags;
 	qv_obj *names; /* local variable names, then cell names, then free names */
+	struct qv_gcache *gcache; /* per constant: last LOAD_GLOBAL result, made on first use */
 	int16_t *cell2arg; /* cells that start as an argument, -1 none */
 } qv_code;
 enum { CO_VARARGS = 1, CO_VARKW = 2, CO_GENERATOR = 4, CO_ASYNC = 8, CO_MODULE = 16,
        CO_CLASS = 32, CO_NESTED = 64, CO_DOC = 128 /* consts[0] is the docstring */ };
+
+typedef struct qv_gcache { qv_obj dict; uintptr_t version; qv_obj value; } qv_gcache;
 
 typedef struct {
 	const qv_type *type;

@@ -601,7 +601,28 @@ L_DELETE_NAME: {
 		ext = 0;
 		NEXT();
 	}
-L_LOAD_GLOBAL: { int a = ARG; PUSH(load_global(c, f, consts[a])); ext = 0; NEXT(); }
+L_LOAD_GLOBAL: {
+		int a = ARG;
+		ext = 0;
+		/* the value is good while the globals dict has not changed; built-ins
+		 * are constant */
+		qv_gcache *gc = co->gcache;
+		if (gc && gc[a].dict == f->globals && gc[a].version == ((qv_dict *)f->globals)->version) {
+			PUSH(gc[a].value);
+			NEXT();
+		}
+		qv_obj v = load_global(c, f, consts[a]);
+		if (!gc && IS(f->globals, qv_dict_type)) {
+			co->gcache = gc = gc_alloc(c, sizeof(qv_gcache) * (co->nconsts + 1), false);
+		}
+		if (gc && IS(f->globals, qv_dict_type)) {
+			gc[a].dict = f->globals;
+			gc[a].version = ((qv_dict *)f->globals)->version;
+			gc[a].value = v;
+		}
+		PUSH(v);
+		NEXT();
+	}
 L_STORE_GLOBAL: { int a = ARG; dict_set(c, f->globals, consts[a], sp[-1]); sp--; ext = 0; NEXT(); }
 L_DELETE_GLOBAL: {
 		int a = ARG;
