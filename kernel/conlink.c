@@ -8,7 +8,6 @@
 
 #define OUT_WAIT_MS   20u  /* a full "out" channel: how long a line waits for the hub */
 #define INPUT_LINE    120u
-#define RX_BURST      64u
 #define INPUT_BUF     256u /* hub: typed bytes waiting for room in a sandbox's "in" */
 
 static struct qv_hub hub;
@@ -21,6 +20,11 @@ static u32 pending_len[QV_FRAME_MAX_SB];
 static volatile u32 *uart_lock;
 static bool lock_held;
 static u64 lines_dropped;
+/* Received bytes, read out of the 16-byte FIFO whenever the hub touches the
+ * UART (also while it waits to send), so that a long burst of output does
+ * not let typed bytes or the host's handshake overrun it. */
+static u8 rxq[512];
+static u32 rxq_len;
 
 static char input[INPUT_LINE];
 static u32 input_len;
@@ -110,12 +114,30 @@ static void lock_drop(void)
 	}
 }
 
+static void rx_drain(void)
+{
+	while (rxq_len < sizeof(rxq) && (inb(kboot.uart_port + 5) & 1))
+		rxq[rxq_len++] = inb(kboot.uart_port);
+}
+
+static void uart_byte(u8 b)
+{
+	while (!(inb(kboot.uart_port + 5) & 0x20)) {
+		rx_drain();
+		__asm__ volatile("pause");
+	}
+	outb(kboot.uart_port, b);
+}
+
 /* Plain mode hands the UART one line per lock, framed mode one frame (the
  * hub writes a frame per call), so the monitors' lines fall between them. */
 static size_t hub_write(void *ctx, const u8 *p, size_t n)
 {
 	size_t take = n;
-	bool plain = qv_hub_mode(&hub) == QV_HUB_PLAIN;
+	/* A frame (also a control frame answered in plain mode, like the ACK of
+	 * a BYE) is staged whole in hub.tx, flag to flag, and always taken whole
+	 * here; anything else is plain text. */
+	bool plain = !(p == hub.tx && n >= 2 && p[0] == QV_FRAME_FLAG && p[n - 1] == QV_FRAME_FLAG);
 
 	(void)ctx;
 	if (!n)
@@ -127,14 +149,10 @@ static size_t hub_write(void *ctx, const u8 *p, size_t n)
 				break;
 			}
 	lock_take();
-	if (plain) {
-		uart_write(kboot.uart_port, (const char *)p, take); /* a terminal wants CR LF */
-	} else {
-		for (size_t i = 0; i < take; i++) { /* frames go out byte for byte */
-			while (!(inb(kboot.uart_port + 5) & 0x20))
-				__asm__ volatile("pause");
-			outb(kboot.uart_port, p[i]);
-		}
+	for (size_t i = 0; i < take; i++) {
+		if (plain && p[i] == '\n')
+			uart_byte('\r'); /* a terminal wants CR LF; frames go out as they are */
+		uart_byte(p[i]);
 	}
 	if (!plain || p[take - 1] == '\n')
 		lock_drop();
@@ -184,11 +202,12 @@ static void hub_break(void *ctx, u8 sb)
 
 static void hub_poll_locked(void)
 {
-	u8 rx[RX_BURST], buf[QV_FRAME_MAX_PAYLOAD];
-	u32 n = 0;
+	u8 rx[sizeof(rxq)], buf[QV_FRAME_MAX_PAYLOAD];
 
-	while (n < RX_BURST && (inb(kboot.uart_port + 5) & 1))
-		rx[n++] = inb(kboot.uart_port);
+	rx_drain();
+	u32 n = rxq_len;
+	memcpy(rx, rxq, n);
+	rxq_len = 0;
 	if (n)
 		qv_hub_rx(&hub, rx, n);
 	flush_input();
