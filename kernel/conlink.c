@@ -76,18 +76,24 @@ static void input_bytes(const u8 *p, size_t n)
 	}
 }
 
-/* Called with interrupts on: kprintf takes them off itself. */
+/* Called with interrupts on (kprintf takes them off itself); the line is
+ * taken with them off, so that two threads that poll never both print it. */
 static void input_report(void)
 {
-	if (break_seen) {
-		break_seen = false;
+	char line[INPUT_LINE];
+	u64 f = irq_off();
+	bool brk = break_seen, have = done_ready;
+
+	break_seen = done_ready = false;
+	if (have) {
+		memcpy(line, done_line, done_len);
+		line[done_len] = 0;
+	}
+	irq_restore(f);
+	if (brk)
 		kprintf("console break");
-	}
-	if (done_ready) {
-		done_line[done_len] = 0;
-		kprintf("console input: %s", done_line);
-		done_ready = false;
-	}
+	if (have)
+		kprintf("console input: %s", line);
 }
 
 /* ---- the hub ------------------------------------------------------------ */
