@@ -88,6 +88,35 @@ static int compile_file(host_state *hs, const char *out, const char *in)
 	return 0;
 }
 
+/* Whether the first line of an interactive entry opens a block (a
+ * decorator, or a header ending in ':' before any comment): such an entry
+ * is only run at the blank line that ends it. */
+static bool starts_block(const char *buf, size_t len)
+{
+	size_t i = 0, end = 0;
+	while (i < len && (buf[i] == ' ' || buf[i] == '\t'))
+		i++;
+	if (i < len && buf[i] == '@')
+		return true;
+	char quote = 0;
+	for (; i < len && buf[i] != '\n'; i++) {
+		char ch = buf[i];
+		if (quote) {
+			if (ch == '\\')
+				i++;
+			else if (ch == quote)
+				quote = 0;
+		} else if (ch == '\'' || ch == '"') {
+			quote = ch;
+		} else if (ch == '#') {
+			break;
+		}
+		if (ch != ' ' && ch != '\t' && ch != '\r')
+			end = i + 1;
+	}
+	return end > 0 && buf[end - 1] == ':';
+}
+
 static int repl(host_state *hs, qv_ctx *c)
 {
 	char *buf = NULL;
@@ -118,7 +147,10 @@ static int repl(host_state *hs, qv_ctx *c)
 		memcpy(buf + len, line, ln);
 		len += ln;
 		bool blank = ln <= 1;
-		/* a compound statement continues until a blank line */
+		/* A compound statement continues until a blank line, as in
+		 * CPython: its body may be complete after any of its lines. */
+		if (len > ln && !blank && starts_block(buf, len))
+			continue;
 		if (len > ln || !blank) {
 			int st = qv_exec(c, buf, len, "<stdin>", QV_MODE_SINGLE);
 			if (st == QV_INCOMPLETE && !blank)
