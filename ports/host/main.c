@@ -248,7 +248,8 @@ int main(int argc, char **argv)
 		host_flush(&hs);
 		return r;
 	} else {
-		const char *av0 = "-";
+		/* CPython: '-' when named on the command line, '' when implied */
+		const char *av0 = i < argc ? "-" : "";
 		host_set_argv(c, &av0, 1, (const char *const *)argv + i + (i < argc), argc - i - (i < argc));
 		size_t len;
 		char *src = host_read_stream(stdin, &len);

@@ -39,9 +39,7 @@ def test_file_with_arguments(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("args", [
     ["-", "a", "b"],
-    pytest.param([], marks=pytest.mark.xfail(
-        strict=True, reason="qpy sets sys.argv[0] to '-' for a program piped in without "
-        "arguments; CPython sets ''")),
+    [],
 ])
 def test_program_on_standard_input(args: list[str]) -> None:
     got, want = both(args, stdin=ARGV_PROG.encode() + b"print(sys.argv[0])\n")
