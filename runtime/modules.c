@@ -483,39 +483,6 @@ NATIVE(m_dist, dist, 2, 2)
 	return float_new(c, out);
 }
 
-/* Weak so that the math module offers what qvmath.c provides even while
- * that file grows. */
-#pragma weak qv_math_exp
-#pragma weak qv_math_exp2
-#pragma weak qv_math_expm1
-#pragma weak qv_math_log2
-#pragma weak qv_math_log10
-#pragma weak qv_math_log1p
-#pragma weak qv_math_sin
-#pragma weak qv_math_cos
-#pragma weak qv_math_tan
-#pragma weak qv_math_asin
-#pragma weak qv_math_acos
-#pragma weak qv_math_atan
-#pragma weak qv_math_sinh
-#pragma weak qv_math_cosh
-#pragma weak qv_math_tanh
-#pragma weak qv_math_asinh
-#pragma weak qv_math_acosh
-#pragma weak qv_math_atanh
-#pragma weak qv_math_erf
-#pragma weak qv_math_erfc
-#pragma weak qv_math_gamma
-#pragma weak qv_math_lgamma
-#pragma weak qv_math_degrees
-#pragma weak qv_math_radians
-#pragma weak qv_math_ulp
-#pragma weak qv_math_pow
-#pragma weak qv_math_atan2
-#pragma weak qv_math_hypot
-#pragma weak qv_math_fmod
-#pragma weak qv_math_copysign
-#pragma weak qv_math_nextafter
 static const struct { uint16_t name; qv_math_fn1 f; } math1[] = {
 	{QS_exp, qv_math_exp}, {QS_exp2, qv_math_exp2}, {QS_expm1, qv_math_expm1}, {QS_log2, qv_math_log2},
 	{QS_log10, qv_math_log10}, {QS_log1p, qv_math_log1p}, {QS_sin, qv_math_sin}, {QS_cos, qv_math_cos},
@@ -533,11 +500,9 @@ static const struct { uint16_t name; qv_math_fn2 f; } math2[] = {
 static void init_math(qv_ctx *c, qv_obj d)
 {
 	for (size_t i = 0; i < sizeof math1 / sizeof *math1; i++)
-		if (math1[i].f)
-			dict_set(c, d, QSI(math1[i].name), make_native_closure(c, math_fn1, MKINT((intptr_t)(uintptr_t)math1[i].f), QSI(math1[i].name)));
+		dict_set(c, d, QSI(math1[i].name), make_native_closure(c, math_fn1, MKINT((intptr_t)(uintptr_t)math1[i].f), QSI(math1[i].name)));
 	for (size_t i = 0; i < sizeof math2 / sizeof *math2; i++)
-		if (math2[i].f)
-			dict_set(c, d, QSI(math2[i].name), make_native_closure(c, math_fn2, MKINT((intptr_t)(uintptr_t)math2[i].f), QSI(math2[i].name)));
+		dict_set(c, d, QSI(math2[i].name), make_native_closure(c, math_fn2, MKINT((intptr_t)(uintptr_t)math2[i].f), QSI(math2[i].name)));
 	static const qv_native *const fns[] = {&m_floor, &m_ceil, &m_trunc, &m_isnan, &m_isinf, &m_isfinite,
 		&m_sqrt, &m_log, &m_fabs, &m_gcd, &m_lcm, &m_factorial, &m_isqrt, &m_comb, &m_perm, &m_isclose,
 		&m_frexp, &m_modf, &m_ldexp, &m_fsum, &m_prod, &m_dist, NULL};
