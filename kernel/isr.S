@@ -1,6 +1,7 @@
 /* Exception entry: every vector gets the same frame (a zero error code
  * where the CPU pushes none), then all general registers are saved and
  * kernel_exception(struct exc_frame *) prints the dump. */
+#include "questv/gpregs.h"
 	.altmacro
 	.text
 	.macro STUB v
@@ -23,21 +24,7 @@ kisr_\v:
 	.endr
 
 kisr_common:
-	pushq %r15
-	pushq %r14
-	pushq %r13
-	pushq %r12
-	pushq %r11
-	pushq %r10
-	pushq %r9
-	pushq %r8
-	pushq %rbp
-	pushq %rdi
-	pushq %rsi
-	pushq %rdx
-	pushq %rcx
-	pushq %rbx
-	pushq %rax
+	PUSH_GPRS
 	movq %rsp, %rdi
 	andq $-16, %rsp
 	call kernel_exception

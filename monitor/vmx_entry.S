@@ -2,42 +2,15 @@
  * vmx_exit_entry with RSP = the top of this core's stack (HOST_RSP); the
  * guest registers are pushed as a struct guest_regs and handed to
  * vmexit_handle, which returns when the guest is to go on. */
+#include "questv/gpregs.h"
 	.text
 	.global vmx_exit_entry
 vmx_exit_entry:
 	pushq $0          /* pad */
-	pushq %r15
-	pushq %r14
-	pushq %r13
-	pushq %r12
-	pushq %r11
-	pushq %r10
-	pushq %r9
-	pushq %r8
-	pushq %rbp
-	pushq %rdi
-	pushq %rsi
-	pushq %rdx
-	pushq %rcx
-	pushq %rbx
-	pushq %rax
+	PUSH_GPRS
 	movq %rsp, %rdi
 	call vmexit_handle
-	popq %rax
-	popq %rbx
-	popq %rcx
-	popq %rdx
-	popq %rsi
-	popq %rdi
-	popq %rbp
-	popq %r8
-	popq %r9
-	popq %r10
-	popq %r11
-	popq %r12
-	popq %r13
-	popq %r14
-	popq %r15
+	POP_GPRS
 	addq $8, %rsp
 	vmresume
 	call vmx_resume_failed
