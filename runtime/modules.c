@@ -514,10 +514,14 @@ static void init_math(qv_ctx *c, qv_obj d)
 	dict_set(c, d, QS(nan), float_new(c, __builtin_nan("")));
 }
 
+/* The builtins module: every name the constant builtin table resolves. */
 static void init_builtins(qv_ctx *c, qv_obj d)
 {
-	UNUSED(c);
-	UNUSED(d);
+	for (int k = 0; k < QS__COUNT; k++) {
+		qv_obj v = builtins_lookup(QSI(k));
+		if (v)
+			dict_set(c, d, QSI(k), v);
+	}
 }
 
 extern void init_struct(qv_ctx *c, qv_obj d);
