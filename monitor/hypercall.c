@@ -6,6 +6,13 @@
 
 typedef s64 (*hypercall_fn)(struct sandbox *sb, struct guest_regs *r);
 
+static s64 hc_reserved(struct sandbox *sb, struct guest_regs *r)
+{
+	(void)sb;
+	(void)r;
+	return QV_HC_ENOSYS;
+}
+
 static s64 hc_version(struct sandbox *sb, struct guest_regs *r)
 {
 	(void)sb;
@@ -41,6 +48,13 @@ static const hypercall_fn hypercalls[QV_HC_COUNT] = {
 	[QV_HC_VERSION_QUERY] = hc_version,
 	[QV_HC_CONSOLE_WRITE] = hc_console_write,
 	[QV_HC_REPORT_EXITS] = hc_report_exits,
+	[QV_HC_CHAN_CREATE] = hc_chan_create,
+	[QV_HC_DOORBELL] = hc_doorbell,
+	[QV_HC_HEARTBEAT] = hc_heartbeat,
+	[QV_HC_FAULT_ACK] = hc_fault_ack,
+	[QV_HC_RECOVER] = hc_recover,
+	[QV_HC_RESERVED_8] = hc_reserved,
+	[QV_HC_RESERVED_9] = hc_reserved,
 };
 
 void hypercall_dispatch(struct sandbox *sb, struct guest_regs *r)

@@ -134,4 +134,18 @@ void exits_report(const struct sandbox *sb);
 /* hypercall.c */
 void hypercall_dispatch(struct sandbox *sb, struct guest_regs *r);
 
+/* hc_chan.c: channels created at run time, doorbells. */
+s64 hc_chan_create(struct sandbox *sb, struct guest_regs *r);
+s64 hc_doorbell(struct sandbox *sb, struct guest_regs *r);
+
+/* recovery.c: watchdog heartbeat, fault log, recovery commands. */
+s64 hc_heartbeat(struct sandbox *sb, struct guest_regs *r);
+s64 hc_fault_ack(struct sandbox *sb, struct guest_regs *r);
+s64 hc_recover(struct sandbox *sb, struct guest_regs *r);
+
+/* bundle.c: places the sandbox's application bundle (GRUB module
+ * "bundle N", kept pristine in monitor memory) into its region at every
+ * (re)start and records where in the boot info. */
+void bundle_place(struct sandbox *sb, struct qv_bootinfo *bi);
+
 #endif

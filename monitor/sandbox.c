@@ -169,6 +169,8 @@ void sandbox_fill_bootinfo(struct sandbox *sb)
 	bi->tsc_khz = mon.tsc_khz;
 	bi->uart_port = owned_uart(sb);
 	bi->n_sandboxes = (u16)mon.n_sandboxes;
+	bi->supervisor = mon.manifest->supervisor;
+	bundle_place(sb, bi);
 	if (mon.manifest->flags & QV_MANIFEST_F_TEST_BUILD) {
 		bi->flags |= QV_BI_F_TEST_BUILD;
 		memcpy(bi->test_attacks, sb->cfg.test_attacks, sizeof(bi->test_attacks));

@@ -44,6 +44,17 @@ struct qv_bootinfo {
 	u64 ept_host_addr;     /* the root of this sandbox's own EPT tables */
 	u16 device_io_base[QV_MAX_DEVICES];
 	u16 device_io_len[QV_MAX_DEVICES];
+	/* The application bundle (docs/bundle.md), copied by the monitor at
+	 * every (re)start; bundle_size 0 = none. The kernel's allocator keeps
+	 * clear of [bundle_gpa, bundle_gpa + bundle_size). */
+	u64 bundle_gpa;
+	u32 bundle_size;
+	u32 supervisor;        /* id of the supervising sandbox (manifest header) */
+	/* The monitor's fault log (docs/monitor.md), mapped read-only into the
+	 * supervising sandbox only; faultlog_size 0 = not mapped here. */
+	u64 faultlog_gpa;
+	u32 faultlog_size;
+	u32 reserved0;
 };
 
 #endif

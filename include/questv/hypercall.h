@@ -7,7 +7,7 @@
 #ifndef QUESTV_HYPERCALL_H
 #define QUESTV_HYPERCALL_H
 
-#define QV_HC_VERSION 1
+#define QV_HC_VERSION 2
 
 enum qv_hypercall {
 	QV_HC_VERSION_QUERY = 0, /* -> QV_HC_VERSION */
@@ -18,6 +18,18 @@ enum qv_hypercall {
 	/* The monitor prints one `exits` line with this sandbox's VM-exit
 	 * counters per reason (see docs/monitor.md for the format). */
 	QV_HC_REPORT_EXITS = 2,
+	/* Channels created at run time and doorbells (monitor/hc_chan.c,
+	 * docs/channels.md). */
+	QV_HC_CHAN_CREATE = 3,
+	QV_HC_DOORBELL = 4,
+	/* Fault containment and recovery (monitor/recovery.c, docs/monitor.md):
+	 * the watchdog's heartbeat, the supervisor's reading of the fault log
+	 * and its recovery commands. */
+	QV_HC_HEARTBEAT = 5,
+	QV_HC_FAULT_ACK = 6,
+	QV_HC_RECOVER = 7,
+	QV_HC_RESERVED_8 = 8,
+	QV_HC_RESERVED_9 = 9,
 	QV_HC_COUNT
 };
 
@@ -25,5 +37,8 @@ enum qv_hypercall {
 
 #define QV_HC_EINVAL  (-1) /* bad argument (address outside the sandbox, length) */
 #define QV_HC_ENOSYS  (-2) /* unknown hypercall number */
+#define QV_HC_EPERM   (-3) /* the caller may not ask this (not the supervisor, not a peer) */
+#define QV_HC_EBUSY   (-4) /* try again: the other side has not answered yet */
+#define QV_HC_ENOMEM  (-5) /* the monitor's pool for this is exhausted */
 
 #endif

@@ -7,6 +7,7 @@ the fixture raises and every system test errors: nothing is skipped.
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -19,7 +20,9 @@ from questv.image import build
 
 ROOT = Path(__file__).resolve().parents[2]
 SYSTEM_TOML = ROOT / "tests/system/system-test.toml"
-TEST_DIR = ROOT / "build/test"
+# QUESTV_TEST_DIR lets two checkouts' worth of work (or two people) run the
+# system tests at once without sharing an image or a serial log.
+TEST_DIR = Path(os.environ.get("QUESTV_TEST_DIR", ROOT / "build/test"))
 IMAGE = TEST_DIR / "questv-test.iso"
 SERIAL_LOG = TEST_DIR / "serial.log"
 
