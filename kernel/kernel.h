@@ -57,4 +57,8 @@ bool chantest_start(void);
 void chantest_idle(void);
 void chantest_report(void);
 
+/* watchdog.c: heartbeats to the monitor's watchdog when the boot info asks
+ * for them (a thread on a VCPU of its own). */
+void watchdog_start(void);
+
 #endif

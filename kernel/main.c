@@ -160,6 +160,7 @@ static void start_threads(u64 period_ms)
 	if (v)
 		kthread_spawn(v, "chantest", chantest_thread, NULL);
 	schedtest_setup();
+	watchdog_start();
 	sched_run();
 }
 

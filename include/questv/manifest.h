@@ -60,6 +60,15 @@ enum qv_attack_kind {
 	QV_TEST_BENCH_SEND = 12,
 	QV_TEST_BENCH_ECHO = 13,
 	QV_ATTACK_SEND_IPI = 14,     /* INIT IPI to every other core through the x2APIC ICR */
+	/* Fault containment and recovery (issue 7). */
+	QV_ATTACK_PCI_CONFIG = 15,   /* reads config space of a PCI function it does not own */
+	QV_ATTACK_TRIPLE_FAULT = 16,
+	QV_ATTACK_HANG = 17,         /* spins with interrupts off: only a watchdog sees it */
+	QV_TEST_RECOVER = 18,        /* arg: sandbox it asks its monitor to restart */
+	/* Channels created at run time (kernel/chantest.c); arg: the peer. */
+	QV_TEST_RT_CHAN_SEND = 19,
+	QV_TEST_RT_CHAN_RECV = 20,
+	QV_ATTACK_RT_CHAN_OUTSIDER = 21, /* arg: a sandbox; tries to join its run-time channel */
 };
 
 #define QV_NO_IRQ 0xFFFFFFFFu

@@ -58,6 +58,15 @@ ATTACKS: dict[str, tuple[int, str | None]] = {
     "bench_send": (12, "channel"),
     "bench_echo": (13, "channel"),
     "send_ipi": (14, None),
+    # Fault kinds for containment and recovery (kernel/attack.c, issue 7).
+    "pci_config": (15, None),     # config space of a PCI function it does not own
+    "triple_fault": (16, None),
+    "hang": (17, None),           # spins with interrupts off: only a watchdog sees it
+    "recover": (18, "sandbox"),   # asks its monitor to restart that sandbox
+    # Channels created at run time (kernel/chantest.c): both ends name the peer.
+    "rt_chan_send": (19, "sandbox"),
+    "rt_chan_recv": (20, "sandbox"),
+    "rt_chan_outsider": (21, "sandbox"),  # tries to join a run-time channel it is no end of
 }
 
 # What a sandbox must be to a channel for a channel attack to make sense.
