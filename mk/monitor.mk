@@ -30,9 +30,11 @@ $(MON_BUILD)/monitor.elf: $(MON_OBJS) monitor/monitor.ld
 	$(BOARD_CC) $(BOARD_LDFLAGS) -Wl,-z,noexecstack -Wl,--no-warn-rwx-segments -Wl,--build-id=none -T monitor/monitor.ld -o $@ $(MON_OBJS) -lgcc
 
 # Host build of the monitor's pure parts, driven by tests/monitor.
-$(MON_BUILD)/host/monitor-unit: tests/monitor/unit.c monitor/manifest.c monitor/ept.c
+$(MON_BUILD)/host/monitor-unit: tests/monitor/unit.c monitor/manifest.c monitor/ept.c \
+		monitor/faultlog.c monitor/faultlog.h monitor/manifest.h monitor/ept.h \
+		include/questv/faultlog.h include/questv/manifest.h
 	@mkdir -p $(dir $@)
-	$(HOST_CC) $(HOST_CFLAGS) -Iinclude -o $@ $^
+	$(HOST_CC) $(HOST_CFLAGS) -DQUESTV_HOST_UNIT -Iinclude -o $@ $(filter %.c,$^)
 
 BOARD_BINARIES += $(MON_BUILD)/monitor.elf
 HOST_BINARIES += $(MON_BUILD)/host/monitor-unit

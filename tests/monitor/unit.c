@@ -5,12 +5,19 @@
  *   monitor-unit ept HOST SIZE GPA.. -> builds the EPT of a sandbox at HOST of
  *       SIZE bytes (0x-numbers), prints "pages N tables T", then one line per
  *       GPA: "GPA -> HPA FLAGS" or "GPA -> none". Host pointers stand in for
- *       physical addresses. */
+ *       physical addresses.
+ *   monitor-unit ksym ELF ADDR..    -> one line per ADDR: "ADDR NAME+0xOFF" or
+ *       "ADDR none"; "no symbols" (exit 1) when the ELF has no .symtab.
+ *   monitor-unit faultlog SIZE N    -> lays out a log in SIZE bytes, appends N
+ *       records (record i: sandbox i % 16, rip 0x1000 + i, symbol "f<i>"),
+ *       prints "capacity C write_seq W", then one line per seq 1..N+1 as a
+ *       reader sees it: "SEQ ok SANDBOX RIP SYM", "SEQ lost" or "SEQ unwritten". */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "../../monitor/manifest.h"
 #include "../../monitor/ept.h"
+#include "../../monitor/faultlog.h"
 
 static unsigned long tables;
 
@@ -72,12 +79,76 @@ static int cmd_ept(int argc, char **argv)
 	return 0;
 }
 
+static int cmd_ksym(int argc, char **argv)
+{
+	size_t len = 0;
+	unsigned char *img = slurp(argv[2], &len);
+	struct ksym_table t;
+
+	if (!img) {
+		perror(argv[2]);
+		return 2;
+	}
+	if (!ksym_init(&t, img, len)) {
+		puts("no symbols");
+		return 1;
+	}
+	for (int i = 3; i < argc; i++) {
+		u64 addr = strtoull(argv[i], NULL, 0), off = 0;
+		const char *name = ksym_lookup(&t, addr, &off);
+		if (name)
+			printf("0x%llx %s+0x%llx\n", (unsigned long long)addr, name,
+			       (unsigned long long)off);
+		else
+			printf("0x%llx none\n", (unsigned long long)addr);
+	}
+	return 0;
+}
+
+static int cmd_faultlog(char **argv)
+{
+	u64 size = strtoull(argv[2], NULL, 0), n = strtoull(argv[3], NULL, 0);
+	void *mem = aligned_alloc(64, (size + 63) & ~63ull);
+	struct qv_faultlog *log = faultlog_init(mem, size);
+
+	if (!log) {
+		puts("too small");
+		return 1;
+	}
+	for (u64 i = 0; i < n; i++) {
+		struct qv_fault_record r;
+		memset(&r, 0xA5, sizeof(r)); /* junk the writer must not copy as-is */
+		r.sandbox = (u32)(i % 16);
+		r.rip = 0x1000 + i;
+		snprintf(r.sym, sizeof(r.sym), "f%llu", (unsigned long long)i);
+		if (faultlog_append(log, &r) != i + 1) {
+			puts("bad seq");
+			return 1;
+		}
+	}
+	printf("capacity %u write_seq %llu\n", log->capacity, (unsigned long long)log->write_seq);
+	for (u64 seq = 1; seq <= n + 1; seq++) {
+		struct qv_fault_record r;
+		int rc = faultlog_read(log, seq, &r);
+		if (rc == 0)
+			printf("%llu ok %u 0x%llx %s\n", (unsigned long long)seq, r.sandbox,
+			       (unsigned long long)r.rip, r.sym);
+		else
+			printf("%llu %s\n", (unsigned long long)seq, rc == -2 ? "lost" : "unwritten");
+	}
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	size_t len = 0;
 
 	if (argc >= 4 && !strcmp(argv[1], "ept"))
 		return cmd_ept(argc, argv);
+	if (argc >= 3 && !strcmp(argv[1], "ksym"))
+		return cmd_ksym(argc, argv);
+	if (argc == 4 && !strcmp(argv[1], "faultlog"))
+		return cmd_faultlog(argv);
 	if (argc != 3) {
 		fputs("usage: monitor-unit check|crc FILE | ept HOST SIZE GPA...\n", stderr);
 		return 2;
