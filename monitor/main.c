@@ -36,7 +36,7 @@ static void __init plan_sandboxes(void)
 {
 	for (u32 i = 0; i < mon.n_sandboxes; i++) {
 		struct sandbox *sb = &mon.sandboxes[i];
-		sb->cfg = *manifest_sandbox(mon.manifest, i);
+		manifest_sandbox_copy(mon.manifest, i, &sb->cfg);
 		/* A sandbox runs on the lowest core of its mask; more cores per
 		 * sandbox come with the kernel's SMP support. */
 		sb->core = (u32)__builtin_ctz(sb->cfg.core_mask);

@@ -1,5 +1,11 @@
 #include "manifest.h"
 
+#ifdef QUESTV_HOST_UNIT
+#include <string.h>
+#else
+#include "../kernel/lib/fmt.h"
+#endif
+
 u32 manifest_crc32(const void *buf, size_t len, size_t skip)
 {
 	const u8 *p = buf;
@@ -24,7 +30,7 @@ struct table_rule {
 
 static const struct table_rule tables[] = {
 	{ "sandbox", HDR_OFF(n_sandboxes), HDR_OFF(sandbox_size), HDR_OFF(sandbox_off),
-	  sizeof(struct qv_manifest_sandbox), QV_MAX_SANDBOXES },
+	  QV_MANIFEST_SANDBOX_V1_SIZE, QV_MAX_SANDBOXES },
 	{ "device", HDR_OFF(n_devices), HDR_OFF(device_size), HDR_OFF(device_off),
 	  sizeof(struct qv_manifest_device), QV_MAX_DEVICES },
 	{ "channel", HDR_OFF(n_channels), HDR_OFF(channel_size), HDR_OFF(channel_off),
@@ -62,7 +68,7 @@ static const char *check_header(const struct qv_manifest_header *h, size_t len)
 		return "bad magic (not a questv manifest)";
 	if (h->version != QV_MANIFEST_VERSION)
 		return "unsupported version";
-	if (h->header_size < sizeof(*h) || h->header_size > h->total_size)
+	if (h->header_size < QV_MANIFEST_HEADER_V1_SIZE || h->header_size > h->total_size)
 		return "bad header size";
 	if (h->total_size > len)
 		return "total size runs past the module";
@@ -93,7 +99,7 @@ const char *manifest_check(const void *buf, size_t len)
 	const struct qv_manifest_header *h = buf;
 	const char *why;
 
-	if (!buf || len < sizeof(*h))
+	if (!buf || len < QV_MANIFEST_HEADER_V1_SIZE)
 		return "too short for a manifest header";
 	why = check_header(h, len);
 	if (why)
@@ -107,6 +113,22 @@ const char *manifest_check(const void *buf, size_t len)
 const struct qv_manifest_sandbox *manifest_sandbox(const struct qv_manifest_header *h, u32 i)
 {
 	return (const void *)((const u8 *)h + h->sandbox_off + (u64)i * h->sandbox_size);
+}
+
+void manifest_sandbox_copy(const struct qv_manifest_header *h, u32 i,
+			   struct qv_manifest_sandbox *out)
+{
+	size_t n = h->sandbox_size < sizeof(*out) ? h->sandbox_size : sizeof(*out);
+
+	memset(out, 0, sizeof(*out));
+	memcpy(out, manifest_sandbox(h, i), n);
+}
+
+u32 manifest_recovery_timeout_ms(const struct qv_manifest_header *h)
+{
+	if (h->header_size < HDR_OFF(recovery_timeout_ms) + sizeof(u32))
+		return QV_RECOVERY_TIMEOUT_DEFAULT_MS;
+	return h->recovery_timeout_ms;
 }
 
 const struct qv_manifest_device *manifest_device(const struct qv_manifest_header *h, u32 i)

@@ -18,6 +18,14 @@ const char *manifest_check(const void *buf, size_t len);
  * header gives, so a newer writer's longer entries are read correctly). */
 const struct qv_manifest_sandbox *manifest_sandbox(const struct qv_manifest_header *h, u32 i);
 const struct qv_manifest_device *manifest_device(const struct qv_manifest_header *h, u32 i);
+
+/* Entry i of the sandbox table, copied whole: fields that an older writer's
+ * shorter entry lacks read as 0 (watchdog_ms 0 = no watchdog). */
+void manifest_sandbox_copy(const struct qv_manifest_header *h, u32 i,
+			   struct qv_manifest_sandbox *out);
+
+/* The header's recovery_timeout_ms, or its default for an older header. */
+u32 manifest_recovery_timeout_ms(const struct qv_manifest_header *h);
 const struct qv_manifest_channel *manifest_channel(const struct qv_manifest_header *h, u32 i);
 
 #endif

@@ -90,7 +90,17 @@ struct qv_manifest_header {
 	u32 sandbox_off;     /* byte offsets from the start of the header */
 	u32 device_off;
 	u32 channel_off;
+	/* Appended after the first 56 bytes (header_size says whether a
+	 * manifest has them; a reader takes the default when it does not). */
+	u32 recovery_timeout_ms; /* a fault waits this long for the supervisor's
+				  * command, then on_fault applies; default 2000 */
+	u32 reserved;
 };
+
+/* The first layout's sizes: a reader accepts these and defaults the rest. */
+#define QV_MANIFEST_HEADER_V1_SIZE  56u
+#define QV_MANIFEST_SANDBOX_V1_SIZE 56u
+#define QV_RECOVERY_TIMEOUT_DEFAULT_MS 2000u
 
 #define QV_MANIFEST_F_TEST_BUILD 0x1u /* built with --test: attacks may be armed */
 
@@ -103,6 +113,9 @@ struct qv_manifest_sandbox {
 	u32 device_mask;     /* bit d: device d of the device table is owned */
 	u32 heartbeat_ms;    /* console heartbeat interval; 0 = none */
 	u16 test_attacks[QV_MAX_TEST_ATTACKS];
+	/* Appended after the first 56 bytes (sandbox_size says whether). */
+	u32 watchdog_ms;     /* QV_HC_HEARTBEAT due at least this often; 0 = no watchdog */
+	u32 reserved;
 };
 
 struct qv_manifest_device {

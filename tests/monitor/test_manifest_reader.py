@@ -17,7 +17,7 @@ from questv.config import load
 ROOT = Path(__file__).resolve().parents[2]
 
 
-HEADER = struct.Struct("<IHHIIIIIIHHHHHHIII")
+HEADER = struct.Struct("<IHHIIIIIIHHHHHHIIIII")
 CRC_OFFSET = 12
 
 
@@ -90,9 +90,9 @@ def test_header_layout_matches_the_contract() -> None:
     # sandbox_off at 44 (docs/manifest.md, include/questv/manifest.h).
     blob = good_manifest()
     fields = HEADER.unpack_from(blob)
-    assert fields[0] == 0x464D5651 and fields[1] == 1 and fields[2] == HEADER.size == 56
+    assert fields[0] == 0x464D5651 and fields[1] == 1 and fields[2] == HEADER.size == 64
     sandboxes = len(load(ROOT / "tests/system/system-test.toml", test_build=True).sandboxes)
-    assert struct.unpack_from("<HH", blob, 32) == (fields[9], fields[10]) == (sandboxes, 56)
+    assert struct.unpack_from("<HH", blob, 32) == (fields[9], fields[10]) == (sandboxes, 64)
     assert struct.unpack_from("<I", blob, 44)[0] == fields[15]
 
 
@@ -107,16 +107,41 @@ def test_longer_entries_of_a_later_writer_are_stepped_over(monitor_unit: Callabl
     sandboxes = b"".join(blob[sb_off + i * size:sb_off + (i + 1) * size] + b"\xEE" * 8
                          for i in range(n))
     devices = blob[dev_off:dev_off + dev_n * dev_size]
-    header = bytearray(blob[:56])
-    new_sb_off = 56
+    hsize = struct.unpack_from("<H", blob, 6)[0]
+    header = bytearray(blob[:hsize])
+    new_sb_off = hsize
     new_dev_off = new_sb_off + len(sandboxes)
     body = sandboxes + devices
     struct.pack_into("<H", header, 34, size + 8)
-    struct.pack_into("<III", header, 44, new_sb_off, new_dev_off, 56 + len(body))
+    struct.pack_into("<III", header, 44, new_sb_off, new_dev_off, hsize + len(body))
     struct.pack_into("<H", header, 40, 0)  # no channels
-    struct.pack_into("<I", header, 8, 56 + len(body))
+    struct.pack_into("<I", header, 8, hsize + len(body))
     rc, out = check(monitor_unit, tmp_path, recrc(bytes(header) + body))
     assert (rc, out) == (0, "ok")
+
+
+def test_a_first_layout_manifest_is_still_accepted(monitor_unit: Callable[..., subprocess.CompletedProcess[str]],
+                                                   tmp_path: Path) -> None:
+    # Before recovery_timeout_ms and watchdog_ms were appended the header and the
+    # sandbox entries were 56 bytes: rebuild one so and the reader must accept it.
+    blob = good_manifest()
+    hsize, (n, size) = struct.unpack_from("<H", blob, 6)[0], struct.unpack_from("<HH", blob, 32)
+    sb_off, dev_off, ch_off = struct.unpack_from("<III", blob, 44)
+    sandboxes = b"".join(blob[sb_off + i * size:sb_off + i * size + 56] for i in range(n))
+    rest = blob[dev_off:]
+    header = bytearray(blob[:56])
+    struct.pack_into("<H", header, 6, 56)
+    struct.pack_into("<H", header, 34, 56)
+    struct.pack_into("<III", header, 44, 56, 56 + len(sandboxes),
+                     56 + len(sandboxes) + ch_off - dev_off)
+    struct.pack_into("<I", header, 8, 56 + len(sandboxes) + len(rest))
+    assert hsize == 64 and size == 64
+    rc, out = check(monitor_unit, tmp_path, recrc(bytes(header) + sandboxes + rest))
+    assert (rc, out) == (0, "ok")
+    # and one byte less than that first layout is still refused
+    struct.pack_into("<H", header, 34, 55)
+    rc, out = check(monitor_unit, tmp_path, recrc(bytes(header) + sandboxes + rest))
+    assert rc == 1 and "entry size" in out
 
 
 def test_crc_matches_zlib(monitor_unit: Callable[..., subprocess.CompletedProcess[str]], tmp_path: Path) -> None:

@@ -37,6 +37,7 @@ def parse_manifest(blob: bytes) -> dict:
     (out["magic"], out["version"], out["header_size"], out["total"], out["crc"],
      out["cores"], out["mem"], out["supervisor"], out["flags"]) = struct.unpack_from(
         "<IHHIIIIII", blob, 0)
+    out["recovery_timeout_ms"] = struct.unpack_from("<I", blob, 56)[0]
     counts = struct.unpack_from("<6H", blob, 32)
     offsets = struct.unpack_from("<3I", blob, 44)
     out["counts"], out["sizes"], out["offsets"] = counts[0::2], counts[1::2], offsets
@@ -46,7 +47,8 @@ def parse_manifest(blob: bytes) -> dict:
         name = cstr(blob[at:at + 16])
         fields = struct.unpack_from("<6I", blob, at + 16)
         attacks = struct.unpack_from("<8H", blob, at + 40)
-        out["sandboxes"].append((name, *fields, attacks))
+        watchdog_ms = struct.unpack_from("<I", blob, at + 56)[0]
+        out["sandboxes"].append((name, *fields, attacks, watchdog_ms))
     out["devices"] = []
     for i in range(counts[2]):
         at = offsets[1] + i * counts[3]
@@ -66,12 +68,13 @@ def test_header_fields(default_toml):
     blob = encode(rich_system(default_toml, test_build=False), test_build=False)
     m = parse_manifest(blob)
     assert m["magic"] == 0x464D5651 and blob[:4] == b"QVMF"
-    assert (m["version"], m["header_size"], m["total"]) == (1, 56, len(blob))
+    assert (m["version"], m["header_size"], m["total"]) == (1, 64, len(blob))
     assert (m["cores"], m["mem"], m["supervisor"], m["flags"]) == (4, 512, 0, 0)
+    assert m["recovery_timeout_ms"] == 2000  # the default
     # 2 declared channels and the console pair of each sandbox but the UART owner
-    assert m["counts"] == (4, 2, 8) and m["sizes"] == (56, 40, 32)
-    assert m["offsets"] == (56, 56 + 4 * 56, 56 + 4 * 56 + 2 * 40)
-    assert len(blob) == 56 + 4 * 56 + 2 * 40 + 8 * 32
+    assert m["counts"] == (4, 2, 8) and m["sizes"] == (64, 40, 32)
+    assert m["offsets"] == (64, 64 + 4 * 64, 64 + 4 * 64 + 2 * 40)
+    assert len(blob) == 64 + 4 * 64 + 2 * 40 + 8 * 32
 
 
 def test_crc_is_zlib_crc32_with_the_field_zeroed(default_toml):
@@ -84,10 +87,10 @@ def test_sandbox_entries(default_toml):
     m = parse_manifest(encode(rich_system(default_toml, test_build=False), test_build=False))
     no_attacks = (0,) * 8
     assert m["sandboxes"] == [
-        ("sb0", 0, 0b0001, 64, 0, 0b01, 1000, no_attacks),
-        ("sb1", 1, 0b0010, 64, 1, 0b10, 1000, no_attacks),
-        ("sb2", 2, 0b0100, 64, 1, 0b00, 1000, no_attacks),
-        ("sb3", 3, 0b1000, 64, 2, 0b00, 0, no_attacks),
+        ("sb0", 0, 0b0001, 64, 0, 0b01, 1000, no_attacks, 0),
+        ("sb1", 1, 0b0010, 64, 1, 0b10, 1000, no_attacks, 0),
+        ("sb2", 2, 0b0100, 64, 1, 0b00, 1000, no_attacks, 0),
+        ("sb3", 3, 0b1000, 64, 2, 0b00, 0, no_attacks, 0),
     ]
 
 
@@ -116,7 +119,7 @@ def test_sixteen_byte_name_fills_the_field(default_toml):
     default_toml["sandbox"][0]["name"] = "s" * 16
     default_toml["system"]["supervisor"] = "s" * 16
     blob = encode(parse(default_toml), test_build=False)
-    assert blob[56:72] == b"s" * 16
+    assert blob[64:80] == b"s" * 16
 
 
 def test_host_reader_accepts_what_the_writer_wrote(default_toml):
@@ -133,6 +136,30 @@ def test_host_reader_refuses_a_damaged_manifest(default_toml, offset, what):
     blob[offset] ^= 0x40
     with pytest.raises(ManifestError, match=what):
         read_header(bytes(blob))
+
+
+def test_host_reader_takes_defaults_from_a_first_layout_manifest(default_toml):
+    """A manifest written before recovery_timeout_ms and watchdog_ms were appended
+    (56-byte header and sandbox entries) is still read, with the default timeout."""
+    blob = encode(rich_system(default_toml, test_build=False), test_build=False)
+    m = parse_manifest(blob)
+    n_sb, n_dev, n_ch = m["counts"]
+    sb_off, dev_off, ch_off = m["offsets"]
+    sandboxes = b"".join(blob[sb_off + i * 64:sb_off + i * 64 + 56] for i in range(n_sb))
+    rest = blob[dev_off:]
+    header = bytearray(blob[:56])
+    struct.pack_into("<H", header, 6, 56)
+    struct.pack_into("<H", header, 34, 56)
+    struct.pack_into("<III", header, 44, 56, 56 + len(sandboxes),
+                     56 + len(sandboxes) + (ch_off - dev_off))
+    old = bytes(header) + sandboxes + rest
+    struct.pack_into("<I", header, 8, len(old))
+    old = bytes(header) + sandboxes + rest
+    struct.pack_into("<I", header, 12, zlib.crc32(bytes(header[:12]) + bytes(4) + old[16:]))
+    old = bytes(header) + sandboxes + rest
+    h = read_header(old)
+    assert (h.n_sandboxes, h.n_devices, h.n_channels) == (n_sb, n_dev, n_ch)
+    assert h.recovery_timeout_ms == 2000
 
 
 def test_host_reader_refuses_a_truncated_manifest(default_toml):

@@ -18,13 +18,19 @@ FLAG_TEST_BUILD = 0x1
 NO_IRQ = 0xFFFFFFFF
 NO_PCI = 0xFFFFFFFF
 
-HEADER = struct.Struct("<IHHIIIIII" "HHHHHH" "III")
-SANDBOX = struct.Struct("<16sIIIIII8H")
+HEADER_V1 = struct.Struct("<IHHIIIIII" "HHHHHH" "III")
+HEADER = struct.Struct(HEADER_V1.format + "II")
+SANDBOX = struct.Struct("<16sIIIIII8H" "II")
+# The first layout's sizes (before recovery_timeout_ms and watchdog_ms were
+# appended): readers accept them and take the defaults.
+HEADER_V1_SIZE = HEADER_V1.size
+SANDBOX_V1_SIZE = 56
+RECOVERY_TIMEOUT_DEFAULT_MS = 2000
 DEVICE = struct.Struct("<16sIIHHIII")
 CHANNEL = struct.Struct("<16sIIII")
 CRC_OFFSET = 12  # magic, version, header size, total size come first
 
-assert (HEADER.size, SANDBOX.size, DEVICE.size, CHANNEL.size) == (56, 56, 40, 32)
+assert (HEADER.size, SANDBOX.size, DEVICE.size, CHANNEL.size) == (64, 64, 40, 32)
 
 
 class ManifestError(Exception):
@@ -49,6 +55,7 @@ def encode(system: System, *, test_build: bool) -> bytes:
             len(system.sandboxes), SANDBOX.size, len(system.devices), DEVICE.size,
             len(system.channels), CHANNEL.size,
             sandbox_off, device_off, channel_off,
+            getattr(system, "recovery_timeout_ms", RECOVERY_TIMEOUT_DEFAULT_MS), 0,
         )
 
     body = sandboxes + devices + channels
@@ -72,7 +79,7 @@ def _sandbox(sb: Sandbox, test_build: bool) -> bytes:
     attacks += [0] * (MAX_TEST_ATTACKS - len(attacks))
     return SANDBOX.pack(
         _name(sb.name), sb.id, _mask(sb.cores), sb.memory_mib, FAULT_ACTIONS[sb.on_fault],
-        _mask(sb.devices), sb.heartbeat_ms, *attacks,
+        _mask(sb.devices), sb.heartbeat_ms, *attacks, getattr(sb, "watchdog_ms", 0), 0,
     )
 
 
@@ -98,6 +105,7 @@ class Header:
     n_sandboxes: int
     n_devices: int
     n_channels: int
+    recovery_timeout_ms: int = RECOVERY_TIMEOUT_DEFAULT_MS
 
     @property
     def test_build(self) -> bool:
@@ -106,27 +114,31 @@ class Header:
 
 def read_header(data: bytes) -> Header:
     """Check a manifest the way the monitor does and return its header; ManifestError if bad."""
-    if len(data) < HEADER.size:
-        raise ManifestError(f"{len(data)} bytes is shorter than the {HEADER.size}-byte header")
+    if len(data) < HEADER_V1_SIZE:
+        raise ManifestError(f"{len(data)} bytes is shorter than the {HEADER_V1_SIZE}-byte header")
     (magic, version, header_size, total, crc, cores, mem, supervisor, flags,
      n_sb, sb_size, n_dev, dev_size, n_ch, ch_size, sb_off, dev_off, ch_off) = \
-        HEADER.unpack_from(data)
+        HEADER_V1.unpack_from(data)
+    recovery_timeout_ms = RECOVERY_TIMEOUT_DEFAULT_MS
+    if header_size >= HEADER.size and len(data) >= HEADER.size:
+        recovery_timeout_ms = HEADER.unpack_from(data)[18]
     if magic != MAGIC:
         raise ManifestError(f"bad magic {magic:#010x}")
     if version != VERSION:
         raise ManifestError(f"version {version}, this reader knows {VERSION}")
-    if header_size < HEADER.size:
-        raise ManifestError(f"header size {header_size} is below {HEADER.size}")
+    if header_size < HEADER_V1_SIZE:
+        raise ManifestError(f"header size {header_size} is below {HEADER_V1_SIZE}")
     if total > len(data) or total < header_size:
         raise ManifestError(f"total size {total} does not fit the {len(data)} bytes given")
     zeroed = data[:CRC_OFFSET] + b"\0\0\0\0" + data[CRC_OFFSET + 4:total]
     if zlib.crc32(zeroed) != crc:
         raise ManifestError("CRC-32 mismatch")
-    for what, count, size, least, off in (("sandbox", n_sb, sb_size, SANDBOX.size, sb_off),
+    for what, count, size, least, off in (("sandbox", n_sb, sb_size, SANDBOX_V1_SIZE, sb_off),
                                           ("device", n_dev, dev_size, DEVICE.size, dev_off),
                                           ("channel", n_ch, ch_size, CHANNEL.size, ch_off)):
         if size < least:
             raise ManifestError(f"{what} entry size {size} is below {least}")
         if off + count * size > total:
             raise ManifestError(f"the {what} table runs past the total size")
-    return Header(version, total, cores, mem, supervisor, flags, n_sb, n_dev, n_ch)
+    return Header(version, total, cores, mem, supervisor, flags, n_sb, n_dev, n_ch,
+                  recovery_timeout_ms)
