@@ -1,0 +1,1010 @@
+/*
+ * _quest: the native half of the `quest` module (pylib/quest/__init__.py is
+ * the other half). Every function here works with plain values (ints,
+ * strings, dicts, status codes) and leaves classes and Python-level
+ * exceptions (AdmissionError, ChannelError, ...) to the Python side: a port
+ * function can raise only built-in exceptions, and a refusal that carries a
+ * message comes back as a str the Python side turns into the right class.
+ *
+ * One core per sandbox, several interpreters (services, the REPL) on it in
+ * preemptive threads: whatever here touches state shared between them (a
+ * channel end, the scheduler) does it with interrupts off, and only for the
+ * few instructions of a poll, never across a wait. Waiting (channels, sleep)
+ * sleeps the calling thread so an idle wait costs its VCPU no budget.
+ *
+ * docs/quest.md is the reference.
+ */
+#include "qv_ext.h"
+#include "kernel.h"
+#include "thread.h"
+#include "chanlink.h"
+#include "sched/admit.h"
+#include "service.h"
+
+#define ARGS qv_ctx *c, void *user, size_t argc, qv_val *argv
+#define UNUSED_ARGS (void)user, (void)argc, (void)argv
+
+/* ---------------------------------------------------------------- helpers */
+
+static size_t cstrlen(const char *s, size_t max)
+{
+	return strnlen(s, max);
+}
+
+static qv_val mkstr(qv_ctx *c, const char *s, size_t max)
+{
+	return qv_str(c, s, cstrlen(s, max));
+}
+
+static bool put_int(qv_ctx *c, qv_val d, const char *k, int64_t v)
+{
+	qv_val x = qv_int(c, v);
+	return x && qv_dict_set(c, d, k, x);
+}
+
+static bool put_bool(qv_ctx *c, qv_val d, const char *k, bool v)
+{
+	qv_val x = qv_bool(c, v);
+	return x && qv_dict_set(c, d, k, x);
+}
+
+static bool put_str(qv_ctx *c, qv_val d, const char *k, const char *s, size_t max)
+{
+	qv_val x = mkstr(c, s, max);
+	return x && qv_dict_set(c, d, k, x);
+}
+
+static bool arg_int(qv_ctx *c, qv_val v, int64_t lo, int64_t hi, const char *what, int64_t *out)
+{
+	if (!qv_get_int(c, v, out))
+		return false;
+	if (*out < lo || *out > hi) {
+		char msg[96];
+		fmt_buf(msg, sizeof(msg), "%s out of range (%ld..%ld)", what, (long)lo, (long)hi);
+		qv_raise(c, "ValueError", msg);
+		return false;
+	}
+	return true;
+}
+
+/* A str argument copied NUL-terminated into buf (cap bytes). */
+static bool arg_cstr(qv_ctx *c, qv_val v, char *buf, size_t cap, const char *what)
+{
+	const char *s;
+	size_t n;
+
+	if (!qv_get_str(c, v, &s, &n))
+		return false;
+	if (n >= cap) {
+		char msg[96];
+		fmt_buf(msg, sizeof(msg), "%s longer than %u bytes", what, (unsigned)(cap - 1));
+		qv_raise(c, "ValueError", msg);
+		return false;
+	}
+	memcpy(buf, s, n);
+	buf[n] = 0;
+	for (size_t i = 0; i < n; i++)
+		if (!buf[i]) {
+			qv_raise(c, "ValueError", "embedded NUL in a name");
+			return false;
+		}
+	return true;
+}
+
+static u64 irq_off(void)
+{
+	u64 f;
+
+	__asm__ volatile("pushfq; popq %0; cli" : "=r"(f) : : "memory");
+	return f;
+}
+
+static void irq_restore(u64 f)
+{
+	if (f & 0x200)
+		__asm__ volatile("sti" : : : "memory");
+}
+
+/* Sleeps the calling thread: its VCPU's budget is not used meanwhile. */
+static void sleep_ns(u64 ns)
+{
+	kthread_sleep_until(clock_ns() + ns);
+}
+
+/* ---------------------------------------------------------------- sandbox */
+
+static const char *const role_names[] = { "producer", "consumer" };
+
+static qv_val chan_dict(qv_ctx *c, const struct kchan *k)
+{
+	const struct qv_chaninfo_entry *e = &k->info;
+	qv_val d = qv_dict(c);
+
+	if (!d || !put_str(c, d, "name", e->name, sizeof(e->name)) ||
+	    !put_int(c, d, "index", e->index) ||
+	    !put_str(c, d, "role", e->role <= 1 ? role_names[e->role] : "?", 16) ||
+	    !put_int(c, d, "peer", e->peer) || !put_int(c, d, "slot_size", e->slot_size) ||
+	    !put_int(c, d, "slot_count", e->slot_count) ||
+	    !put_bool(c, d, "attached", k->attach == QV_CHAN_OK))
+		return NULL;
+	if (k->attach != QV_CHAN_OK && !put_str(c, d, "error", qv_chan_strerror(k->attach), 80))
+		return NULL;
+	return d;
+}
+
+static qv_val q_sandbox(ARGS)
+{
+	UNUSED_ARGS;
+	qv_val d = qv_dict(c), cores = qv_list(c), devs = qv_list(c), chans = qv_list(c);
+	qv_val core = qv_int(c, kboot.core);
+
+	if (!d || !cores || !devs || !chans || !core || !qv_list_append(c, cores, core))
+		return NULL;
+	if (!put_int(c, d, "id", kboot.sandbox_id) ||
+	    !put_str(c, d, "name", kboot.name, sizeof(kboot.name)) ||
+	    !put_int(c, d, "core", kboot.core) || !qv_dict_set(c, d, "cores", cores) ||
+	    !put_int(c, d, "memory_mib", kboot.mem_mib) ||
+	    !put_int(c, d, "boot_count", kboot.boot_count) ||
+	    !put_int(c, d, "supervisor", kboot.supervisor) ||
+	    !put_int(c, d, "n_sandboxes", kboot.n_sandboxes) ||
+	    !put_bool(c, d, "isolated", kboot.flags & QV_BI_F_ISOLATED) ||
+	    !put_bool(c, d, "test_build", kboot.flags & QV_BI_F_TEST_BUILD) ||
+	    !put_int(c, d, "uart_port", kboot.uart_port) ||
+	    !put_int(c, d, "heartbeat_ms", kboot.heartbeat_ms) ||
+	    !put_int(c, d, "tsc_khz", (int64_t)kboot.tsc_khz))
+		return NULL;
+	for (u32 i = 0; i < QV_MAX_DEVICES; i++) {
+		if (!kboot.device_io_len[i])
+			continue;
+		qv_val x = qv_dict(c);
+		if (!x || !put_int(c, x, "index", i) ||
+		    !put_int(c, x, "io_base", kboot.device_io_base[i]) ||
+		    !put_int(c, x, "io_len", kboot.device_io_len[i]) ||
+		    !put_bool(c, x, "console", kboot.uart_port &&
+			      kboot.uart_port == kboot.device_io_base[i]) ||
+		    !qv_list_append(c, devs, x))
+			return NULL;
+	}
+	for (u32 i = 0; i < chanlink_count(); i++) {
+		qv_val x = chan_dict(c, chanlink_at(i));
+		if (!x || !qv_list_append(c, chans, x))
+			return NULL;
+	}
+	if (!qv_dict_set(c, d, "devices", devs) || !qv_dict_set(c, d, "channels", chans))
+		return NULL;
+	return d;
+}
+
+/* ---------------------------------------------------------------- time */
+
+static qv_val q_ticks_us(ARGS)
+{
+	UNUSED_ARGS;
+	return qv_int(c, (int64_t)(clock_ns() / 1000));
+}
+
+static qv_val q_ticks_ms(ARGS)
+{
+	UNUSED_ARGS;
+	return qv_int(c, (int64_t)(clock_ns() / 1000000));
+}
+
+/* One slice of a sleep; the Python side loops so Ctrl-C gets through. */
+static qv_val q_sleep_us(ARGS)
+{
+	int64_t us;
+
+	(void)user, (void)argc;
+	if (!arg_int(c, argv[0], 0, 10 * 1000 * 1000, "sleep slice (us)", &us))
+		return NULL;
+	sleep_ns((u64)us * 1000);
+	return qv_none(c);
+}
+
+/* Ends the calling thread's job; returns how many deadlines it has missed
+ * in this call (the scheduler counts a job that ended late). */
+static qv_val q_wait_period(ARGS)
+{
+	UNUSED_ARGS;
+	struct kthread *t = kthread_self();
+	u64 before = t->qt.deadline_misses;
+
+	kthread_wait_period();
+	return qv_int(c, (int64_t)(t->qt.deadline_misses - before));
+}
+
+/* ---------------------------------------------------------------- VCPUs */
+
+/* I/O VCPUs live here: the kernel has no wrapper for them yet. Their ids
+ * start above any Main VCPU id the kernel hands out. */
+#define IO_VCPU_MAX 4u
+#define IO_VCPU_ID0 1000u
+static struct qvs_vcpu io_vcpus[IO_VCPU_MAX];
+static u32 n_io_vcpus;
+
+static struct qvs_vcpu *vcpu_by_id(int64_t id)
+{
+	for (struct qvs_vcpu *v = ksched()->vcpus; v; v = v->next)
+		if (v->id == id)
+			return v;
+	return NULL;
+}
+
+/* Admission's verdict for a new Main VCPU, with its message, before the
+ * kernel is asked (so the refusal is the caller's to report, not a console
+ * line). */
+static bool admit_main(u64 c_ns, u64 t_ns, char *why, size_t cap)
+{
+	struct qvs_vcpu cand;
+	struct qvs_admit_error err;
+
+	memset(&cand, 0, sizeof(cand));
+	cand.kind = QVS_MAIN;
+	cand.budget = c_ns;
+	cand.period = t_ns;
+	u64 f = irq_off();
+	enum qvs_status st = qvs_admit(ksched(), &cand, NULL, &err);
+	irq_restore(f);
+	if (st == QVS_OK)
+		return true;
+	qvs_admit_format(&err, why, cap);
+	return false;
+}
+
+static bool vcpu_params(qv_ctx *c, qv_val *argv, u64 *c_ns, u64 *t_ns)
+{
+	int64_t b, p;
+
+	if (!arg_int(c, argv[0], 1, (int64_t)(QVS_MAX_PERIOD_NS / 1000), "budget_us", &b) ||
+	    !arg_int(c, argv[1], 1, (int64_t)(QVS_MAX_PERIOD_NS / 1000), "period_us", &p))
+		return false;
+	if (b > p) {
+		qv_raise(c, "ValueError", "budget_us must not exceed period_us");
+		return false;
+	}
+	*c_ns = (u64)b * 1000;
+	*t_ns = (u64)p * 1000;
+	return true;
+}
+
+/* vcpu_new(budget_us, period_us) -> id, or the refusal as a str. */
+static qv_val q_vcpu_new(ARGS)
+{
+	u64 cn, tn;
+	char why[160];
+
+	(void)user, (void)argc;
+	if (!vcpu_params(c, argv, &cn, &tn))
+		return NULL;
+	if (!admit_main(cn, tn, why, sizeof(why)))
+		return mkstr(c, why, sizeof(why));
+	struct qvs_vcpu *v = kvcpu_add(cn, tn);
+	if (!v)
+		return qv_str(c, "the kernel has no room for another VCPU", 39);
+	return qv_int(c, v->id);
+}
+
+static qv_val q_vcpu_set(ARGS)
+{
+	u64 cn, tn;
+	int64_t id;
+	struct qvs_admit_error err;
+	char why[160];
+
+	(void)user, (void)argc;
+	if (!qv_get_int(c, argv[0], &id) || !vcpu_params(c, argv + 1, &cn, &tn))
+		return NULL;
+	struct qvs_vcpu *v = vcpu_by_id(id);
+	if (!v || v->kind != QVS_MAIN)
+		return qv_raise(c, "ValueError", "no such Main VCPU");
+	u64 f = irq_off();
+	struct qvs_vcpu cand = *v;
+	cand.budget = cn;
+	cand.period = tn;
+	enum qvs_status st = qvs_admit(ksched(), &cand, v, &err);
+	irq_restore(f);
+	if (st != QVS_OK) {
+		qvs_admit_format(&err, why, sizeof(why));
+		return mkstr(c, why, sizeof(why));
+	}
+	if (kvcpu_set(v, cn, tn) != QVS_OK)
+		return qv_str(c, "refused by the scheduler", 24);
+	return qv_none(c);
+}
+
+/* iovcpu_new(util_ppm, main_id or -1) -> id, or the refusal as a str. */
+static qv_val q_iovcpu_new(ARGS)
+{
+	int64_t u, main_id;
+	struct qvs_admit_error err;
+	char why[160];
+
+	(void)user, (void)argc;
+	if (!arg_int(c, argv[0], 1, QVS_PPM, "utilization (ppm)", &u) ||
+	    !qv_get_int(c, argv[1], &main_id))
+		return NULL;
+	if (main_id >= 0) {
+		struct qvs_vcpu *m = vcpu_by_id(main_id);
+		if (!m || m->kind != QVS_MAIN)
+			return qv_raise(c, "ValueError", "main_vcpu is not a Main VCPU of this sandbox");
+	}
+	u64 f = irq_off();
+	if (n_io_vcpus == IO_VCPU_MAX) {
+		irq_restore(f);
+		return qv_str(c, "no room for another I/O VCPU", 28);
+	}
+	struct qvs_vcpu *v = &io_vcpus[n_io_vcpus];
+	enum qvs_status st = qvs_vcpu_add_io(ksched(), v, IO_VCPU_ID0 + n_io_vcpus, (u32)u,
+					     clock_ns(), &err);
+	if (st == QVS_OK)
+		n_io_vcpus++;
+	irq_restore(f);
+	if (st == QVS_E_ADMISSION) {
+		qvs_admit_format(&err, why, sizeof(why));
+		return mkstr(c, why, sizeof(why));
+	}
+	if (st != QVS_OK)
+		return qv_raise(c, "ValueError", "bad I/O VCPU parameters");
+	return qv_int(c, v->id);
+}
+
+static qv_val q_vcpu_self(ARGS)
+{
+	UNUSED_ARGS;
+	struct kthread *t = kthread_self();
+
+	if (!t || !t->qt.vcpu)
+		return qv_none(c);
+	return qv_int(c, t->qt.vcpu->id);
+}
+
+static qv_val vcpu_stats_dict(qv_ctx *c, const struct qvs_vcpu *v)
+{
+	struct qvs_stats st;
+	u64 f = irq_off();
+
+	st = v->stats;
+	u64 budget = v->budget, period = v->period;
+	u64 avail = qvs_vcpu_available(ksched(), v, clock_ns());
+	irq_restore(f);
+	qv_val d = qv_dict(c);
+	if (!d || !put_int(c, d, "id", v->id) ||
+	    !put_str(c, d, "kind", v->kind == QVS_IO ? "io" : "main", 8) ||
+	    !put_int(c, d, "budget_us", (int64_t)(budget / 1000)) ||
+	    !put_int(c, d, "period_us", (int64_t)(period / 1000)) ||
+	    !put_int(c, d, "util_ppm", v->kind == QVS_IO ? v->util_ppm :
+		     (period ? (int64_t)(budget * QVS_PPM / period) : 0)) ||
+	    !put_int(c, d, "available_us", (int64_t)(avail / 1000)) ||
+	    !put_int(c, d, "fg_us", (int64_t)(st.fg_ns / 1000)) ||
+	    !put_int(c, d, "bg_us", (int64_t)(st.bg_ns / 1000)) ||
+	    !put_int(c, d, "replenishments", (int64_t)st.replenishments) ||
+	    !put_int(c, d, "overruns", (int64_t)st.overruns) ||
+	    !put_int(c, d, "overrun_us", (int64_t)(st.overrun_ns / 1000)) ||
+	    !put_int(c, d, "deadline_misses", (int64_t)st.deadline_misses) ||
+	    !put_int(c, d, "activations", (int64_t)st.activations))
+		return NULL;
+	return d;
+}
+
+static qv_val q_vcpu_stats(ARGS)
+{
+	int64_t id;
+
+	(void)user, (void)argc;
+	if (!qv_get_int(c, argv[0], &id))
+		return NULL;
+	struct qvs_vcpu *v = vcpu_by_id(id);
+	if (!v)
+		return qv_raise(c, "ValueError", "no such VCPU");
+	return vcpu_stats_dict(c, v);
+}
+
+static qv_val q_vcpu_list(ARGS)
+{
+	UNUSED_ARGS;
+	qv_val l = qv_list(c);
+
+	if (!l)
+		return NULL;
+	for (struct qvs_vcpu *v = ksched()->vcpus; v; v = v->next) {
+		qv_val d = vcpu_stats_dict(c, v);
+		if (!d || !qv_list_append(c, l, d))
+			return NULL;
+	}
+	return l;
+}
+
+/* ---------------------------------------------------------------- channels */
+
+/* A wait is polls with interrupts off (the channel end is shared by every
+ * interpreter of the sandbox) and sleeps between them, short at first so a
+ * reply that comes quickly is seen quickly, then up to 1 ms. */
+#define CHAN_NAP_MIN_NS 20000ull
+#define CHAN_NAP_MAX_NS 1000000ull
+
+static struct kchan *chan_arg(qv_ctx *c, qv_val v)
+{
+	int64_t i;
+
+	if (!qv_get_int(c, v, &i))
+		return NULL;
+	if (i < 0 || i >= (int64_t)chanlink_count()) {
+		qv_raise(c, "ValueError", "no such channel");
+		return NULL;
+	}
+	struct kchan *k = chanlink_at((u32)i);
+	if (k->attach != QV_CHAN_OK) {
+		char msg[120];
+		fmt_buf(msg, sizeof(msg), "channel %s is not attached: %s", k->info.name,
+			qv_chan_strerror(k->attach));
+		qv_raise(c, "OSError", msg);
+		return NULL;
+	}
+	return k;
+}
+
+static qv_val q_chan_find(ARGS)
+{
+	char name[QV_NAME_LEN + 1];
+
+	(void)user, (void)argc;
+	if (!arg_cstr(c, argv[0], name, sizeof(name), "channel name"))
+		return NULL;
+	for (u32 i = 0; i < chanlink_count(); i++) {
+		const struct kchan *k = chanlink_at(i);
+		size_t n = cstrlen(k->info.name, sizeof(k->info.name));
+		if (n == cstrlen(name, sizeof(name)) && !memcmp(k->info.name, name, n))
+			return qv_int(c, i);
+	}
+	return qv_int(c, -1);
+}
+
+static qv_val q_chan_info(ARGS)
+{
+	int64_t i;
+
+	(void)user, (void)argc;
+	if (!qv_get_int(c, argv[0], &i))
+		return NULL;
+	if (i < 0 || i >= (int64_t)chanlink_count())
+		return qv_raise(c, "ValueError", "no such channel");
+	return chan_dict(c, chanlink_at((u32)i));
+}
+
+/* chan_send(i, data, timeout_us) -> status (0 = sent). */
+static qv_val q_chan_send(ARGS)
+{
+	const void *p;
+	size_t n;
+	int64_t tmo;
+
+	(void)user, (void)argc;
+	struct kchan *k = chan_arg(c, argv[0]);
+	if (!k || !qv_get_buffer(c, argv[1], &p, &n) ||
+	    !arg_int(c, argv[2], 0, 10 * 1000 * 1000, "timeout slice (us)", &tmo))
+		return NULL;
+	if (k->info.role != QV_CHAN_ROLE_PRODUCER)
+		return qv_raise(c, "OSError", "this sandbox is the consumer of that channel");
+	if (n > k->info.slot_size)
+		return qv_int(c, QV_CHAN_E_TOO_BIG);
+	u64 end = clock_ns() + (u64)tmo * 1000, nap = CHAN_NAP_MIN_NS;
+	enum qv_chan_status st;
+	for (;;) {
+		u64 f = irq_off();
+		st = qv_chan_send(&k->tx, p, (u32)n, QV_CHAN_POLL, &chanlink_wait);
+		irq_restore(f);
+		if (st != QV_CHAN_E_FULL)
+			break;
+		u64 now = clock_ns();
+		if (now >= end) {
+			st = tmo ? QV_CHAN_E_TIMEOUT : QV_CHAN_E_FULL;
+			break;
+		}
+		sleep_ns(nap < end - now ? nap : end - now);
+		nap = nap * 2 < CHAN_NAP_MAX_NS ? nap * 2 : CHAN_NAP_MAX_NS;
+	}
+	return qv_int(c, st);
+}
+
+/* chan_recv(i, bytearray, timeout_us) -> length >= 0, or -status. The
+ * bytearray is the Channel object's own, slot_size long. */
+static qv_val q_chan_recv(ARGS)
+{
+	const void *p;
+	size_t cap;
+	int64_t tmo;
+	u32 len = 0;
+
+	(void)user, (void)argc;
+	struct kchan *k = chan_arg(c, argv[0]);
+	if (!k || !qv_get_buffer(c, argv[1], &p, &cap) ||
+	    !arg_int(c, argv[2], 0, 10 * 1000 * 1000, "timeout slice (us)", &tmo))
+		return NULL;
+	if (k->info.role != QV_CHAN_ROLE_CONSUMER)
+		return qv_raise(c, "OSError", "this sandbox is the producer of that channel");
+	if (cap > 0xFFFFFFFFu)
+		cap = 0xFFFFFFFFu;
+	u64 end = clock_ns() + (u64)tmo * 1000, nap = CHAN_NAP_MIN_NS;
+	enum qv_chan_status st;
+	for (;;) {
+		u64 f = irq_off();
+		/* The buffer is a bytearray the Python side made for this. */
+		st = qv_chan_recv(&k->rx, (void *)(uintptr_t)p, (u32)cap, &len, QV_CHAN_POLL,
+				  &chanlink_wait);
+		irq_restore(f);
+		if (st != QV_CHAN_E_EMPTY)
+			break;
+		u64 now = clock_ns();
+		if (now >= end) {
+			st = tmo ? QV_CHAN_E_TIMEOUT : QV_CHAN_E_EMPTY;
+			break;
+		}
+		sleep_ns(nap < end - now ? nap : end - now);
+		nap = nap * 2 < CHAN_NAP_MAX_NS ? nap * 2 : CHAN_NAP_MAX_NS;
+	}
+	if (st == QV_CHAN_OK)
+		return qv_int(c, len);
+	return qv_int(c, -(int64_t)st);
+}
+
+static qv_val q_chan_pending(ARGS)
+{
+	(void)user, (void)argc;
+	struct kchan *k = chan_arg(c, argv[0]);
+	if (!k)
+		return NULL;
+	u64 f = irq_off();
+	u32 n = k->info.role == QV_CHAN_ROLE_PRODUCER ? qv_chan_tx_pending(&k->tx) :
+							qv_chan_rx_pending(&k->rx);
+	irq_restore(f);
+	return qv_int(c, n);
+}
+
+static qv_val q_chan_stats(ARGS)
+{
+	(void)user, (void)argc;
+	struct kchan *k = chan_arg(c, argv[0]);
+	if (!k)
+		return NULL;
+	struct qv_chan_stats st;
+	u64 f = irq_off();
+	st = k->info.role == QV_CHAN_ROLE_PRODUCER ? k->tx.st : k->rx.st;
+	irq_restore(f);
+	qv_val d = qv_dict(c), by = qv_dict(c);
+	if (!d || !by || !put_int(c, d, "messages", (int64_t)st.messages) ||
+	    !put_int(c, d, "bytes", (int64_t)st.bytes) || !put_int(c, d, "waits", (int64_t)st.waits) ||
+	    !put_int(c, d, "timeouts", (int64_t)st.timeouts) ||
+	    !put_int(c, d, "errors", (int64_t)st.errors))
+		return NULL;
+	for (u32 s = 1; s < QV_CHAN_NSTATUS; s++)
+		if (st.by_status[s] && !put_int(c, by, qv_chan_status_name(s), (int64_t)st.by_status[s]))
+			return NULL;
+	if (!qv_dict_set(c, d, "by_status", by))
+		return NULL;
+	return d;
+}
+
+static qv_val q_chan_strerror(ARGS)
+{
+	int64_t s;
+
+	(void)user, (void)argc;
+	if (!qv_get_int(c, argv[0], &s))
+		return NULL;
+	if (s < 0 || s >= QV_CHAN_NSTATUS)
+		return qv_raise(c, "ValueError", "no such channel status");
+	const char *name = qv_chan_status_name(s), *text = qv_chan_strerror(s);
+	char buf[120];
+	fmt_buf(buf, sizeof(buf), "%s (%s)", text, name);
+	return mkstr(c, buf, sizeof(buf));
+}
+
+/* ---------------------------------------------------------------- memory */
+
+/* Raw access to the sandbox's own RAM, [0, mem_mib MiB): identity-mapped
+ * by the kernel and backed by the monitor's EPT, so nothing in that range
+ * can fault. Anything else (the channel window, device space, beyond) is
+ * refused before it is touched. */
+static bool mem_range_ok(qv_ctx *c, int64_t addr, int64_t n)
+{
+	u64 end = (u64)kboot.mem_mib << 20;
+
+	if (addr < 0 || n < 0 || (u64)addr > end || (u64)n > end - (u64)addr) {
+		char msg[120];
+		fmt_buf(msg, sizeof(msg), "0x%lx+%ld is outside this sandbox's memory [0, 0x%lx)",
+			(unsigned long)addr, (long)n, (unsigned long)end);
+		qv_raise(c, "ValueError", msg);
+		return false;
+	}
+	return true;
+}
+
+static qv_val q_mem_read(ARGS)
+{
+	int64_t addr, n;
+
+	(void)user, (void)argc;
+	if (!qv_get_int(c, argv[0], &addr) || !qv_get_int(c, argv[1], &n) ||
+	    !mem_range_ok(c, addr, n))
+		return NULL;
+	/* Aligned words of 1..8 bytes are read in one access (device-style
+	 * registers); everything else is copied. */
+	if ((n == 1 || n == 2 || n == 4 || n == 8) && !(addr & (n - 1))) {
+		u64 v = 0;
+		const volatile void *a = (const volatile void *)(uintptr_t)addr;
+		switch (n) {
+		case 1: v = *(const volatile u8 *)a; break;
+		case 2: v = *(const volatile u16 *)a; break;
+		case 4: v = *(const volatile u32 *)a; break;
+		default: v = *(const volatile u64 *)a; break;
+		}
+		return qv_bytes(c, &v, (size_t)n);
+	}
+	return qv_bytes(c, (const void *)(uintptr_t)addr, (size_t)n);
+}
+
+static qv_val q_mem_write(ARGS)
+{
+	int64_t addr;
+	const void *p;
+	size_t n;
+
+	(void)user, (void)argc;
+	if (!qv_get_int(c, argv[0], &addr) || !qv_get_buffer(c, argv[1], &p, &n) ||
+	    !mem_range_ok(c, addr, (int64_t)n))
+		return NULL;
+	if ((n == 1 || n == 2 || n == 4 || n == 8) && !(addr & (int64_t)(n - 1))) {
+		u64 v = 0;
+		memcpy(&v, p, n);
+		volatile void *a = (volatile void *)(uintptr_t)addr;
+		switch (n) {
+		case 1: *(volatile u8 *)a = (u8)v; break;
+		case 2: *(volatile u16 *)a = (u16)v; break;
+		case 4: *(volatile u32 *)a = (u32)v; break;
+		default: *(volatile u64 *)a = v; break;
+		}
+	} else {
+		memmove((void *)(uintptr_t)addr, p, n);
+	}
+	return qv_none(c);
+}
+
+static qv_val q_mem_range(ARGS)
+{
+	UNUSED_ARGS;
+	qv_val t[2] = { qv_int(c, 0), qv_int(c, (int64_t)kboot.mem_mib << 20) };
+
+	if (!t[0] || !t[1])
+		return NULL;
+	return qv_tuple(c, 2, t);
+}
+
+/* ---------------------------------------------------------------- test faults */
+
+/* quest._inject(kind, arg): the wild accesses the monitor must stop, for
+ * the isolation tests. Only in test builds (the flag comes from the
+ * monitor, which sets it only for a `questv build --test` manifest). Each
+ * prints what it is about to do first, so a test log shows the attempt;
+ * a contained one never returns. */
+static qv_val q_inject(ARGS)
+{
+	char kind[16];
+	int64_t arg;
+
+	(void)user, (void)argc;
+	if (!arg_cstr(c, argv[0], kind, sizeof(kind), "kind") || !qv_get_int(c, argv[1], &arg))
+		return NULL;
+	if (!(kboot.flags & QV_BI_F_TEST_BUILD))
+		return qv_raise(c, "RuntimeError", "_inject is only in test builds");
+	u64 addr = 0;
+	const char *what = kind;
+	if (!memcmp(kind, "sandbox", 8)) {
+		if (arg < 0 || arg >= QV_MAX_SANDBOXES || arg == kboot.sandbox_id ||
+		    !kboot.sandbox_host_base[arg])
+			return qv_raise(c, "ValueError", "no other sandbox with that id");
+		addr = kboot.sandbox_host_base[arg];
+	} else if (!memcmp(kind, "monitor", 8)) {
+		addr = kboot.monitor_host_addr;
+	} else if (!memcmp(kind, "ept", 4)) {
+		addr = kboot.ept_host_addr;
+	} else if (!memcmp(kind, "io", 3)) {
+		if (arg < 0 || arg >= QV_MAX_DEVICES || !kboot.device_io_base[arg])
+			return qv_raise(c, "ValueError", "no device with that index");
+		kprintf("inject: out to port 0x%x of device %ld", kboot.device_io_base[arg], (long)arg);
+		outb(kboot.device_io_base[arg], 'X');
+		kprintf("inject NOT contained: port 0x%x written", kboot.device_io_base[arg]);
+		return qv_str(c, "not contained", 13);
+	} else if (!memcmp(kind, "triple", 7)) {
+		kprintf("inject: triple fault");
+		/* An empty IDT: the next exception cannot be delivered, nor the
+		 * double fault that follows. */
+		struct __attribute__((packed)) { u16 limit; u64 base; } idtr = { 0, 0 };
+		__asm__ volatile("cli; lidt %0; int3" : : "m"(idtr) : "memory");
+		return qv_str(c, "not contained", 13);
+	} else if (!memcmp(kind, "hang", 5)) {
+		kprintf("inject: spinning with interrupts off");
+		__asm__ volatile("cli");
+		for (;;)
+			__asm__ volatile("pause");
+	} else {
+		return qv_raise(c, "ValueError", "kind: sandbox, monitor, ept, io, triple or hang");
+	}
+	if (!addr)
+		return qv_raise(c, "ValueError", "the boot info has no host address for that");
+	kprintf("inject: write %s at 0x%lx", what, (unsigned long)addr);
+	*(volatile u64 *)(uintptr_t)addr = 0xBADC0FFEE0DDF00Dull;
+	kprintf("inject NOT contained: wrote %s", what);
+	return qv_str(c, "not contained", 13);
+}
+
+/* ---------------------------------------------------------------- services */
+
+static const char *const state_names[] = { "free", "starting", "running",
+					   "exited", "failed", "stopped" };
+static const char *const restart_names[] = { "never", "always", "backoff" };
+
+static qv_val spec_dict(qv_ctx *c, const struct vtx_svc_spec *s)
+{
+	qv_val d = qv_dict(c);
+
+	if (!d || !put_str(c, d, "name", s->name, sizeof(s->name)) ||
+	    !put_str(c, d, "module", s->module, sizeof(s->module)) ||
+	    !put_str(c, d, "alternate", s->alternate, sizeof(s->alternate)) ||
+	    !put_int(c, d, "budget_us", s->budget_us) || !put_int(c, d, "period_us", s->period_us) ||
+	    !put_int(c, d, "heap_kib", s->heap_kib) ||
+	    !put_str(c, d, "restart", s->restart < 3 ? restart_names[s->restart] : "?", 8) ||
+	    !put_int(c, d, "restart_limit", s->restart_limit) ||
+	    !put_int(c, d, "backoff_ms", s->backoff_ms))
+		return NULL;
+	return d;
+}
+
+static qv_val info_dict(qv_ctx *c, int id, const struct vtx_svc_info *in)
+{
+	qv_val d = qv_dict(c), spec = spec_dict(c, &in->spec);
+	u64 now = clock_ns();
+	u64 run = in->started_ns && now > in->started_ns ? now - in->started_ns : 0;
+	unsigned st = (unsigned)in->state;
+
+	if (!d || !spec || !put_int(c, d, "id", id) ||
+	    !put_str(c, d, "name", in->spec.name, sizeof(in->spec.name)) ||
+	    !put_str(c, d, "module", in->spec.module, sizeof(in->spec.module)) ||
+	    !put_str(c, d, "state", st < 6 ? state_names[st] : "?", 10) ||
+	    !put_int(c, d, "exit_status", in->exit_status) || !put_int(c, d, "starts", in->starts) ||
+	    !put_int(c, d, "run_ms", (int64_t)(run / 1000000)) ||
+	    !put_str(c, d, "last_error", in->last_error, sizeof(in->last_error)) ||
+	    !put_int(c, d, "heap_used", (int64_t)in->heap_used) ||
+	    !put_int(c, d, "heap_peak", (int64_t)in->heap_peak) ||
+	    !put_int(c, d, "heap_total", (int64_t)in->heap_total) ||
+	    !qv_dict_set(c, d, "spec", spec))
+		return NULL;
+	qv_val v = in->vcpu ? qv_int(c, in->vcpu->id) : qv_none(c);
+	if (!v || !qv_dict_set(c, d, "vcpu", v))
+		return NULL;
+	return d;
+}
+
+static qv_val q_svc_count(ARGS)
+{
+	UNUSED_ARGS;
+	return qv_int(c, vtx_svc_count());
+}
+
+static qv_val q_svc_info(ARGS)
+{
+	int64_t id;
+	struct vtx_svc_info in;
+
+	(void)user, (void)argc;
+	if (!qv_get_int(c, argv[0], &id))
+		return NULL;
+	if (id < 0 || id > 0x7fffffff || !vtx_svc_info((int)id, &in) || in.state == VTX_SVC_FREE)
+		return qv_none(c);
+	return info_dict(c, (int)id, &in);
+}
+
+static qv_val q_svc_find(ARGS)
+{
+	char name[32];
+
+	(void)user, (void)argc;
+	if (!arg_cstr(c, argv[0], name, sizeof(name), "service name"))
+		return NULL;
+	return qv_int(c, vtx_svc_find(name));
+}
+
+/* svc_start(name, module, alternate, budget_us, period_us, heap_kib,
+ * restart, restart_limit, backoff_ms, source or None) -> id, or the reason
+ * as a str ("admission: ..." when the VCPU was refused). */
+static qv_val q_svc_start(ARGS)
+{
+	struct vtx_svc_spec s;
+	int64_t v[6];
+	const char *src = NULL;
+	size_t len = 0;
+	char why[160];
+
+	(void)user, (void)argc;
+	memset(&s, 0, sizeof(s));
+	if (!arg_cstr(c, argv[0], s.name, sizeof(s.name), "name") ||
+	    !arg_cstr(c, argv[1], s.module, sizeof(s.module), "module") ||
+	    !arg_cstr(c, argv[2], s.alternate, sizeof(s.alternate), "alternate"))
+		return NULL;
+	static const char *const what[6] = { "budget_us", "period_us", "heap_kib",
+					     "restart", "restart_limit", "backoff_ms" };
+	for (int i = 0; i < 6; i++)
+		if (!arg_int(c, argv[3 + i], 0, i == 3 ? 2 : 0xFFFFFFFFll, what[i], &v[i]))
+			return NULL;
+	s.budget_us = (u32)v[0];
+	s.period_us = (u32)v[1];
+	s.heap_kib = (u32)v[2];
+	s.restart = (u32)v[3];
+	s.restart_limit = (u32)v[4];
+	s.backoff_ms = (u32)v[5];
+	if (!s.name[0])
+		return qv_raise(c, "ValueError", "a service needs a name");
+	if (s.budget_us && s.period_us && !admit_main((u64)s.budget_us * 1000,
+						      (u64)s.period_us * 1000, why, sizeof(why))) {
+		char msg[180];
+		fmt_buf(msg, sizeof(msg), "admission: %s", why);
+		return mkstr(c, msg, sizeof(msg));
+	}
+	if (!qv_is_none(argv[9]) && !qv_get_str(c, argv[9], &src, &len))
+		return NULL;
+	why[0] = 0;
+	int id = vtx_svc_start(&s, src, len, why, sizeof(why));
+	if (id < 0)
+		return mkstr(c, why[0] ? why : "refused", sizeof(why));
+	return qv_int(c, id);
+}
+
+static qv_val q_svc_stop(ARGS)
+{
+	int64_t id, tmo;
+
+	(void)user, (void)argc;
+	if (!qv_get_int(c, argv[0], &id) || !arg_int(c, argv[1], 0, 3600000, "timeout_ms", &tmo))
+		return NULL;
+	if (id < 0 || id >= vtx_svc_count())
+		return qv_raise(c, "ValueError", "no such service");
+	int r = vtx_svc_stop((int)id, (u32)tmo);
+	if (r < 0)
+		return qv_str(c, "did not stop in time", 20);
+	return qv_none(c);
+}
+
+/* svc_swap_prepare(id, source) -> None, or why it was refused. */
+static qv_val q_svc_swap_prepare(ARGS)
+{
+	int64_t id;
+	const char *src;
+	size_t len;
+	char why[160];
+
+	(void)user, (void)argc;
+	if (!qv_get_int(c, argv[0], &id) || !qv_get_str(c, argv[1], &src, &len))
+		return NULL;
+	if (id < 0 || id >= vtx_svc_count())
+		return qv_raise(c, "ValueError", "no such service");
+	why[0] = 0;
+	if (vtx_svc_swap_prepare((int)id, src, len, why, sizeof(why)) < 0)
+		return mkstr(c, why[0] ? why : "refused", sizeof(why));
+	return qv_none(c);
+}
+
+static qv_val q_svc_swap_commit(ARGS)
+{
+	int64_t id;
+	char why[160];
+
+	(void)user, (void)argc;
+	if (!qv_get_int(c, argv[0], &id))
+		return NULL;
+	if (id < 0 || id >= vtx_svc_count())
+		return qv_raise(c, "ValueError", "no such service");
+	why[0] = 0;
+	if (vtx_svc_swap_commit((int)id, why, sizeof(why)) < 0)
+		return mkstr(c, why[0] ? why : "refused", sizeof(why));
+	return qv_none(c);
+}
+
+static qv_val q_svc_swap_abort(ARGS)
+{
+	int64_t id;
+
+	(void)user, (void)argc;
+	if (!qv_get_int(c, argv[0], &id))
+		return NULL;
+	if (id >= 0 && id < vtx_svc_count())
+		vtx_svc_swap_abort((int)id);
+	return qv_none(c);
+}
+
+/* svc_next_event(timeout_ms) -> the info of a service whose state changed,
+ * or None. */
+static qv_val q_svc_next_event(ARGS)
+{
+	int64_t tmo;
+	struct vtx_svc_info in;
+
+	(void)user, (void)argc;
+	if (!arg_int(c, argv[0], 0, 3600000, "timeout_ms", &tmo))
+		return NULL;
+	if (!vtx_svc_next_event(&in, (u32)tmo))
+		return qv_none(c);
+	return info_dict(c, vtx_svc_find(in.spec.name), &in);
+}
+
+/* ---------------------------------------------------------------- stats */
+
+static qv_val q_stats(ARGS)
+{
+	UNUSED_ARGS;
+	qv_heap_stats h;
+	qv_val d = qv_dict(c);
+
+	qv_heap_info(c, &h);
+	if (!d || !put_int(c, d, "heap_total", (int64_t)h.total) ||
+	    !put_int(c, d, "heap_used", (int64_t)h.used) ||
+	    !put_int(c, d, "heap_peak", (int64_t)h.peak) ||
+	    !put_int(c, d, "collections", (int64_t)h.collections) ||
+	    !put_int(c, d, "gc_max_pause_us", (int64_t)h.max_pause_us) ||
+	    !put_int(c, d, "now_us", (int64_t)(clock_ns() / 1000)) ||
+	    !put_int(c, d, "sched_decisions", (int64_t)sched_costs.decisions) ||
+	    !put_int(c, d, "sched_switches", (int64_t)sched_costs.switches) ||
+	    !put_int(c, d, "timer_irqs", (int64_t)timer_stats.irqs) ||
+	    !put_int(c, d, "timer_late_max_ns", (int64_t)timer_stats.late_max_ns))
+		return NULL;
+	return d;
+}
+
+/* ---------------------------------------------------------------- module */
+
+static const qv_ext_func funcs[] = {
+	{ "sandbox", q_sandbox, 0, 0 },
+	{ "stats", q_stats, 0, 0 },
+	{ "ticks_us", q_ticks_us, 0, 0 },
+	{ "ticks_ms", q_ticks_ms, 0, 0 },
+	{ "sleep_us", q_sleep_us, 1, 1 },
+	{ "wait_period", q_wait_period, 0, 0 },
+	{ "vcpu_new", q_vcpu_new, 2, 2 },
+	{ "vcpu_set", q_vcpu_set, 3, 3 },
+	{ "iovcpu_new", q_iovcpu_new, 2, 2 },
+	{ "vcpu_self", q_vcpu_self, 0, 0 },
+	{ "vcpu_stats", q_vcpu_stats, 1, 1 },
+	{ "vcpu_list", q_vcpu_list, 0, 0 },
+	{ "chan_find", q_chan_find, 1, 1 },
+	{ "chan_info", q_chan_info, 1, 1 },
+	{ "chan_send", q_chan_send, 3, 3 },
+	{ "chan_recv", q_chan_recv, 3, 3 },
+	{ "chan_pending", q_chan_pending, 1, 1 },
+	{ "chan_stats", q_chan_stats, 1, 1 },
+	{ "chan_strerror", q_chan_strerror, 1, 1 },
+	{ "mem_read", q_mem_read, 2, 2 },
+	{ "mem_write", q_mem_write, 2, 2 },
+	{ "mem_range", q_mem_range, 0, 0 },
+	{ "inject", q_inject, 2, 2 },
+	{ "svc_count", q_svc_count, 0, 0 },
+	{ "svc_info", q_svc_info, 1, 1 },
+	{ "svc_find", q_svc_find, 1, 1 },
+	{ "svc_start", q_svc_start, 10, 10 },
+	{ "svc_stop", q_svc_stop, 2, 2 },
+	{ "svc_swap_prepare", q_svc_swap_prepare, 2, 2 },
+	{ "svc_swap_commit", q_svc_swap_commit, 1, 1 },
+	{ "svc_swap_abort", q_svc_swap_abort, 1, 1 },
+	{ "svc_next_event", q_svc_next_event, 1, 1 },
+};
+
+#define CHAN_CONST(name, text) { "CHAN_" #name, QV_CHAN_##name },
+static const qv_ext_const consts[] = {
+	QV_CHAN_STATUS_LIST(CHAN_CONST)
+	{ "RESTART_NEVER", 0 },
+	{ "RESTART_ALWAYS", 1 },
+	{ "RESTART_BACKOFF", 2 },
+};
+#undef CHAN_CONST
+
+const qv_ext_module vtx_mod_quest = {
+	"_quest", funcs, sizeof(funcs) / sizeof(funcs[0]), consts,
+	sizeof(consts) / sizeof(consts[0]),
+};

@@ -1,0 +1,305 @@
+"""The service supervisor's decision logic (pylib/quest/supervisor.py), run
+on the host under CPython and under build/host/qpy with a fake _quest.
+
+One driver program walks every policy branch (never / always / backoff,
+the limit, the alternate, the cap, the healthy-run reset, clean exits, bad
+policies) and the run() loop against a scripted fake _quest. Both
+interpreters must print the same lines (differential), and the test checks
+what the lines must say.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+PYLIB = REPO / "pylib" / "quest"
+QPY = Path(os.environ.get("QUESTV_QPY", REPO / "build" / "host" / "qpy"))
+
+FAKE_QUEST = '''
+"""A scripted stand-in for the native _quest module."""
+
+
+class Stop(Exception):
+    pass
+
+
+clock = [0]
+events = []      # (at_ms, info), in time order
+started = []     # specs handed to svc_start
+fail_modules = []
+infos = []
+
+
+def ticks_ms():
+    return clock[0]
+
+
+def ticks_us():
+    return clock[0] * 1000
+
+
+def svc_count():
+    return len(infos)
+
+
+def svc_info(i):
+    return infos[i] if 0 <= i < len(infos) else None
+
+
+def svc_next_event(timeout_ms):
+    if events and events[0][0] <= clock[0] + timeout_ms:
+        at, info = events.pop(0)
+        if at > clock[0]:
+            clock[0] = at
+        return info
+    if not events and timeout_ms >= 1000:
+        raise Stop()
+    clock[0] += timeout_ms
+    return None
+
+
+def svc_start(name, module, alternate, budget_us, period_us, heap_kib, restart,
+              restart_limit, backoff_ms, source):
+    assert 0 <= restart <= 2 and source is None
+    started.append((clock[0], name, module, restart, restart_limit, backoff_ms, alternate))
+    if module in fail_modules:
+        return "Traceback (most recent call last):\\nImportError: no module named " + module
+    return len(started)
+'''
+
+DRIVER = r'''
+import _quest
+from quest import supervisor as S
+
+
+def spec(name, module, restart, limit=0, backoff=0, alternate=""):
+    return {"name": name, "module": module, "restart": restart, "restart_limit": limit,
+            "backoff_ms": backoff, "alternate": alternate}
+
+
+def ended(sp, state="failed", status=1, err="Traceback:\n  File x\nZeroDivisionError: division by zero",
+          run_ms=5):
+    return {"name": sp["name"], "state": state, "exit_status": status, "last_error": err,
+            "run_ms": run_ms, "spec": sp}
+
+
+def show(tag, d):
+    print("%s|%s|%s|%d|%s" % (tag, d.action, d.module, d.delay_ms, d.line))
+
+
+def scenario(tag, sp, events, sup=None):
+    sup = sup or S.Supervisor()
+    sup.track(S.Policy.from_spec(sp))
+    t = 0
+    for ev in events:
+        t += 10
+        show(tag, sup.on_event(ev, t))
+    return sup
+
+
+never = spec("n1", "app_n", "never")
+scenario("never-fail", never, [ended(never)])
+never_alt = spec("n2", "app_n", "never", alternate="app_safe")
+scenario("never-alt", never_alt, [ended(never_alt), ended(never_alt)])
+scenario("never-clean", never, [ended(never, "exited", 0, "")])
+always = spec("a1", "app_a", "always")
+scenario("always-clean", always, [ended(always, "exited", 0, "")])
+scenario("always-fail", always, [ended(always)] * 5)
+always_lim = spec("a2", "app_a", "always", limit=2)
+scenario("always-limit", always_lim, [ended(always_lim)] * 3)
+bo = spec("crasher", "svc_crash", "backoff", limit=3, backoff=50, alternate="svc_safe")
+scenario("backoff-alt", bo, [ended(bo)] * 8)
+cap = spec("c1", "app_c", 2, backoff=20000)
+scenario("backoff-cap", cap, [ended(cap)] * 5)
+heal = spec("h1", "app_h", "backoff", limit=3, backoff=100)
+scenario("backoff-healthy", heal,
+         [ended(heal), ended(heal), ended(heal, run_ms=10000), ended(heal), ended(heal),
+          ended(heal)])
+scenario("backoff-clean", bo, [ended(bo, "exited", 0, "")])
+scenario("exit-status", heal, [ended(heal, "exited", 3, "")])
+scenario("running", heal, [ended(heal, "running", 0, "")])
+scenario("no-traceback", heal, [ended(heal, "failed", 1, "")])
+
+for bad in (spec("b1", "m", "sometimes"), spec("b2", "m", 7), spec("b3", "m", "backoff", -1)):
+    try:
+        S.Policy.from_spec(bad)
+        print("bad|accepted", bad["restart"])
+    except ValueError as e:
+        print("bad|ValueError|%s" % e)
+
+# Pending restarts come out when due, earliest first.
+sup = S.Supervisor()
+p1 = spec("p1", "m1", "backoff", backoff=300)
+p2 = spec("p2", "m2", "backoff", backoff=100)
+sup.on_event(ended(p1), 0)
+sup.on_event(ended(p2), 0)
+print("due|next|%s" % sup.next_due_ms())
+print("due|50|%s" % [d.name for d in sup.due(50)])
+print("due|400|%s|%s" % ([d.name for d in sup.due(400)], sup.next_due_ms()))
+sup.on_event(ended(p1), 500)
+sup.cancel("p1")
+print("due|cancel|%s" % [d.name for d in sup.due(10000)])
+print("lastline|%s|%s|%s" % (S.last_line("a\nb\n\n  ValueError: x  \n"), S.last_line(""),
+                             S.last_line("one")))
+
+# The run() loop against the fake: crasher fails four times, the alternate
+# takes over; a service whose restart cannot start is logged as a failure;
+# a stopped one is left alone.
+crash = spec("crasher", "svc_crash", "backoff", limit=3, backoff=50, alternate="svc_safe")
+broken = spec("broken", "app_b", "always", limit=1)
+sup_spec = spec("supervisor", "quest.supervisor", "never")
+_quest.infos[:] = [
+    {"name": "supervisor", "state": "running", "spec": sup_spec},
+    {"name": "crasher", "state": "running", "spec": crash},
+    {"name": "broken", "state": "running", "spec": broken},
+]
+_quest.fail_modules.append("app_b")
+_quest.events[:] = [
+    (100, ended(crash)),
+    (200, ended(crash)),
+    (400, ended(crash)),
+    (700, ended(crash)),
+    (800, ended(broken)),
+    (900, {"name": "supervisor", "state": "failed", "spec": sup_spec, "last_error": "x"}),
+    (1000, {"name": "crasher", "state": "stopped", "spec": crash}),
+]
+logs = []
+try:
+    S.run(_quest, log=logs.append)
+except _quest.Stop:
+    pass
+for line in logs:
+    print("run|log|%s" % line)
+for st in _quest.started:
+    print("run|start|" + "|".join(str(x) for x in st))
+'''
+
+
+def _run(interp: list[str], workdir: Path) -> str:
+    r = subprocess.run(interp + [str(workdir / "driver.py")], check=False, cwd=workdir,
+                       capture_output=True, timeout=60)
+    assert r.returncode == 0, r.stderr.decode(errors="replace")
+    return r.stdout.decode()
+
+
+@pytest.fixture(scope="module")
+def outputs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    d = tmp_path_factory.mktemp("pylib_supervisor")
+    (d / "quest").symlink_to(PYLIB)
+    (d / "_quest.py").write_text(FAKE_QUEST)
+    (d / "driver.py").write_text(DRIVER)
+    if not QPY.exists():
+        pytest.fail(f"{QPY} is not built (make binaries)")
+    env_py = [sys.executable, "-B"]
+    return {"cpython": _run(env_py, d), "qpy": _run([str(QPY)], d)}
+
+
+def _rows(out: str, tag: str) -> list[list[str]]:
+    return [ln.split("|")[1:] for ln in out.splitlines() if ln.split("|")[0] == tag]
+
+
+def test_same_decisions_under_cpython_and_qpy(outputs: dict[str, str]) -> None:
+    assert outputs["cpython"].count("\n") > 40
+    assert outputs["qpy"] == outputs["cpython"]
+
+
+def test_never(outputs: dict[str, str]) -> None:
+    out = outputs["cpython"]
+    (r,) = _rows(out, "never-fail")
+    assert r[0] == "give-up" and "policy never: giving up" in r[3]
+    assert "ZeroDivisionError: division by zero" in r[3]
+    alt = _rows(out, "never-alt")
+    assert alt[0][:3] == ["alternate", "app_safe", "0"]
+    # The alternate fails too: nothing left to try.
+    assert alt[1][0] == "give-up" and "(app_safe)" in alt[1][3]
+    (clean,) = _rows(out, "never-clean")
+    assert clean[0] == "none" and "not restarted" in clean[3]
+
+
+def test_always(outputs: dict[str, str]) -> None:
+    out = outputs["cpython"]
+    (clean,) = _rows(out, "always-clean")
+    assert clean[:3] == ["restart", "app_a", "0"] and "finished" in clean[3]
+    fails = _rows(out, "always-fail")
+    assert [r[0] for r in fails] == ["restart"] * 5
+    assert all(r[2] == "0" for r in fails)
+    lim = _rows(out, "always-limit")
+    assert [r[0] for r in lim] == ["restart", "restart", "give-up"]
+    assert "restart 1/2 now" in lim[0][3] and "restart 2/2 now" in lim[1][3]
+    assert "restart limit 2 reached: giving up" in lim[2][3]
+
+
+def test_backoff_limit_then_alternate(outputs: dict[str, str]) -> None:
+    rows = _rows(outputs["cpython"], "backoff-alt")
+    assert [(r[0], r[1], int(r[2])) for r in rows] == [
+        ("restart", "svc_crash", 50), ("restart", "svc_crash", 100),
+        ("restart", "svc_crash", 200), ("alternate", "svc_safe", 0),
+        ("restart", "svc_safe", 50), ("restart", "svc_safe", 100),
+        ("restart", "svc_safe", 200), ("give-up", "", 0)]
+    assert "restart limit 3 reached: starting alternate svc_safe" in rows[3][3]
+    assert rows[0][3].startswith("supervisor: crasher (svc_crash) failed: ZeroDivisionError")
+
+
+def test_backoff_cap_and_healthy_reset(outputs: dict[str, str]) -> None:
+    out = outputs["cpython"]
+    assert [int(r[2]) for r in _rows(out, "backoff-cap")] == [20000, 40000, 60000, 60000, 60000]
+    heal = _rows(out, "backoff-healthy")
+    # Two quick failures (100, 200), then one after a healthy run starts
+    # over at 100; the count restarts too, so the limit is hit only later.
+    assert [(r[0], int(r[2])) for r in heal] == [
+        ("restart", 100), ("restart", 200), ("restart", 100), ("restart", 200),
+        ("restart", 400), ("give-up", 0)]
+
+
+def test_exit_kinds(outputs: dict[str, str]) -> None:
+    out = outputs["cpython"]
+    assert _rows(out, "backoff-clean")[0][0] == "none"
+    (st,) = _rows(out, "exit-status")
+    assert st[0] == "restart" and "exit status 3" in st[3]
+    assert _rows(out, "running")[0][0] == "none"
+    assert "exit status 1" in _rows(out, "no-traceback")[0][3]
+
+
+def test_bad_policies_are_refused(outputs: dict[str, str]) -> None:
+    bad = _rows(outputs["cpython"], "bad")
+    assert [r[0] for r in bad] == ["ValueError"] * 3
+    assert "never, always, backoff" in bad[0][1] and "'sometimes'" in bad[0][1]
+    assert "unknown restart policy code 7" in bad[1][1]
+    assert ">= 0" in bad[2][1]
+
+
+def test_pending_order_and_cancel(outputs: dict[str, str]) -> None:
+    rows = {r[0]: r[1:] for r in _rows(outputs["cpython"], "due")}
+    assert rows["next"] == ["100"]
+    assert rows["50"] == ["[]"]
+    assert rows["400"] == ["['p2', 'p1']", "None"]
+    assert rows["cancel"] == ["[]"]
+    (ll,) = _rows(outputs["cpython"], "lastline")
+    assert ll == ["ValueError: x", "", "one"]
+
+
+def test_run_loop(outputs: dict[str, str]) -> None:
+    out = outputs["cpython"]
+    starts = [(int(r[1]), r[2], r[3]) for r in _rows(out, "run") if r[0] == "start"]
+    # The restarts keep the spec's policy, as codes for the native side.
+    crasher = {tuple(r[4:]) for r in _rows(out, "run") if r[0] == "start" and r[2] == "crasher"}
+    assert crasher == {("2", "3", "50", "svc_safe")}
+    logs = [r[1] for r in _rows(out, "run") if r[0] == "log"]
+    # Restarts at 100+50, 200+100, 400+200; then the alternate at once; the
+    # broken service's restart fails to start, which ends its one restart.
+    assert starts == [(150, "crasher", "svc_crash"), (300, "crasher", "svc_crash"),
+                      (600, "crasher", "svc_crash"), (700, "crasher", "svc_safe"),
+                      (800, "broken", "app_b")]
+    assert any("starting alternate svc_safe" in ln for ln in logs)
+    assert any("broken (app_b) did not start: ImportError: no module named app_b" in ln
+               for ln in logs)
+    assert any("broken (app_b) failed: ImportError" in ln and "giving up" in ln for ln in logs)
+    # The supervisor's own event and the stop are not acted on.
+    assert not any("supervisor (quest.supervisor)" in ln for ln in logs)
+    assert len(logs) == 7
