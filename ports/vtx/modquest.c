@@ -743,6 +743,21 @@ static const char *const state_names[] = { "free", "starting", "running",
 					   "exited", "failed", "stopped" };
 static const char *const restart_names[] = { "never", "always", "backoff" };
 
+static const char *svc_strerror(int e)
+{
+	switch (e) {
+	case VTX_EADMIT: return "admission refused the VCPU";
+	case VTX_ENOMEM: return "not enough memory";
+	case VTX_EFULL: return "no free service or thread slot";
+	case VTX_EINVAL: return "bad id, name or parameters";
+	case VTX_EEXIST: return "a service of that name is running";
+	case VTX_ESTATE: return "not in a state that allows this";
+	case VTX_ETIMEDOUT: return "did not stop in time";
+	case VTX_ECODE: return "the code failed";
+	default: return "refused";
+	}
+}
+
 static qv_val spec_dict(qv_ctx *c, const struct vtx_svc_spec *s)
 {
 	qv_val d = qv_dict(c);
@@ -770,7 +785,10 @@ static qv_val info_dict(qv_ctx *c, int id, const struct vtx_svc_info *in)
 	    !put_str(c, d, "name", in->spec.name, sizeof(in->spec.name)) ||
 	    !put_str(c, d, "module", in->spec.module, sizeof(in->spec.module)) ||
 	    !put_str(c, d, "state", st < 6 ? state_names[st] : "?", 10) ||
-	    !put_int(c, d, "exit_status", in->exit_status) || !put_int(c, d, "starts", in->starts) ||
+	    !put_int(c, d, "exit_status", in->exit_status) ||
+	    !put_str(c, d, "exit", in->exit_status == QV_OK ? "returned" :
+		     in->exit_status == QV_EXC ? "exception" : "exit", 12) ||
+	    !put_int(c, d, "starts", in->starts) ||
 	    !put_int(c, d, "run_ms", (int64_t)(run / 1000000)) ||
 	    !put_str(c, d, "last_error", in->last_error, sizeof(in->last_error)) ||
 	    !put_int(c, d, "heap_used", (int64_t)in->heap_used) ||
@@ -813,6 +831,12 @@ static qv_val q_svc_find(ARGS)
 	return qv_int(c, vtx_svc_find(name));
 }
 
+static qv_val q_svc_self(ARGS)
+{
+	UNUSED_ARGS;
+	return qv_int(c, vtx_svc_self());
+}
+
 /* svc_start(name, module, alternate, budget_us, period_us, heap_kib,
  * restart, restart_limit, backoff_ms, source or None) -> id, or the reason
  * as a str ("admission: ..." when the VCPU was refused). */
@@ -843,18 +867,19 @@ static qv_val q_svc_start(ARGS)
 	s.backoff_ms = (u32)v[5];
 	if (!s.name[0])
 		return qv_raise(c, "ValueError", "a service needs a name");
-	if (s.budget_us && s.period_us && !admit_main((u64)s.budget_us * 1000,
-						      (u64)s.period_us * 1000, why, sizeof(why))) {
-		char msg[180];
-		fmt_buf(msg, sizeof(msg), "admission: %s", why);
-		return mkstr(c, msg, sizeof(msg));
-	}
+	if (s.budget_us > s.period_us)
+		return qv_raise(c, "ValueError", "budget_us must not exceed period_us");
 	if (!qv_is_none(argv[9]) && !qv_get_str(c, argv[9], &src, &len))
 		return NULL;
 	why[0] = 0;
 	int id = vtx_svc_start(&s, src, len, why, sizeof(why));
+	if (id == -VTX_EADMIT) {
+		char msg[180];
+		fmt_buf(msg, sizeof(msg), "admission: %s", why);
+		return mkstr(c, msg, sizeof(msg));
+	}
 	if (id < 0)
-		return mkstr(c, why[0] ? why : "refused", sizeof(why));
+		return mkstr(c, why[0] ? why : svc_strerror(-id), sizeof(why));
 	return qv_int(c, id);
 }
 
@@ -868,8 +893,12 @@ static qv_val q_svc_stop(ARGS)
 	if (id < 0 || id >= vtx_svc_count())
 		return qv_raise(c, "ValueError", "no such service");
 	int r = vtx_svc_stop((int)id, (u32)tmo);
-	if (r < 0)
-		return qv_str(c, "did not stop in time", 20);
+	if (r < 0) {
+		const char *why = r == -VTX_ESTATE ? "it is not running" :
+				  r == -VTX_EINVAL ? "a service stops itself with sys.exit()" :
+						     svc_strerror(-r);
+		return mkstr(c, why, 80);
+	}
 	return qv_none(c);
 }
 
@@ -987,6 +1016,7 @@ static const qv_ext_func funcs[] = {
 	{ "svc_count", q_svc_count, 0, 0 },
 	{ "svc_info", q_svc_info, 1, 1 },
 	{ "svc_find", q_svc_find, 1, 1 },
+	{ "svc_self", q_svc_self, 0, 0 },
 	{ "svc_start", q_svc_start, 10, 10 },
 	{ "svc_stop", q_svc_stop, 2, 2 },
 	{ "svc_swap_prepare", q_svc_swap_prepare, 2, 2 },

@@ -39,6 +39,9 @@ ALTERNATE = "alternate"
 GIVE_UP = "give-up"
 NOTHING = "none"
 
+# How a service that exited ended (the "exit" field from _quest).
+_END_TEXT = {"returned": "main() returned", "exit": "sys.exit()"}
+
 # Service states as _quest reports them (strings).
 ENDED_STATES = ("exited", "failed")
 
@@ -148,10 +151,12 @@ class Supervisor:
             return Decision(name, NOTHING, "", 0, now_ms,
                             f"supervisor: {name} is {state}")
         p = t.policy
-        failed = state == "failed" or info.get("exit_status", 0) != 0
+        # An uncaught exception fails a service; main() returning or
+        # sys.exit() ends it (the port reports those as "exited").
+        failed = state == "failed"
         why = last_line(info.get("last_error", "")) if failed else ""
         if not why:
-            why = f"exit status {info.get('exit_status', 0)}" if failed else "main() returned"
+            why = "no traceback" if failed else _END_TEXT.get(info.get("exit", ""), "ended")
         run_ms = info.get("run_ms", 0)
         if run_ms >= self.healthy_ms:
             t.failures = 0

@@ -122,7 +122,12 @@ scenario("backoff-healthy", heal,
          [ended(heal), ended(heal), ended(heal, run_ms=10000), ended(heal), ended(heal),
           ended(heal)])
 scenario("backoff-clean", bo, [ended(bo, "exited", 0, "")])
-scenario("exit-status", heal, [ended(heal, "exited", 3, "")])
+ex = ended(heal, "exited", 2, "")
+ex["exit"] = "exit"
+scenario("exit-status", heal, [ex])
+ex2 = ended(always, "exited", 2, "")
+ex2["exit"] = "exit"
+scenario("always-sysexit", always, [ex2])
 scenario("running", heal, [ended(heal, "running", 0, "")])
 scenario("no-traceback", heal, [ended(heal, "failed", 1, "")])
 
@@ -260,10 +265,13 @@ def test_backoff_cap_and_healthy_reset(outputs: dict[str, str]) -> None:
 def test_exit_kinds(outputs: dict[str, str]) -> None:
     out = outputs["cpython"]
     assert _rows(out, "backoff-clean")[0][0] == "none"
+    # sys.exit() ends a service without failing it: only "always" restarts.
     (st,) = _rows(out, "exit-status")
-    assert st[0] == "restart" and "exit status 3" in st[3]
+    assert st[0] == "none" and "finished (sys.exit())" in st[3]
+    (st,) = _rows(out, "always-sysexit")
+    assert st[0] == "restart" and "finished (sys.exit())" in st[3]
     assert _rows(out, "running")[0][0] == "none"
-    assert "exit status 1" in _rows(out, "no-traceback")[0][3]
+    assert "failed: no traceback" in _rows(out, "no-traceback")[0][3]
 
 
 def test_bad_policies_are_refused(outputs: dict[str, str]) -> None:
