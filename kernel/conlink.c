@@ -26,6 +26,14 @@ static u64 lines_dropped;
 static u8 rxq[512];
 static u32 rxq_len;
 
+/* Stream input (a REPL reads the console): typed bytes wait here for
+ * conlink_getc(). Without a reader the console echoes whole lines. */
+#define STREAM_IN 4096u
+static bool stream_mode;
+static u8 stream_in[STREAM_IN];
+static u32 stream_head, stream_count;
+static u64 stream_in_dropped;
+
 static char input[INPUT_LINE];
 static u32 input_len;
 static char done_line[INPUT_LINE];
@@ -59,6 +67,16 @@ static bool name_is(const struct kchan *k, const char *suffix)
 
 static void input_bytes(const u8 *p, size_t n)
 {
+	if (stream_mode) {
+		for (size_t i = 0; i < n; i++) {
+			if (stream_count == STREAM_IN) {
+				stream_in_dropped++;
+				continue;
+			}
+			stream_in[(stream_head + stream_count++) % STREAM_IN] = p[i];
+		}
+		return;
+	}
 	for (size_t i = 0; i < n; i++) {
 		u8 c = p[i];
 		if (c == QV_HUB_CTRL_C) {
@@ -218,15 +236,24 @@ static void hub_poll_locked(void)
 		qv_hub_rx(&hub, rx, n);
 	flush_input();
 	for (u32 sb = 0; sb < QV_FRAME_MAX_SB; sb++) {
+		/* Console bytes stay in the channel until the hub's ring has room
+		 * for a whole message: the sender waits, nothing is dropped. */
 		for (u32 k = 0; con_out[sb] && k < 16; k++) {
+			if (qv_hub_pending(&hub, (u8)sb) > QV_HUB_RING_SIZE - sizeof(buf))
+				break;
 			u32 len = 0;
 			enum qv_chan_status st = qv_chan_recv(&con_out[sb]->rx, buf, sizeof(buf), &len,
 							      QV_CHAN_POLL, NULL);
 			if (st == QV_CHAN_E_EMPTY || st == QV_CHAN_E_CURSOR_BACK ||
 			    st == QV_CHAN_E_CURSOR_AHEAD)
 				break;
-			if (st == QV_CHAN_OK)
-				qv_hub_output(&hub, (u8)sb, buf, len);
+			if (st != QV_CHAN_OK || !len)
+				continue;
+			/* First byte: what the rest is (conlink.h). */
+			if (buf[0] == CON_MSG_LOG)
+				qv_hub_log(&hub, (u8)sb, buf + 1, len - 1);
+			else if (buf[0] == CON_MSG_BYTES)
+				qv_hub_output(&hub, (u8)sb, buf + 1, len - 1);
 		}
 	}
 	while (qv_hub_pump(&hub))
@@ -282,15 +309,20 @@ bool conlink_is_hub(void)
 	return hub_on;
 }
 
-static bool send_line(const char *s, size_t n)
+static u32 out_cap(void)
+{
+	return my_out->info.slot_size < QV_FRAME_MAX_PAYLOAD ? my_out->info.slot_size :
+							       QV_FRAME_MAX_PAYLOAD;
+}
+
+static bool send_log(const char *s, size_t n)
 {
 	u8 buf[QV_FRAME_MAX_PAYLOAD];
-	u32 cap = my_out->info.slot_size < sizeof(buf) ? my_out->info.slot_size : sizeof(buf);
-	u32 len = (u32)(n < cap - 1 ? n : cap - 1);
+	u32 len = (u32)(n < out_cap() - 1 ? n : out_cap() - 1);
 
-	memcpy(buf, s, len);
-	buf[len++] = '\n';
-	return qv_chan_send(&my_out->tx, buf, len, kboot.tsc_khz * OUT_WAIT_MS,
+	buf[0] = CON_MSG_LOG;
+	memcpy(buf + 1, s, len);
+	return qv_chan_send(&my_out->tx, buf, len + 1, kboot.tsc_khz * OUT_WAIT_MS,
 			    &chanlink_wait) == QV_CHAN_OK;
 }
 
@@ -300,31 +332,102 @@ bool conlink_emit(const char *s, size_t n)
 		return false;
 	u64 f = irq_off();
 	if (hub_on) {
-		qv_hub_output(&hub, (u8)kboot.sandbox_id, (const u8 *)s, n);
-		qv_hub_output(&hub, (u8)kboot.sandbox_id, (const u8 *)"\n", 1);
+		qv_hub_log(&hub, (u8)kboot.sandbox_id, (const u8 *)s, n);
 		hub_poll_locked();
-	} else if (!send_line(s, n)) {
+	} else if (!send_log(s, n)) {
 		lines_dropped++;
 	}
 	irq_restore(f);
 	return true;
 }
 
+long conlink_write(const u8 *p, size_t n)
+{
+	if (!hub_on && !my_out)
+		return -1;
+	u64 f = irq_off();
+	long took = 0;
+
+	if (hub_on) {
+		/* The hub's own console: into its ring a message's worth at a
+		 * time, each pumped to the UART before the next. */
+		while ((size_t)took < n) {
+			size_t len = n - (size_t)took;
+			if (len > QV_FRAME_MAX_PAYLOAD)
+				len = QV_FRAME_MAX_PAYLOAD;
+			qv_hub_output(&hub, (u8)kboot.sandbox_id, p + took, len);
+			took += (long)len;
+			hub_poll_locked();
+		}
+	} else {
+		u8 buf[QV_FRAME_MAX_PAYLOAD];
+		while ((size_t)took < n) {
+			size_t len = n - (size_t)took;
+			if (len > out_cap() - 1)
+				len = out_cap() - 1;
+			buf[0] = CON_MSG_BYTES;
+			memcpy(buf + 1, p + took, len);
+			if (qv_chan_send(&my_out->tx, buf, (u32)len + 1, QV_CHAN_POLL, NULL) !=
+			    QV_CHAN_OK)
+				break; /* full: the caller waits and comes back */
+			took += (long)len;
+		}
+	}
+	irq_restore(f);
+	return took;
+}
+
+/* Interrupts off: input waiting in our "in" channel into the input. */
+static void pull_input(void)
+{
+	u8 buf[QV_FRAME_MAX_PAYLOAD];
+	u32 len = 0;
+
+	for (u32 k = 0; k < 8; k++) {
+		if (stream_mode && stream_count + sizeof(buf) > STREAM_IN)
+			break; /* the rest waits in the channel */
+		if (qv_chan_recv(&my_in->rx, buf, sizeof(buf), &len, QV_CHAN_POLL, NULL))
+			break;
+		input_bytes(buf, len);
+	}
+}
+
+void conlink_stream_input(void)
+{
+	u64 f = irq_off();
+
+	stream_mode = true;
+	irq_restore(f);
+}
+
+int conlink_getc(void)
+{
+	u64 f = irq_off();
+	int c = -1;
+
+	if (!stream_count) {
+		if (hub_on)
+			hub_poll_locked();
+		else if (my_in)
+			pull_input();
+	}
+	if (stream_count) {
+		c = stream_in[stream_head];
+		stream_head = (stream_head + 1) % STREAM_IN;
+		stream_count--;
+	}
+	irq_restore(f);
+	return c;
+}
+
 void conlink_poll(void)
 {
 	u64 f = irq_off();
 
-	if (hub_on) {
+	if (hub_on)
 		hub_poll_locked();
-	} else if (my_in) {
-		u8 buf[QV_FRAME_MAX_PAYLOAD];
-		u32 len = 0;
-		for (u32 k = 0; k < 8; k++) {
-			if (qv_chan_recv(&my_in->rx, buf, sizeof(buf), &len, QV_CHAN_POLL, NULL))
-				break;
-			input_bytes(buf, len);
-		}
-	}
+	else if (my_in)
+		pull_input();
 	irq_restore(f);
 	input_report();
 }

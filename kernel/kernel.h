@@ -12,9 +12,18 @@
  * built from the multiboot2 information when GRUB started us directly. */
 extern struct qv_bootinfo kboot;
 
-/* console.c: one line per call to the sandbox's console. */
+/* console.c: the log (kprintf, one line per call) and the console byte
+ * stream (console_write/console_getc) of this sandbox; docs/console.md. */
 void console_init(void);
 void kprintf(const char *f, ...) __attribute__((format(printf, 1, 2)));
+/* Exact bytes to the console stream; waits while the hub catches up. */
+void console_write(const void *p, size_t n);
+/* Typed bytes go to console_getc() from now on (a REPL reads them). */
+void console_stream_input(void);
+/* The next input byte (0x03 for Ctrl-C), or -1 after timeout_ns
+ * (QVS_NEVER: no timeout). From a thread only: it sleeps while it polls. */
+int console_getc(u64 timeout_ns);
+#define CONSOLE_POLL_NS 2000000u
 
 static inline bool kernel_isolated(void)
 {
@@ -31,6 +40,11 @@ static inline s64 hypercall(u64 nr, u64 a, u64 b, u64 c)
 
 /* idt.c */
 void idt_init(void);
+
+/* The language port (ports/vtx): called once the scheduler is up, before
+ * the kernel's own threads run; starts what the sandbox runs on top of the
+ * kernel (its bundle's services, the REPL on its console). */
+void port_start(void);
 
 /* canary.c: a page with a known pattern that no other sandbox may change. */
 extern u8 kernel_canary[4096];

@@ -2,6 +2,7 @@
  * info, an "up" line, the test attack of this boot (test builds), then a
  * heartbeat at a fixed interval that also checks the canary page. */
 #include "kernel.h"
+#include "mem.h"
 #include "thread.h"
 
 #define MB2_BOOT_MAGIC 0x36D76289u
@@ -161,6 +162,7 @@ static void start_threads(u64 period_ms)
 		kthread_spawn(v, "chantest", chantest_thread, NULL);
 	schedtest_setup();
 	watchdog_start();
+	port_start();
 	sched_run();
 }
 
@@ -189,6 +191,7 @@ void kmain(u32 magic, u32 info)
 			__asm__ volatile("cli; hlt"); /* no console to complain on */
 	console_init();
 	idt_init();
+	kmem_init();
 	chanlink_init();
 	conlink_init();
 	canary_fill();

@@ -5,6 +5,7 @@
  * current time, arm the one-shot timer at its next event, switch to the
  * chosen thread. With nothing to run, the boot thread idles in HLT. */
 #include "kernel.h"
+#include "mem.h"
 #include "thread.h"
 
 #define RFLAGS_IF (1ull << 9)
@@ -12,6 +13,7 @@
 struct kvcpu {
 	struct qvs_vcpu v;
 	struct qvs_refill rq[KVCPU_REFILLS];
+	bool used;
 };
 
 void ctx_switch(u64 *save_rsp, u64 load_rsp, void *save_fx, void *load_fx);
@@ -20,10 +22,10 @@ void kthread_trampoline(void);
 struct sched_costs sched_costs;
 static struct qvs_sched sched;
 static struct kvcpu vcpus[KVCPU_MAX];
-static u32 n_vcpus;
 static struct kthread threads[KTHREAD_MAX];
-static u32 n_threads;
-static u8 stacks[KTHREAD_MAX][KTHREAD_STACK] __attribute__((aligned(16)));
+/* A thread that ended: its stack is freed by the next thread to run (it
+ * cannot free the stack it is running on). */
+static struct kthread *zombie;
 static struct kthread idle = { .name = "idle" };
 static struct kthread *cur = &idle;
 static bool cur_fg;
@@ -85,23 +87,80 @@ static void say_refused(enum qvs_status st, const struct qvs_admit_error *err, u
 
 struct qvs_vcpu *kvcpu_add(u64 budget_ns, u64 period_ns)
 {
-	struct qvs_admit_error err;
+	char why[128];
+	struct qvs_vcpu *v = kvcpu_add_why(budget_ns, period_ns, why, sizeof(why));
 
-	if (n_vcpus == KVCPU_MAX) {
-		kprintf("VCPU refused: this kernel has room for %u", KVCPU_MAX);
+	if (!v)
+		kprintf("%s", why);
+	return v;
+}
+
+struct qvs_vcpu *kvcpu_add_why(u64 budget_ns, u64 period_ns, char *why, size_t cap)
+{
+	struct qvs_admit_error err;
+	u64 f = irq_save();
+	u32 id = 0;
+
+	while (id < KVCPU_MAX && vcpus[id].used)
+		id++;
+	if (id == KVCPU_MAX) {
+		irq_restore(f);
+		fmt_buf(why, cap, "VCPU refused: this kernel has room for %u", KVCPU_MAX);
 		return NULL;
 	}
-	struct kvcpu *k = &vcpus[n_vcpus];
-	u64 f = irq_save();
-	enum qvs_status st = qvs_vcpu_add_main(&sched, &k->v, n_vcpus, budget_ns, period_ns, k->rq,
+	struct kvcpu *k = &vcpus[id];
+	memset(k, 0, sizeof(*k));
+	/* The slot number is the VCPU's id: unique among the live ones. */
+	enum qvs_status st = qvs_vcpu_add_main(&sched, &k->v, id, budget_ns, period_ns, k->rq,
 					       KVCPU_REFILLS, clock_ns(), &err);
+	if (st == QVS_OK)
+		k->used = true;
 	irq_restore(f);
 	if (st != QVS_OK) {
-		say_refused(st, &err, budget_ns, period_ns);
+		if (st == QVS_E_ADMISSION)
+			qvs_admit_format(&err, why, cap);
+		else
+			fmt_buf(why, cap, "VCPU %lu ns/%lu ns refused: bad parameters", budget_ns,
+				period_ns);
 		return NULL;
 	}
-	n_vcpus++;
 	return &k->v;
+}
+
+/* Interrupts off. */
+static bool vcpu_remove_locked(struct qvs_vcpu *v)
+{
+	struct kvcpu *k = (struct kvcpu *)(void *)v;
+
+	if (k < vcpus || k >= vcpus + KVCPU_MAX || !k->used)
+		return false;
+	if (qvs_vcpu_remove(&sched, v, clock_ns()) != QVS_OK)
+		return false;
+	k->used = false;
+	return true;
+}
+
+bool kvcpu_remove(struct qvs_vcpu *v)
+{
+	u64 f = irq_save();
+	bool ok = vcpu_remove_locked(v);
+
+	irq_restore(f);
+	return ok;
+}
+
+u32 kvcpu_count(void)
+{
+	u32 n = 0;
+
+	for (u32 i = 0; i < KVCPU_MAX; i++)
+		n += vcpus[i].used;
+	return n;
+}
+
+struct qvs_vcpu *kvcpu_at(u32 i)
+{
+	return i < KVCPU_MAX && vcpus[i].used ? &vcpus[i].v : NULL;
 }
 
 enum qvs_status kvcpu_set(struct qvs_vcpu *v, u64 budget_ns, u64 period_ns)
@@ -121,14 +180,54 @@ enum qvs_status kvcpu_set(struct qvs_vcpu *v, u64 budget_ns, u64 period_ns)
 struct kthread *kthread_spawn(struct qvs_vcpu *v, const char *name, void (*fn)(void *),
 			      void *arg)
 {
-	if (n_threads == KTHREAD_MAX) {
+	return kthread_spawn_stack(v, name, fn, arg, KTHREAD_STACK, false);
+}
+
+/* Interrupts off: frees what the thread that ended last left behind. */
+static void reap(void)
+{
+	struct kthread *z = zombie;
+
+	if (!z || z == cur)
+		return;
+	zombie = NULL;
+	kmem_free(z->stack);
+	z->stack = NULL;
+	z->used = false;
+}
+
+struct kthread *kthread_spawn_stack(struct qvs_vcpu *v, const char *name, void (*fn)(void *),
+				    void *arg, size_t stack_bytes, bool owns_vcpu)
+{
+	u64 f = irq_save();
+	struct kthread *t = NULL;
+
+	reap();
+	for (u32 i = 0; i < KTHREAD_MAX && !t; i++)
+		if (!threads[i].used)
+			t = &threads[i];
+	if (t)
+		t->used = true;
+	irq_restore(f);
+	if (!t) {
 		kprintf("thread %s refused: this kernel has room for %u", name, KTHREAD_MAX);
 		return NULL;
 	}
-	struct kthread *t = &threads[n_threads];
-	u64 *top = (u64 *)(void *)(stacks[n_threads] + KTHREAD_STACK);
+	stack_bytes = (stack_bytes + 4095) & ~(size_t)4095;
+	u8 *stack = kmem_alloc(stack_bytes, 4096);
+	if (!stack) {
+		t->used = false;
+		kprintf("thread %s refused: no memory for a %lu KiB stack", name,
+			(u64)stack_bytes / 1024);
+		return NULL;
+	}
+	u64 *top = (u64 *)(void *)(stack + stack_bytes);
 
 	memset(t, 0, sizeof(*t));
+	t->used = true;
+	t->stack = stack;
+	t->stack_size = stack_bytes;
+	t->owns_vcpu = owns_vcpu;
 	t->fn = fn;
 	t->arg = arg;
 	t->name = name;
@@ -137,14 +236,16 @@ struct kthread *kthread_spawn(struct qvs_vcpu *v, const char *name, void (*fn)(v
 	top[-2] = (u64)(uintptr_t)kthread_trampoline;
 	memset(top - 8, 0, 6 * sizeof(u64));
 	t->rsp = (u64)(uintptr_t)(top - 8);
-	u64 f = irq_save();
+	f = irq_save();
 	enum qvs_status st = qvs_thread_add(&sched, &t->qt, v, clock_ns());
-	irq_restore(f);
 	if (st != QVS_OK) {
+		t->used = false;
+		irq_restore(f);
+		kmem_free(stack);
 		kprintf("thread %s refused: its VCPU is not usable", name);
 		return NULL;
 	}
-	n_threads++;
+	irq_restore(f);
 	return t;
 }
 
@@ -170,6 +271,7 @@ static bool reschedule(void)
 	switch_start = rdtsc();
 	ctx_switch(&prev->rsp, next->rsp, prev->fx, next->fx);
 	/* Back on prev's stack: somebody switched to us. */
+	reap();
 	u64 ticks = rdtsc() - switch_start;
 	sched_costs.switches++;
 	sched_costs.switch_ticks += ticks;
@@ -188,6 +290,7 @@ void kthread_main(void)
 	sched_costs.switch_ticks += ticks;
 	if (ticks > sched_costs.switch_max)
 		sched_costs.switch_max = ticks;
+	reap();
 	__asm__ volatile("sti" : : : "memory");
 	cur->fn(cur->arg);
 	kthread_exit();
@@ -229,6 +332,11 @@ struct kthread *kthread_self(void)
 	return cur;
 }
 
+bool kthread_running(void)
+{
+	return cur != &idle;
+}
+
 bool kthread_foreground(void)
 {
 	return cur_fg;
@@ -261,10 +369,48 @@ void kthread_yield(void)
 	irq_restore(f);
 }
 
+void kthread_block_until(u64 ns)
+{
+	u64 f = irq_save();
+
+	if (cur->wake_pending)
+		cur->wake_pending = false;
+	else if (ns == QVS_NEVER)
+		qvs_thread_block(&sched, &cur->qt, clock_ns());
+	else
+		qvs_thread_sleep_until(&sched, &cur->qt, ns, clock_ns());
+	reschedule();
+	irq_restore(f);
+}
+
+/* A sleeper is woken by moving its expiry to now: the scheduler releases
+ * expired sleepers at its next decision, which this call makes. A wake
+ * that comes before the block is remembered, so none is lost. Callable
+ * from interrupt handlers (interrupts are off there already). */
+void kthread_wake(struct kthread *t)
+{
+	u64 f = irq_save();
+
+	if (t->qt.state == QVS_SLEEPING) {
+		t->qt.wake_at = 0;
+		reschedule();
+	} else if (t->qt.state == QVS_BLOCKED) {
+		qvs_thread_wake(&sched, &t->qt, clock_ns());
+		reschedule();
+	} else if (t->qt.state != QVS_DETACHED) {
+		t->wake_pending = true;
+	}
+	irq_restore(f);
+}
+
 void kthread_exit(void)
 {
 	irq_save();
 	qvs_thread_exit(&sched, &cur->qt, clock_ns());
+	if (cur->owns_vcpu)
+		vcpu_remove_locked(cur->qt.vcpu);
+	if (cur != &idle)
+		zombie = cur;
 	reschedule();
 	for (;;)
 		__asm__ volatile("cli; hlt"); /* never chosen again */

@@ -33,9 +33,9 @@ u64 timer_deadline(void);
 extern struct timer_stats timer_stats;
 
 /* thread.c */
-#define KTHREAD_MAX     8u
-#define KVCPU_MAX       6u
-#define KTHREAD_STACK   16384u
+#define KTHREAD_MAX     32u
+#define KVCPU_MAX       16u
+#define KTHREAD_STACK   16384u  /* kernel threads; Python threads ask for more */
 #define KVCPU_REFILLS   16u
 
 struct kthread {
@@ -44,6 +44,11 @@ struct kthread {
 	void (*fn)(void *);
 	void *arg;
 	const char *name;
+	u8 *stack;             /* from kmem, freed after the thread ends */
+	size_t stack_size;
+	bool used;
+	bool owns_vcpu;        /* its VCPU goes away with it */
+	bool wake_pending;     /* kthread_wake came before kthread_block_until */
 	u8 fx[512] __attribute__((aligned(16)));
 };
 
@@ -57,11 +62,26 @@ extern struct sched_costs sched_costs;
 
 void sched_init(void);     /* clock_init() and timer_init() come first */
 struct qvs_vcpu *kvcpu_add(u64 budget_ns, u64 period_ns);   /* NULL: refused, said why */
+/* The same, quiet: the reason goes to why[] (admission's message). */
+struct qvs_vcpu *kvcpu_add_why(u64 budget_ns, u64 period_ns, char *why, size_t cap);
+/* Removes a VCPU without threads; its utilization returns to admission. */
+bool kvcpu_remove(struct qvs_vcpu *v);
+u32 kvcpu_count(void);
+struct qvs_vcpu *kvcpu_at(u32 slot);  /* NULL for a free slot */
 struct kthread *kthread_spawn(struct qvs_vcpu *v, const char *name, void (*fn)(void *),
 			      void *arg);
+/* A thread with a stack of stack_bytes from kmem; owns_vcpu: the VCPU is
+ * removed when the thread ends (a service's VCPU). The stack and the slot
+ * are reclaimed after the thread ends. */
+struct kthread *kthread_spawn_stack(struct qvs_vcpu *v, const char *name, void (*fn)(void *),
+				    void *arg, size_t stack_bytes, bool owns_vcpu);
+/* Sleeps until ns (QVS_NEVER: until woken) or until kthread_wake(). */
+void kthread_block_until(u64 ns);
+void kthread_wake(struct kthread *t);
 void sched_run(void) __attribute__((noreturn));  /* the caller becomes the idle loop */
 struct kthread *kthread_self(void);
-bool kthread_foreground(void);  /* the running VCPU is within its budget */
+bool kthread_foreground(void);
+bool kthread_running(void);     /* called from a thread (not boot/idle) */  /* the running VCPU is within its budget */
 void kthread_sleep_until(u64 ns);
 void kthread_wait_period(void);
 void kthread_yield(void);

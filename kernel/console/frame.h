@@ -43,6 +43,7 @@ enum qv_frame_dir {
 	X(0x01, DATA, QV_DIR_TO_HOST | QV_DIR_TO_BOARD, 1, 1, QV_FRAME_MAX_PAYLOAD) \
 	X(0x02, BREAK, QV_DIR_TO_BOARD, 1, 0, 0)                                   \
 	X(0x03, DROPPED, QV_DIR_TO_HOST, 1, 4, 4)                                  \
+	X(0x04, LOG, QV_DIR_TO_HOST, 1, 1, QV_FRAME_MAX_PAYLOAD)                   \
 	X(0x10, SYNC, QV_DIR_TO_BOARD, 0, 4, 4)                                    \
 	X(0x11, HELLO, QV_DIR_TO_HOST, 0, 10, 10)                                  \
 	X(0x12, BYE, QV_DIR_TO_BOARD, 0, 0, 0)                                     \

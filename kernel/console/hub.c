@@ -3,6 +3,8 @@
 
 _Static_assert((QV_HUB_RING_SIZE & (QV_HUB_RING_SIZE - 1u)) == 0, "ring size: power of two");
 _Static_assert(2u + 8u + 2u * QV_HUB_LINE_MAX <= QV_FRAME_MAX_WIRE, "plain chunk fits tx");
+_Static_assert((QV_HUB_LOG_SIZE & (QV_HUB_LOG_SIZE - 1u)) == 0, "log size: power of two");
+_Static_assert(QV_HUB_LOG_SIZE >= QV_FRAME_MAX_PAYLOAD, "a log line fits the log ring");
 
 static const u8 handshake[QV_HUB_HANDSHAKE_LEN] = QV_HUB_HANDSHAKE;
 
@@ -44,6 +46,7 @@ void qv_hub_init(struct qv_hub *h, const struct qv_hub_io *io, u16 sandboxes, u8
 		c->head = c->count = c->dropped_unreported = c->dropped_total = 0;
 		c->mid_line = false;
 		c->shown_len = 0;
+		c->log_head = c->log_count = c->log_dropped = 0;
 	}
 }
 
@@ -87,6 +90,50 @@ size_t qv_hub_output(struct qv_hub *h, u8 sb, const u8 *p, size_t n)
 		c->ring[(c->head + c->count + i) & (QV_HUB_RING_SIZE - 1u)] = p[skip + i];
 	c->count += want;
 	return n;
+}
+
+/* ---- per-sandbox log rings --------------------------------------------- */
+
+static u8 log_at(const struct qv_hub_console *c, u32 i)
+{
+	return c->log[(c->log_head + i) & (QV_HUB_LOG_SIZE - 1u)];
+}
+
+static void log_drop(struct qv_hub_console *c, u32 n)
+{
+	c->log_head = (c->log_head + n) & (QV_HUB_LOG_SIZE - 1u);
+	c->log_count -= n;
+}
+
+/* Length of the oldest log line, its newline included (0: none). */
+static u32 log_line_len(const struct qv_hub_console *c)
+{
+	for (u32 i = 0; i < c->log_count; i++)
+		if (log_at(c, i) == '\n')
+			return i + 1u;
+	return 0;
+}
+
+bool qv_hub_log(struct qv_hub *h, u8 sb, const u8 *p, size_t n)
+{
+	if (!present(h, sb))
+		return false;
+	struct qv_hub_console *c = &h->con[sb];
+
+	if (n > QV_FRAME_MAX_PAYLOAD - 1u)
+		n = QV_FRAME_MAX_PAYLOAD - 1u;
+	while (c->log_count + n + 1u > QV_HUB_LOG_SIZE) {
+		u32 old = log_line_len(c);
+		c->log_dropped += old;
+		log_drop(c, old);
+	}
+	for (u32 i = 0; i <= n; i++) {
+		/* A newline inside the line would split it: shown as a space. */
+		u8 b = i < n ? (p[i] == '\n' ? ' ' : p[i]) : '\n';
+		c->log[(c->log_head + c->log_count + i) & (QV_HUB_LOG_SIZE - 1u)] = b;
+	}
+	c->log_count += (u32)n + 1u;
+	return true;
 }
 
 /* ---- the staging buffer: one frame or one plain chunk at a time ------- */
@@ -197,6 +244,16 @@ static bool stage_framed_console(struct qv_hub *h, u8 sb)
 		put_le32(p, c->dropped_unreported);
 		tx_frame(h, QV_FT_DROPPED, sb, p, sizeof(p));
 		c->dropped_unreported = 0;
+		return true;
+	}
+	if (c->log_count) {
+		u8 line[QV_FRAME_MAX_PAYLOAD];
+		u32 n = log_line_len(c);
+		for (u32 i = 0; i + 1u < n; i++)
+			line[i] = log_at(c, i);
+		log_drop(c, n);
+		if (n > 1u)
+			tx_frame(h, QV_FT_LOG, sb, line, n - 1u);
 		return true;
 	}
 	if (!c->count)
@@ -333,12 +390,35 @@ static void stage_notice(struct qv_hub *h)
 	h->notice = QV_NOTE_NONE;
 }
 
+/* A whole log line: it ends whatever console line is open (that line is
+ * written again, with its prefix, when its sandbox goes on). */
+static bool stage_plain_log(struct qv_hub *h)
+{
+	for (u8 i = 0; i < QV_FRAME_MAX_SB; i++) {
+		u8 sb = (u8)((h->next_rr + i) % QV_FRAME_MAX_SB);
+		struct qv_hub_console *c = &h->con[sb];
+		if (!present(h, sb) || !c->log_count)
+			continue;
+		u32 n = log_line_len(c);
+		close_open_line(h);
+		tx_prefix(h, sb);
+		for (u32 k = 0; k < n; k++)
+			tx_put(h, log_at(c, k));
+		log_drop(c, n);
+		h->next_rr = (u8)((sb + 1u) % QV_FRAME_MAX_SB);
+		return true;
+	}
+	return false;
+}
+
 static bool stage_plain(struct qv_hub *h)
 {
 	if (h->notice != QV_NOTE_NONE) {
 		stage_notice(h);
 		return true;
 	}
+	if (stage_plain_log(h))
+		return true;
 	u8 open = h->open_sb;
 	if (open != QV_HUB_NONE && h->con[open].dropped_unreported) {
 		stage_drop_note(h, open);
@@ -374,7 +454,7 @@ static bool stage_pending(const struct qv_hub *h)
 	if (h->ack_pending || h->hello_pending || h->stats_pending || h->notice != QV_NOTE_NONE)
 		return true;
 	for (u8 sb = 0; sb < QV_FRAME_MAX_SB; sb++)
-		if (h->con[sb].count || h->con[sb].dropped_unreported)
+		if (h->con[sb].count || h->con[sb].dropped_unreported || h->con[sb].log_count)
 			return true;
 	return false;
 }
@@ -603,6 +683,11 @@ u32 qv_hub_dropped(const struct qv_hub *h, u8 sb)
 u32 qv_hub_pending(const struct qv_hub *h, u8 sb)
 {
 	return sb < QV_FRAME_MAX_SB ? h->con[sb].count : 0;
+}
+
+u32 qv_hub_log_pending(const struct qv_hub *h, u8 sb)
+{
+	return sb < QV_FRAME_MAX_SB ? h->con[sb].log_count : 0;
 }
 
 void qv_hub_stats(const struct qv_hub *h, u32 out[QV_HUB_NSTATS])

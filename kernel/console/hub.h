@@ -20,6 +20,9 @@
 #define QV_HUB_RING_SIZE 2048u /* per sandbox, output kept while nobody reads it */
 #endif
 #define QV_HUB_LINE_MAX 160u   /* longest partial line kept for redisplay */
+#ifndef QV_HUB_LOG_SIZE
+#define QV_HUB_LOG_SIZE 1024u  /* per sandbox, kernel log lines not yet sent */
+#endif
 #define QV_HUB_VERSION 1u
 #define QV_HUB_NONE 0xFFu
 
@@ -55,6 +58,14 @@ struct qv_hub_console {
 	bool mid_line;
 	u16 shown_len;
 	u8 shown[QV_HUB_LINE_MAX];
+	/* The sandbox's log stream (kernel lines: heartbeat, faults), kept
+	 * apart from its console bytes so a REPL's byte stream never carries
+	 * them: LOG frames in framed mode, whole lines between the console's
+	 * lines in plain mode. Each line ends with '\n' in the ring. */
+	u32 log_head;
+	u32 log_count;
+	u32 log_dropped; /* bytes of whole lines lost because the ring was full */
+	u8 log[QV_HUB_LOG_SIZE];
 };
 
 enum qv_hub_notice { QV_NOTE_NONE, QV_NOTE_FOCUS, QV_NOTE_NO_SB, QV_NOTE_HELP, QV_NOTE_PLAIN };
@@ -98,6 +109,11 @@ void qv_hub_init(struct qv_hub *h, const struct qv_hub_io *io, u16 sandboxes, u8
  * console. Nothing is written to the UART until qv_hub_pump(). */
 size_t qv_hub_output(struct qv_hub *h, u8 sb, const u8 *p, size_t n);
 
+/* One log line of sandbox sb (no newline; cut at QV_FRAME_MAX_PAYLOAD - 1
+ * bytes). When the log ring is full the oldest whole lines are dropped.
+ * Returns false if sb has no console. */
+bool qv_hub_log(struct qv_hub *h, u8 sb, const u8 *p, size_t n);
+
 /* Whether anybody is on the line (e.g. from the 16550's DSR/DCD bits, or
  * false from boot on a board whose serial line is usually unattended).
  * While false the hub writes nothing and output waits in the per-sandbox
@@ -116,6 +132,7 @@ enum qv_hub_mode qv_hub_mode(const struct qv_hub *h);
 u8 qv_hub_focus(const struct qv_hub *h);
 u32 qv_hub_dropped(const struct qv_hub *h, u8 sb);
 u32 qv_hub_pending(const struct qv_hub *h, u8 sb);
+u32 qv_hub_log_pending(const struct qv_hub *h, u8 sb);
 /* The counters of a STATS frame, in QV_HUB_STATS order. */
 void qv_hub_stats(const struct qv_hub *h, u32 out[QV_HUB_NSTATS]);
 

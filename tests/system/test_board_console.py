@@ -88,8 +88,11 @@ class _Framed:
         raise AssertionError(f"timed out; frames: {self.frames[-10:]}")
 
     def stream(self, sb: int) -> bytes:
-        return b"".join(f.payload for f in self.frames
-                        if f.type == F.FrameType.DATA and f.sb == sb)
+        """sb's console: its kernel's log lines (LOG frames, one line each; the
+        line echo of these boots is one) and its console bytes (DATA)."""
+        return b"".join(f.payload + b"\n" if f.type == F.FrameType.LOG else f.payload
+                        for f in self.frames
+                        if f.type in (F.FrameType.DATA, F.FrameType.LOG) and f.sb == sb)
 
 
 def test_framed_mode_tags_every_sandbox_and_returns_to_plain(booted) -> None:

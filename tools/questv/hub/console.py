@@ -95,7 +95,8 @@ class Console:
 
     def __init__(self, link: HubLink, hello: F.Hello, *, ptys: bool = True,
                  term_in: int | None = None, term_out: Callable[[bytes], None] | None = None,
-                 only: int | None = None, log: TextIO | None = None) -> None:
+                 only: int | None = None, log: TextIO | None = None,
+                 kernel_log: TextIO | None = None) -> None:
         self.link = link
         self.hello = hello
         self.sandboxes = hello.sandboxes
@@ -111,6 +112,9 @@ class Console:
             self.focus = self.sandboxes[0]
         self.screen = PrefixScreen(term_out) if term_out and only is None else None
         self.log = log
+        # The sandboxes' kernel lines (LOG frames): never in a pty, so a
+        # program driving a REPL there (mpremote) sees only its bytes.
+        self.kernel_log = kernel_log if kernel_log is not None else log
         self.hub_dropped: dict[int, int] = {}
         self.stats: dict[str, int] | None = None
         self.acks: list[int] = []
@@ -121,6 +125,8 @@ class Console:
     def _frame(self, f: F.Frame) -> None:
         if f.type == F.FrameType.DATA:
             self._output(f.sb, f.payload)
+        elif f.type == F.FrameType.LOG:
+            self._kernel_line(f.sb, f.payload.decode("utf-8", "replace"))
         elif f.type == F.FrameType.DROPPED:
             n = int.from_bytes(f.payload, "little")
             self.hub_dropped[f.sb] = self.hub_dropped.get(f.sb, 0) + n
@@ -151,6 +157,17 @@ class Console:
             self.screen.write(line.encode() + b"\r\n")
         elif self.log is not None:
             print(line, file=self.log, flush=True)
+
+    def _kernel_line(self, sb: int, text: str) -> None:
+        """A sandbox kernel's log line (heartbeat, faults): its own stream."""
+        line = f"[sb{sb}] {text}"
+        if self.screen is not None:
+            if self.screen.open_sb is not None:
+                self.screen.write(b"\r\n")
+                self.screen.open_sb = None
+            self.screen.write(line.encode() + b"\r\n")
+        elif self.kernel_log is not None:
+            print(line, file=self.kernel_log, flush=True)
 
     def _note(self, text: str) -> None:
         if self.screen is not None:
@@ -287,6 +304,8 @@ def run_console(port: str, *, baud: int = 115200, interactive: bool = False,
         kw: dict[str, object] = {}
         if interactive:
             kw = {"term_in": sys.stdin.fileno(), "term_out": _stdout_write}
+        else:
+            kw = {"kernel_log": sys.stdout}
         console, early = _session(port, baud, timeout, **kw)
     except HubError as err:
         print(f"questv console: {err}", file=sys.stderr)

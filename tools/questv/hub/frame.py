@@ -37,6 +37,7 @@ class FrameType(enum.IntEnum):
     DATA = 0x01
     BREAK = 0x02
     DROPPED = 0x03
+    LOG = 0x04
     SYNC = 0x10
     HELLO = 0x11
     BYE = 0x12
@@ -59,6 +60,7 @@ TYPES: dict[FrameType, TypeInfo] = {
     FrameType.DATA: TypeInfo(TO_HOST | TO_BOARD, True, 1, MAX_PAYLOAD),
     FrameType.BREAK: TypeInfo(TO_BOARD, True, 0, 0),
     FrameType.DROPPED: TypeInfo(TO_HOST, True, 4, 4),
+    FrameType.LOG: TypeInfo(TO_HOST, True, 1, MAX_PAYLOAD),
     FrameType.SYNC: TypeInfo(TO_BOARD, False, 4, 4),
     FrameType.HELLO: TypeInfo(TO_HOST, False, 10, 10),
     FrameType.BYE: TypeInfo(TO_BOARD, False, 0, 0),
