@@ -35,6 +35,8 @@ class Decision:
     delay_ms: int
     at_ms: int
     line: str
+    def __init__(self, name: str, action: str, module: str, delay_ms: int, at_ms: int,
+                 line: str) -> None: ...
     @property
     def due_ms(self) -> int: ...
 
