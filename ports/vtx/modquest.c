@@ -105,10 +105,13 @@ static void irq_restore(u64 f)
 		__asm__ volatile("sti" : : : "memory");
 }
 
-/* Sleeps the calling thread: its VCPU's budget is not used meanwhile. */
+/* Sleeps the calling thread: its VCPU's budget is not used meanwhile. A
+ * stop request (kthread_wake from the service code) ends it early, so the
+ * interpreter reaches its safe point at once; callers loop on the time
+ * left. */
 static void sleep_ns(u64 ns)
 {
-	kthread_sleep_until(clock_ns() + ns);
+	kthread_block_until(clock_ns() + ns);
 }
 
 /* ---------------------------------------------------------------- sandbox */
