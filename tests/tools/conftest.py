@@ -15,6 +15,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 STUB_SOURCE = Path(__file__).with_name("mb2stub.S")
+QPY = ROOT / "build/host/qpy"
 
 
 @pytest.fixture
@@ -39,11 +40,15 @@ def stub_elf(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="session")
 def stub_build_dir(tmp_path_factory: pytest.TempPathFactory, stub_elf: Path) -> Path:
-    """A build directory laid out like `make binaries` output, with the stub as every ELF."""
+    """A build directory laid out like `make binaries` output, with the stub as every ELF
+    and the real hosted compiler (bundles hold modules compiled by it)."""
     build = tmp_path_factory.mktemp("build")
     for rel in ("monitor/monitor.elf", "kernel/kernel.elf", "kernel/kernel-test.elf"):
         (build / rel).parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(stub_elf, build / rel)
+    assert QPY.is_file(), f"{QPY} is needed: run `make binaries`"
+    (build / "host").mkdir()
+    (build / "host/qpy").symlink_to(QPY)
     return build
 
 

@@ -342,3 +342,274 @@ def test_scalar_where_a_table_belongs(default_toml):
     default_toml["machine"] = 4
     err = refused(default_toml)
     assert (err.key, err.reason) == ("machine", "expected a table, got an integer")
+
+
+# ---------------------------------------------------------------------------
+# Python in the sandboxes: apps, heaps, services, watchdog, recovery timeout
+
+
+def with_app(tmp_path: Path, name: str = "blink", text: str = "x = 1\n") -> Path:
+    """An apps folder next to a system.toml in tmp_path holding one module."""
+    apps = tmp_path / "apps"
+    apps.mkdir(exist_ok=True)
+    (apps / f"{name}.py").write_text(text)
+    return apps
+
+
+def service(**over: Any) -> dict[str, Any]:
+    svc = {"name": "blink", "module": "blink", "budget_us": 1000, "period_us": 10000}
+    svc.update(over)
+    return svc
+
+
+def parse_in(tmp_path: Path, data: dict[str, Any]):
+    return parse(data, str(tmp_path / "system.toml"), pylib=tmp_path / "no-pylib")
+
+
+def refused_in(tmp_path: Path, data: dict[str, Any]) -> ConfigError:
+    with pytest.raises(ConfigError) as info:
+        parse_in(tmp_path, data)
+    return info.value
+
+
+def test_python_keys_have_their_defaults(default_toml, tmp_path):
+    system = parse_in(tmp_path, default_toml)
+    assert system.recovery_timeout_ms == 2000
+    for sb in system.sandboxes:
+        assert (sb.repl_heap_kib, sb.fs_kib, sb.watchdog_ms) == (256, 256, 0)
+        assert sb.services == () and sb.apps == ()   # no apps folder next to this toml
+
+
+def test_apps_default_to_the_apps_folder_when_it_exists(default_toml, tmp_path):
+    with_app(tmp_path)
+    system = parse_in(tmp_path, default_toml)
+    assert all(sb.apps == (tmp_path / "apps",) for sb in system.sandboxes)
+
+
+def test_service_keys_are_read(default_toml, tmp_path):
+    with_app(tmp_path)
+    with_app(tmp_path, "blink_safe")
+    default_toml["sandbox"][1]["service"] = [service(
+        heap_kib=96, restart="backoff", restart_limit=3, backoff_ms=250, alternate="blink_safe",
+        start="manual")]
+    default_toml["sandbox"][1].update(repl_heap_kib=128, fs_kib=64, watchdog_ms=500)
+    default_toml["system"]["recovery_timeout_ms"] = 750
+    system = parse_in(tmp_path, default_toml)
+    sb = system.sandboxes[1]
+    assert (sb.repl_heap_kib, sb.fs_kib, sb.watchdog_ms) == (128, 64, 500)
+    assert system.recovery_timeout_ms == 750
+    (svc,) = sb.services
+    assert (svc.name, svc.module, svc.budget_us, svc.period_us, svc.heap_kib) == \
+        ("blink", "blink", 1000, 10000, 96)
+    assert (svc.restart, svc.restart_limit, svc.backoff_ms, svc.alternate, svc.start) == \
+        ("backoff", 3, 250, "blink_safe", "manual")
+
+
+def test_service_defaults(default_toml, tmp_path):
+    with_app(tmp_path)
+    default_toml["sandbox"][1]["service"] = [service()]
+    (svc,) = parse_in(tmp_path, default_toml).sandboxes[1].services
+    assert (svc.heap_kib, svc.restart, svc.restart_limit, svc.backoff_ms, svc.alternate,
+            svc.start) == (64, "never", 0, 100, None, "boot")
+
+
+@pytest.mark.parametrize("key, value, reason", [
+    ("repl_heap_kib", 8, "out of range"),
+    ("repl_heap_kib", "256", "expected an integer"),
+    ("fs_kib", 0, "out of range"),
+    ("watchdog_ms", -1, "out of range"),
+    ("watchdog_ms", 1.5, "expected an integer"),
+    ("apps", "apps", "expected a list"),
+])
+def test_bad_sandbox_python_key(default_toml, tmp_path, key, value, reason):
+    default_toml["sandbox"][2][key] = value
+    err = refused_in(tmp_path, default_toml)
+    assert err.key == f"sandbox[2].{key}" and reason in err.reason
+
+
+def test_recovery_timeout_must_be_positive(default_toml, tmp_path):
+    default_toml["system"]["recovery_timeout_ms"] = 0
+    err = refused_in(tmp_path, default_toml)
+    assert err.key == "system.recovery_timeout_ms" and "out of range" in err.reason
+
+
+def test_missing_app_path_is_refused(default_toml, tmp_path):
+    default_toml["sandbox"][1]["apps"] = ["nowhere"]
+    err = refused_in(tmp_path, default_toml)
+    assert err.key == "sandbox[1].apps" and '"nowhere": no such file' in err.reason
+
+
+def test_app_that_is_not_python_is_refused(default_toml, tmp_path):
+    (tmp_path / "notes.txt").write_text("hello")
+    default_toml["sandbox"][1]["apps"] = ["notes.txt"]
+    err = refused_in(tmp_path, default_toml)
+    assert err.key == "sandbox[1].apps" and "not a .py file" in err.reason
+
+
+def test_one_module_from_two_app_paths_is_refused(default_toml, tmp_path):
+    with_app(tmp_path)
+    (tmp_path / "more").mkdir()
+    (tmp_path / "more/blink.py").write_text("y = 2\n")
+    default_toml["sandbox"][1]["apps"] = ["apps", "more"]
+    err = refused_in(tmp_path, default_toml)
+    assert err.key == "sandbox[1].apps" and 'module "blink" is given twice' in err.reason
+
+
+def test_app_shadowing_pylib_is_refused(default_toml, tmp_path):
+    pylib = tmp_path / "pylib/quest"
+    pylib.mkdir(parents=True)
+    (pylib / "__init__.py").write_text("")
+    with_app(tmp_path, "quest")
+    with pytest.raises(ConfigError) as info:
+        parse(default_toml, str(tmp_path / "system.toml"), pylib=tmp_path / "pylib")
+    assert info.value.key == "sandbox[0].apps" and "shadow" in info.value.reason
+
+
+def test_app_files_and_packages_give_modules(default_toml, tmp_path):
+    from questv.compile import find_modules
+
+    apps = with_app(tmp_path)
+    (apps / "pkg").mkdir()
+    (apps / "pkg/__init__.py").write_text("")
+    (apps / "pkg/inner.py").write_text("")
+    (apps / "not-a-module.py").write_text("")
+    (apps / "__pycache__").mkdir()
+    (tmp_path / "single.py").write_text("")
+    found = find_modules([apps, tmp_path / "single.py"])
+    assert sorted(found) == ["blink", "pkg", "pkg.inner", "single"]
+    assert found["pkg"].package and not found["pkg.inner"].package
+    default_toml["sandbox"][1]["apps"] = ["apps", "single.py"]
+    default_toml["sandbox"][1]["service"] = [service(module="pkg.inner"),
+                                             service(name="two", module="single")]
+    assert len(parse_in(tmp_path, default_toml).sandboxes[1].services) == 2
+
+
+@pytest.mark.parametrize("over, key, reason", [
+    ({"module": "nothere"}, "module", 'no module "nothere"'),
+    ({"alternate": "nothere"}, "alternate", 'no module "nothere"'),
+    ({"module": "bad-name"}, "module", "not a module name"),
+    ({"name": "x" * 32}, "name", "longer than 31 bytes"),
+    ({"name": "a.b"}, "name", "is not a name"),
+    ({"budget_us": 0}, "budget_us", "out of range"),
+    ({"budget_us": 20000}, "budget_us", "more than the period"),
+    ({"period_us": 2 ** 41}, "period_us", "out of range"),
+    ({"heap_kib": 8}, "heap_kib", "out of range"),
+    ({"restart": "sometimes"}, "restart", "not one of never, always, backoff"),
+    ({"restart_limit": -1}, "restart_limit", "out of range"),
+    ({"backoff_ms": "1s"}, "backoff_ms", "expected an integer"),
+    ({"start": "later"}, "start", "not one of boot, manual"),
+    ({"priority": 3}, "priority", "unknown key"),
+])
+def test_bad_service_key(default_toml, tmp_path, over, key, reason):
+    with_app(tmp_path)
+    default_toml["sandbox"][3]["service"] = [service(**over)]
+    err = refused_in(tmp_path, default_toml)
+    assert err.key == f"sandbox[3].service[0].{key}" and reason in err.reason
+
+
+def test_service_needs_name_module_budget_and_period(default_toml, tmp_path):
+    with_app(tmp_path)
+    for key in ("name", "module", "budget_us", "period_us"):
+        svc = service()
+        del svc[key]
+        default_toml["sandbox"][3]["service"] = [svc]
+        err = refused_in(tmp_path, default_toml)
+        assert err.key == f"sandbox[3].service[0].{key}" and "missing" in err.reason
+
+
+def test_service_names_are_unique_within_a_sandbox(default_toml, tmp_path):
+    with_app(tmp_path)
+    default_toml["sandbox"][3]["service"] = [service(), service()]
+    err = refused_in(tmp_path, default_toml)
+    assert err.key == "sandbox[3].service[1].name" and "already the name" in err.reason
+    # ...but two sandboxes may each have a "blink"
+    default_toml["sandbox"][3]["service"] = [service()]
+    default_toml["sandbox"][2]["service"] = [service()]
+    parse_in(tmp_path, default_toml)
+
+
+def test_service_table_must_be_an_array_of_tables(default_toml, tmp_path):
+    default_toml["sandbox"][3]["service"] = {"name": "x"}
+    assert refused_in(tmp_path, default_toml).key == "sandbox[3].service"
+
+
+def test_admission_counts_the_system_vcpus(default_toml, tmp_path):
+    """sb1 has the heartbeat (50/1000 ms) and the REPL (5/100 ms): 0.1. With one
+    service at 0.65, three VCPUs give 0.75 <= 0.7797; at 0.7 it is 0.8 > 0.7797."""
+    with_app(tmp_path)
+    default_toml["sandbox"][1]["service"] = [service(budget_us=6500, period_us=10000)]
+    parse_in(tmp_path, default_toml)
+    default_toml["sandbox"][1]["service"] = [service(budget_us=7000, period_us=10000)]
+    err = refused_in(tmp_path, default_toml)
+    assert err.key == "sandbox[1].service[0]"
+    assert "utilization 0.800 > bound 0.780 (Liu-Layland, 3 VCPUs" in err.reason
+    assert "heartbeat 50000/1000000 us" in err.reason and "REPL" in err.reason
+
+
+def test_admission_counts_the_hub_on_the_uart_owner(default_toml, tmp_path):
+    """The same service that fits sb1 does not fit sb0, whose hub VCPU takes 0.3."""
+    with_app(tmp_path)
+    default_toml["sandbox"][0]["service"] = [service(budget_us=6500, period_us=10000)]
+    err = refused_in(tmp_path, default_toml)
+    assert err.key == "sandbox[0].service[0]" and "console hub" in err.reason
+
+
+def test_admission_names_the_service_that_tips_it_over(default_toml, tmp_path):
+    with_app(tmp_path)
+    default_toml["sandbox"][2]["service"] = [
+        service(name=f"s{i}", budget_us=2000, period_us=10000) for i in range(4)]
+    err = refused_in(tmp_path, default_toml)
+    assert err.key == "sandbox[2].service[3]"
+
+
+def test_admission_without_heartbeat_leaves_more_room(default_toml, tmp_path):
+    with_app(tmp_path)
+    default_toml["sandbox"][1]["heartbeat_ms"] = 0
+    default_toml["sandbox"][1]["service"] = [service(budget_us=7500, period_us=10000)]
+    parse_in(tmp_path, default_toml)   # REPL 0.05 + 0.75 = 0.8 <= 0.8284 (2 VCPUs)
+
+
+def test_supervisor_in_pylib_is_counted(default_toml, tmp_path):
+    pylib = tmp_path / "pylib/quest"
+    pylib.mkdir(parents=True)
+    (pylib / "__init__.py").write_text("")
+    (pylib / "supervisor.py").write_text("")
+    with_app(tmp_path)
+    default_toml["sandbox"][1]["service"] = [service(budget_us=6500, period_us=10000)]
+    with pytest.raises(ConfigError) as info:
+        parse(default_toml, str(tmp_path / "system.toml"), pylib=tmp_path / "pylib")
+    assert "supervisor 1000/50000 us" in info.value.reason
+
+
+def test_heaps_must_fit_the_sandbox(default_toml, tmp_path):
+    """8 MiB = 8192 KiB; kernel 1024 + slack 1024 + REPL 256 + fs 256 leave 5632."""
+    with_app(tmp_path)
+    default_toml["sandbox"][1]["memory_mib"] = 8
+    default_toml["sandbox"][1]["service"] = [service(heap_kib=5632, budget_us=10)]
+    parse_in(tmp_path, default_toml)
+    default_toml["sandbox"][1]["service"] = [service(heap_kib=5633, budget_us=10)]
+    err = refused_in(tmp_path, default_toml)
+    assert err.key == "sandbox[1].memory_mib"
+    assert "service heaps 5633 KiB" in err.reason and "8193 KiB" in err.reason
+
+
+def test_repl_and_fs_count_against_the_sandbox(default_toml, tmp_path):
+    default_toml["sandbox"][1]["memory_mib"] = 4
+    default_toml["sandbox"][1]["repl_heap_kib"] = 2048
+    err = refused_in(tmp_path, default_toml)
+    assert err.key == "sandbox[1].memory_mib" and "REPL heap 2048 KiB" in err.reason
+
+
+def test_load_reads_services_from_a_file(tmp_path):
+    with_app(tmp_path, "ticker")
+    text = (Path(__file__).resolve().parents[2] / "system.toml").read_text()
+    (tmp_path / "system.toml").write_text(text + '''
+[[sandbox.service]]
+name = "tick"
+module = "ticker"
+budget_us = 500
+period_us = 100000
+''')
+    system = load(tmp_path / "system.toml")
+    last = system.sandboxes[-1]
+    assert [s.name for s in last.services] == ["tick"] and last.apps == (tmp_path / "apps",)

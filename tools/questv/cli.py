@@ -12,6 +12,7 @@ import sys
 from collections.abc import Sequence
 
 from . import __version__
+from .compile import CompileError
 from .config import ConfigError
 from .emulator import KINDS, EmulatorError
 from .image import BuildError, NotAnImage
@@ -30,6 +31,13 @@ def cmd_build(args: argparse.Namespace) -> int:
           f"{result.system.machine.cores} cores, {result.system.machine.memory_mib} MiB, "
           f"manifest {len(result.manifest)} bytes, {kind})")
     print(f"questv: built {result.kernel_only_image} (kernel alone, for --emulator qemu)")
+    for sb, data in zip(result.system.sandboxes, result.bundles, strict=True):
+        from .bundle import decode
+
+        b = decode(data, sandbox_id=sb.id)
+        print(f"questv: bundle{sb.id} ({sb.name}): {len(b.modules)} modules, "
+              f"{len(b.services)} services, {len(data)} bytes")
+    print(f"questv: {result.compiled} modules compiled, the rest from the cache")
     return 0
 
 
@@ -238,7 +246,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         return args.func(args)
-    except (ConfigError, _Refused, ManifestError, NotAnImage) as err:
+    except (ConfigError, _Refused, ManifestError, NotAnImage, CompileError) as err:
         print(err if isinstance(err, ConfigError) else f"questv: {err}", file=sys.stderr)
         return EXIT_REFUSED
     except (BuildError, EmulatorError) as err:

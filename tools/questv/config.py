@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -79,6 +79,49 @@ CHANNEL_ROLES: dict[str, str] = {
     "bench_send": "producer",
     "bench_echo": "consumer",
 }
+
+# Python in a sandbox (docs/system-toml.md, "Services"). The REPL and the
+# service supervisor are VCPUs the port (ports/vtx/) starts in every sandbox;
+# their parameters are the port's, repeated here so that admission can be
+# checked at build time. Heartbeat and hub VCPUs are kernel/main.c's.
+SERVICE_NAME_LEN = 31          # struct vtx_svc_spec name[32]
+MODULE_NAME_LEN = 63           # struct vtx_svc_spec module[64]
+MAX_SERVICES = 16
+REPL_VCPU_US = (5000, 100000)          # budget, period
+SUPERVISOR_VCPU_US = (1000, 50000)
+SUPERVISOR_HEAP_KIB = 128
+SUPERVISOR_MODULE = "quest.supervisor"
+HUB_VCPU_US = (3000, 10000)
+HEARTBEAT_SHARE = 20                   # the heartbeat's budget is 1/20 of its period
+KERNEL_IMAGE_KIB = 1024                # the sandbox kernel, its stacks and tables
+SLACK_KIB = 1024
+MAX_PERIOD_US = (1 << 40) // 1000      # kernel/sched: periods up to 2^40 ns
+RESTART_POLICIES = {"never": 0, "always": 1, "backoff": 2}
+START_MODES = {"boot": 1, "manual": 0}
+DEFAULT_APPS = "apps"
+MAX_WATCHDOG_MS = 3_600_000
+MAX_RECOVERY_TIMEOUT_MS = 600_000
+
+# floor(n (2^(1/n) - 1) 10^6) for n = 1..32, as kernel/sched/admit.c has it;
+# ln 2 rounded down beyond.
+LL_BOUND_PPM = (
+    1000000, 828427, 779763, 756828, 743491, 734772, 728626, 724061,
+    720537, 717734, 715451, 713557, 711958, 710592, 709411, 708380,
+    707472, 706666, 705945, 705298, 704713, 704182, 703697, 703253,
+    702845, 702469, 702121, 701797, 701497, 701216, 700954, 700708,
+)
+LL_LIMIT_PPM = 693147
+
+
+def ll_bound_ppm(n: int) -> int:
+    """The Liu-Layland bound for n VCPUs in parts per million, rounded down."""
+    return 1000000 if n <= 0 else LL_BOUND_PPM[n - 1] if n <= len(LL_BOUND_PPM) else LL_LIMIT_PPM
+
+
+def util_ppm(budget: int, period: int) -> int:
+    """A VCPU's utilization in parts per million, rounded up (against admission)."""
+    return -(-budget * 1000000 // period)
+
 
 # Channel memory, as kernel/chan/chan.h's qv_chan_layout computes it: a
 # producer region of a 128-byte header and slots of a 16-byte header plus the
@@ -152,6 +195,22 @@ class Attack:
 
 
 @dataclass(frozen=True)
+class Service:
+    """A [[sandbox.service]]: a module run at its own VCPU in its own interpreter."""
+
+    name: str
+    module: str
+    budget_us: int
+    period_us: int
+    heap_kib: int = 64
+    restart: str = "never"
+    restart_limit: int = 0
+    backoff_ms: int = 100
+    alternate: str | None = None
+    start: str = "boot"
+
+
+@dataclass(frozen=True)
 class Sandbox:
     id: int
     name: str
@@ -161,6 +220,11 @@ class Sandbox:
     on_fault: str
     heartbeat_ms: int
     test_attacks: tuple[Attack, ...] = ()
+    apps: tuple[Path, ...] = ()
+    repl_heap_kib: int = 256
+    fs_kib: int = 256
+    watchdog_ms: int = 0
+    services: tuple[Service, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -184,6 +248,7 @@ class System:
     sandboxes: tuple[Sandbox, ...]
     devices: tuple[Device, ...]
     channels: tuple[Channel, ...] = field(default_factory=tuple)
+    recovery_timeout_ms: int = 2000
 
     @property
     def has_test_attacks(self) -> bool:
@@ -333,7 +398,11 @@ _MACHINE = {
     "cores": _Key(_int_in(1, MAX_CORES)),
     "memory_mib": _Key(_int_in(MIN_MACHINE_MIB, MAX_MACHINE_MIB)),
 }
-_SYSTEM = {"supervisor": _Key(_name)}
+_SYSTEM = {
+    "supervisor": _Key(_name),
+    "recovery_timeout_ms": _Key(_int_in(1, MAX_RECOVERY_TIMEOUT_MS), required=False,
+                                default=2000),
+}
 _SANDBOX = {
     "name": _Key(_name),
     "cores": _Key(_list_of(_int_in(0, MAX_CORES - 1), "core numbers")),
@@ -342,6 +411,47 @@ _SANDBOX = {
     "on_fault": _Key(_one_of(FAULT_ACTIONS), required=False, default="halt"),
     "heartbeat_ms": _Key(_int_in(0, MAX_HEARTBEAT_MS), required=False, default=1000),
     "test_attacks": _Key(_list_of(_string, "attack names"), required=False, default=[]),
+    "apps": _Key(_list_of(_string, "paths"), required=False, default=None),
+    "repl_heap_kib": _Key(_int_in(32, MAX_MACHINE_MIB * 1024), required=False, default=256),
+    "fs_kib": _Key(_int_in(4, MAX_MACHINE_MIB * 1024), required=False, default=256),
+    "watchdog_ms": _Key(_int_in(0, MAX_WATCHDOG_MS), required=False, default=0),
+    "service": _Key(lambda v: None, required=False, default=[]),  # checked by _services
+}
+
+
+def _service_name(value: Any) -> str | None:
+    if not isinstance(value, str):
+        return f"expected a string, got {_type_name(value)}"
+    if not _NAME_RE.match(value):
+        return f'"{value}" is not a name (letters, digits, "_" and "-", not starting with a digit)'
+    if len(value.encode()) > SERVICE_NAME_LEN:
+        return f'"{value}" is longer than {SERVICE_NAME_LEN} bytes'
+    return None
+
+
+def _module_name(value: Any) -> str | None:
+    if not isinstance(value, str):
+        return f"expected a string, got {_type_name(value)}"
+    if not _MODULE_RE.match(value):
+        return f'"{value}" is not a module name (dotted Python identifiers, e.g. "quest.log")'
+    if len(value.encode()) > MODULE_NAME_LEN:
+        return f'"{value}" is longer than {MODULE_NAME_LEN} bytes'
+    return None
+
+
+_MODULE_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$")
+
+_SERVICE = {
+    "name": _Key(_service_name),
+    "module": _Key(_module_name),
+    "budget_us": _Key(_int_in(1, MAX_PERIOD_US)),
+    "period_us": _Key(_int_in(1, MAX_PERIOD_US)),
+    "heap_kib": _Key(_int_in(16, MAX_MACHINE_MIB * 1024), required=False, default=64),
+    "restart": _Key(_one_of(RESTART_POLICIES), required=False, default="never"),
+    "restart_limit": _Key(_int_in(0, 1_000_000), required=False, default=0),
+    "backoff_ms": _Key(_int_in(0, 3_600_000), required=False, default=100),
+    "alternate": _Key(_module_name, required=False, default=None),
+    "start": _Key(_one_of(START_MODES), required=False, default="boot"),
 }
 _DEVICE = {
     "name": _Key(_name),
@@ -376,13 +486,24 @@ def load(path: str | Path, *, test_build: bool = False) -> System:
         raise ConfigError(source, "(file)", "not UTF-8 text") from err
     except tomllib.TOMLDecodeError as err:
         raise ConfigError(source, "(syntax)", str(err)) from err
-    return parse(data, source, test_build=test_build)
+    return parse(data, source, test_build=test_build, base_dir=Path(path).parent)
 
 
 def parse(data: dict[str, Any], source: str = "system.toml", *,
-          test_build: bool = False) -> System:
-    """Validate already-parsed TOML; `test_build` allows test_attacks."""
+          test_build: bool = False, base_dir: str | Path | None = None,
+          pylib: str | Path | None = None) -> System:
+    """Validate already-parsed TOML; `test_build` allows test_attacks.
+
+    Paths in `apps` are relative to `base_dir` (default: the folder of
+    `source`); service modules are looked up there and in `pylib` (default:
+    the repository's pylib/)."""
     r = _Reader(source)
+    base = Path(base_dir) if base_dir is not None else Path(source).parent
+    from .compile import PYLIB, ModuleError, find_modules
+    try:
+        library = find_modules([Path(pylib) if pylib is not None else PYLIB], missing_ok=True)
+    except ModuleError as err:
+        raise r.fail("(pylib)", str(err)) from err
     for key in data:
         if key not in _TOP:
             raise r.fail(key, _unknown(key, dict.fromkeys(_TOP)))
@@ -415,9 +536,13 @@ def parse(data: dict[str, Any], source: str = "system.toml", *,
         owned = _sandbox_devices(r, i, sb, device_ids, owners, raw_sandboxes)
         attacks = _sandbox_attacks(r, i, sb, _Names(sandbox_ids, device_ids, channels), owned,
                                    test_build)
+        apps, modules = _sandbox_apps(r, i, sb, base, library, find_modules, ModuleError)
+        services = _services(r, i, sb, modules)
         sandboxes.append(Sandbox(
             id=i, name=sb["name"], cores=cores, memory_mib=sb["memory_mib"], devices=owned,
             on_fault=sb["on_fault"], heartbeat_ms=sb["heartbeat_ms"], test_attacks=attacks,
+            apps=apps, repl_heap_kib=sb["repl_heap_kib"], fs_kib=sb["fs_kib"],
+            watchdog_ms=sb["watchdog_ms"], services=services,
         ))
 
     for d in devices:
@@ -435,9 +560,115 @@ def parse(data: dict[str, Any], source: str = "system.toml", *,
     _channels_per_sandbox(r, channels, sandboxes)
     system = System(machine=machine, supervisor=sandbox_ids[system_t["supervisor"]],
                     sandboxes=tuple(sandboxes), devices=tuple(devices),
-                    channels=tuple(channels))
+                    channels=tuple(channels),
+                    recovery_timeout_ms=system_t["recovery_timeout_ms"])
     _memory_fits(r, system)
+    has_supervisor = SUPERVISOR_MODULE in library
+    for sb in system.sandboxes:
+        _python_memory_fits(r, sb, has_supervisor)
+        _admission(r, system, sb, has_supervisor)
     return system
+
+
+def _sandbox_apps(r: _Reader, i: int, sb: dict[str, Any], base: Path,
+                  library: Mapping[str, Any], find_modules: Callable[..., dict[str, Any]],
+                  module_error: type[Exception]) -> tuple[tuple[Path, ...], dict[str, Any]]:
+    """The sandbox's app paths (checked to exist) and every module its bundle will hold."""
+    where = f"sandbox[{i}].apps"
+    if sb["apps"] is None:
+        default = base / DEFAULT_APPS
+        paths = [default] if default.is_dir() else []
+    else:
+        paths = [base / p for p in sb["apps"]]
+        for text, path in zip(sb["apps"], paths, strict=True):
+            if path.is_dir():
+                continue
+            if not path.exists():
+                raise r.fail(where, f'"{text}": no such file or directory ({path})')
+            if path.suffix != ".py":
+                raise r.fail(where, f'"{text}": not a .py file or a directory')
+    try:
+        found = find_modules(paths)
+    except module_error as err:
+        raise r.fail(where, str(err)) from err
+    clash = sorted(n for n in found if n in library or n.split(".")[0] in _packages(library))
+    if clash:
+        raise r.fail(where, f'module "{clash[0]}" ({found[clash[0]].path}) would shadow '
+                     "pylib's; rename it")
+    return tuple(paths), {**library, **found}
+
+
+def _packages(modules: Mapping[str, Any]) -> set[str]:
+    return {name.split(".")[0] for name in modules if "." in name}
+
+
+def _services(r: _Reader, i: int, sb: dict[str, Any],
+              modules: Mapping[str, Any]) -> tuple[Service, ...]:
+    items = r.array_of_tables(f"sandbox[{i}].service", sb["service"])
+    if len(items) > MAX_SERVICES:
+        raise r.fail(f"sandbox[{i}].service", f"{len(items)} services, at most {MAX_SERVICES}")
+    out: list[Service] = []
+    seen: dict[str, int] = {}
+    for j, item in enumerate(items):
+        where = f"sandbox[{i}].service[{j}]"
+        t = r.table(where, item, _SERVICE)
+        if t["name"] in seen:
+            raise r.fail(f"{where}.name", f'"{t["name"]}" is already the name of '
+                         f"sandbox[{i}].service[{seen[t['name']]}]")
+        seen[t["name"]] = j
+        for key in ("module", "alternate"):
+            if t[key] is not None and t[key] not in modules:
+                raise r.fail(f"{where}.{key}", f'no module "{t[key]}" in pylib or in this '
+                             "sandbox's apps")
+        if t["budget_us"] > t["period_us"]:
+            raise r.fail(f"{where}.budget_us", f"{t['budget_us']} us is more than the period "
+                         f"({t['period_us']} us)")
+        out.append(Service(**t))
+    return tuple(out)
+
+
+def system_vcpus(system: System, sb: Sandbox, has_supervisor: bool) -> list[tuple[str, int, int]]:
+    """(what, budget_us, period_us) of the VCPUs a sandbox's kernel and port start by
+    themselves on its first core, before any service."""
+    vcpus = []
+    if sb.heartbeat_ms:
+        period = sb.heartbeat_ms * 1000
+        vcpus.append(("heartbeat", period // HEARTBEAT_SHARE, period))
+    if any(d.owner == sb.id and d.kind == "uart16550" for d in system.devices):
+        vcpus.append(("console hub", *HUB_VCPU_US))
+    vcpus.append(("REPL", *REPL_VCPU_US))
+    if has_supervisor:
+        vcpus.append(("supervisor", *SUPERVISOR_VCPU_US))
+    return vcpus
+
+
+def _admission(r: _Reader, system: System, sb: Sandbox, has_supervisor: bool) -> None:
+    """Liu-Layland on the sandbox's first core, as the kernel will check it at run time."""
+    vcpus = system_vcpus(system, sb, has_supervisor)
+    for j, svc in enumerate(sb.services):
+        vcpus.append((f'service "{svc.name}"', svc.budget_us, svc.period_us))
+        load = sum(util_ppm(c, t) for _, c, t in vcpus)
+        bound = ll_bound_ppm(len(vcpus))
+        if load > bound:
+            others = ", ".join(f"{w} {c}/{t} us" for w, c, t in vcpus[:-1])
+            raise r.fail(f"sandbox[{sb.id}].service[{j}]",
+                         f"{svc.budget_us}/{svc.period_us} us is not schedulable on core "
+                         f"{sb.cores[0]}: utilization {load / 1e6:.3f} > bound "
+                         f"{bound / 1e6:.3f} (Liu-Layland, {len(vcpus)} VCPUs: {others} "
+                         "and this one)")
+
+
+def _python_memory_fits(r: _Reader, sb: Sandbox, has_supervisor: bool) -> None:
+    heaps = sum(s.heap_kib for s in sb.services)
+    extra = SUPERVISOR_HEAP_KIB if has_supervisor else 0
+    need = heaps + sb.repl_heap_kib + sb.fs_kib + extra + KERNEL_IMAGE_KIB + SLACK_KIB
+    if need > sb.memory_mib * 1024:
+        raise r.fail(f"sandbox[{sb.id}].memory_mib",
+                     f"{sb.memory_mib} MiB is too small for its Python: service heaps "
+                     f"{heaps} KiB + REPL heap {sb.repl_heap_kib} KiB + fs {sb.fs_kib} KiB"
+                     + (f" + supervisor heap {extra} KiB" if extra else "")
+                     + f" + kernel {KERNEL_IMAGE_KIB} KiB + slack {SLACK_KIB} KiB = "
+                     f"{need} KiB")
 
 
 def _read_array(r: _Reader, data: dict[str, Any], key: str, schema: dict[str, _Key],

@@ -14,12 +14,15 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import bundle, manifest
+from . import manifest
+from .compile import Compiler, bundle_for
 from .config import System, load
 
 MONITOR_ELF = Path("monitor/monitor.elf")
 KERNEL_ELF = Path("kernel/kernel.elf")
 KERNEL_TEST_ELF = Path("kernel/kernel-test.elf")
+QPY = Path("host/qpy")            # the hosted compiler, under the build directory
+QBC_CACHE = Path("cache/qbc")     # compiled modules by content hash
 BOOT_DIR = "boot/questv"  # where the modules live inside the ISO
 ENTRY_MONITOR, ENTRY_KERNEL_ONLY = 0, 1
 
@@ -39,6 +42,8 @@ class BuildResult:
     system: System
     manifest: bytes
     staging: Path
+    bundles: tuple[bytes, ...] = ()
+    compiled: int = 0  # modules compiled in this build (the others came from the cache)
 
 
 def kernel_only_path(image: Path) -> Path:
@@ -109,6 +114,12 @@ def build(system_path: str | Path, output: str | Path, *, test: bool = False,
     if shutil.which("grub-mkrescue") is None:
         raise BuildError("grub-mkrescue is not installed: run `make deps`")
     blob = manifest.encode(system, test_build=test)
+    compiler = Compiler(build_dir / QPY, build_dir / QBC_CACHE, display=Path.cwd())
+    try:
+        bundles = tuple(bundle_for(system, sb, compiler) for sb in system.sandboxes)
+    except FileNotFoundError as err:
+        raise BuildError(f"{err}: the hosted compiler is missing: run `make binaries` "
+                         "first") from err
     # Staged next to the image, so that two images built from one build
     # directory (the default and the test one) never share a tree.
     staging = output.parent / f"{output.stem}.d"
@@ -119,22 +130,22 @@ def build(system_path: str | Path, output: str | Path, *, test: bool = False,
     for tree_name, default, iso in (("iso", ENTRY_MONITOR, output),
                                     ("iso-kernel-only", ENTRY_KERNEL_ONLY, twin)):
         tree = staging / tree_name
-        _populate(tree, system, blob, monitor_elf, kernel_elf)
+        _populate(tree, blob, bundles, monitor_elf, kernel_elf)
         (tree / "boot/grub").mkdir(parents=True, exist_ok=True)
         (tree / "boot/grub/grub.cfg").write_text(grub_cfg(system, default=default, test=test))
         _mkrescue(tree, iso, staging / f"{tree_name}.log")
-    return BuildResult(output, twin, system, blob, staging)
+    return BuildResult(output, twin, system, blob, staging, bundles, compiler.compiled)
 
 
-def _populate(tree: Path, system: System, blob: bytes, monitor_elf: Path,
+def _populate(tree: Path, blob: bytes, bundles: tuple[bytes, ...], monitor_elf: Path,
               kernel_elf: Path) -> None:
     boot = tree / BOOT_DIR
     boot.mkdir(parents=True)
     shutil.copyfile(monitor_elf, boot / "monitor.elf")
     shutil.copyfile(kernel_elf, boot / "kernel.elf")
     (boot / "manifest").write_bytes(blob)
-    for sb in system.sandboxes:
-        (boot / f"bundle{sb.id}").write_bytes(bundle.encode(sb.id))
+    for sb_id, data in enumerate(bundles):
+        (boot / f"bundle{sb_id}").write_bytes(data)
 
 
 def _mkrescue(tree: Path, iso: Path, log: Path) -> None:
@@ -153,17 +164,22 @@ def _mkrescue(tree: Path, iso: Path, log: Path) -> None:
 
 def read_manifest(image: str | Path) -> bytes:
     """The manifest module inside a built ISO (extracted with xorriso into a temp dir)."""
+    return read_module(image, "manifest")
+
+
+def read_module(image: str | Path, name: str) -> bytes:
+    """One boot module (manifest, bundleN, ...) inside a built ISO."""
     image = Path(image)
     if not image.is_file():
         raise NotAnImage(f"{image}: no such image; build one with `questv build`")
     with tempfile.TemporaryDirectory(prefix="questv-") as tmp:
         # Never a device path as the target: xorriso replaces what is there.
-        target = Path(tmp) / "manifest"
+        target = Path(tmp) / "module"
         proc = subprocess.run(
             ["xorriso", "-osirrox", "on", "-indev", str(image),
-             "-extract", f"/{BOOT_DIR}/manifest", str(target)],
+             "-extract", f"/{BOOT_DIR}/{name}", str(target)],
             check=False, capture_output=True)
         if proc.returncode != 0 or not target.is_file():
-            raise NotAnImage(f"{image}: no /{BOOT_DIR}/manifest inside; is it a questv image? "
+            raise NotAnImage(f"{image}: no /{BOOT_DIR}/{name} inside; is it a questv image? "
                              f"(xorriso exit {proc.returncode})")
         return target.read_bytes()
