@@ -74,6 +74,7 @@ def test_test_build_uses_the_test_kernel_and_sets_the_flag(stub_build_dir, tmp_p
     with open(build_dir / "kernel/kernel-test.elf", "ab") as f:
         f.write(marker)
     system = tmp_path / "attack.toml"
+    (tmp_path / "apps").symlink_to(ROOT / "apps")   # the services' modules, as next to ROOT's
     system.write_text((ROOT / "system.toml").read_text().replace(
         'name = "sb2"', 'name = "sb2"\ntest_attacks = ["write_sandbox:sb1"]'))
     out = tmp_path / "t.iso"
@@ -88,6 +89,7 @@ def test_refused_system_leaves_the_previous_image_intact(stub_build_dir, tmp_pat
     build(ROOT / "system.toml", out, build_dir=stub_build_dir)
     before = out.read_bytes()
     bad = tmp_path / "bad.toml"
+    (tmp_path / "apps").symlink_to(ROOT / "apps")
     bad.write_text((ROOT / "system.toml").read_text().replace("cores = [3]", "cores = [2]"))
     with pytest.raises(Exception, match="core 2 is already given"):
         build(bad, out, build_dir=stub_build_dir)

@@ -9,6 +9,17 @@ import pytest
 from questv.config import MONITOR_RESERVE_MIB, ConfigError, load, parse
 
 
+@pytest.fixture
+def default_toml(default_toml: dict[str, Any]) -> dict[str, Any]:
+    """The repository's partition layout without its services and channels, so that
+    each test adds just what it checks (channel[0] is the test's own, and no module
+    needs an apps folder). test_default_apps.py checks the services themselves."""
+    for sb in default_toml["sandbox"]:
+        sb.pop("service", None)
+    default_toml.pop("channel", None)
+    return default_toml
+
+
 def refused(data: dict[str, Any], *, test_build: bool = False) -> ConfigError:
     with pytest.raises(ConfigError) as info:
         parse(data, "system.toml", test_build=test_build)
@@ -602,14 +613,31 @@ def test_repl_and_fs_count_against_the_sandbox(default_toml, tmp_path):
 
 def test_load_reads_services_from_a_file(tmp_path):
     with_app(tmp_path, "ticker")
-    text = (Path(__file__).resolve().parents[2] / "system.toml").read_text()
-    (tmp_path / "system.toml").write_text(text + '''
+    (tmp_path / "system.toml").write_text('''
+[machine]
+cores = 1
+memory_mib = 64
+
+[system]
+supervisor = "only"
+recovery_timeout_ms = 300
+
+[[sandbox]]
+name = "only"
+cores = [0]
+memory_mib = 16
+watchdog_ms = 200
+fs_kib = 128
+
 [[sandbox.service]]
 name = "tick"
 module = "ticker"
 budget_us = 500
 period_us = 100000
+restart = "always"
 ''')
     system = load(tmp_path / "system.toml")
-    last = system.sandboxes[-1]
-    assert [s.name for s in last.services] == ["tick"] and last.apps == (tmp_path / "apps",)
+    (sb,) = system.sandboxes
+    assert [(s.name, s.module, s.restart) for s in sb.services] == [("tick", "ticker", "always")]
+    assert sb.apps == (tmp_path / "apps",) and (sb.watchdog_ms, sb.fs_kib) == (200, 128)
+    assert system.recovery_timeout_ms == 300
