@@ -3,6 +3,7 @@
 #   build/host/qpy-asan     the same under AddressSanitizer and UBSan
 #   build/host/libqpy.so    in-process binding for host tests (ctypes)
 #   build/runtime/libqvrt.a the runtime built freestanding for the board
+#   build/host/qv-ext-test  the port API test harness (tests/runtime/ext_harness.c), ASan
 
 RT_DIR := $(BUILD)/runtime
 RT_SRCS := $(sort $(wildcard runtime/*.c))
@@ -19,7 +20,9 @@ QPY_ASAN := $(BUILD)/host/qpy-asan
 LIBQPY := $(BUILD)/host/libqpy.so
 LIBQVRT := $(RT_DIR)/libqvrt.a
 
-HOST_BINARIES += $(QPY) $(QPY_ASAN) $(LIBQPY)
+QV_EXT_TEST := $(BUILD)/host/qv-ext-test
+
+HOST_BINARIES += $(QPY) $(QPY_ASAN) $(LIBQPY) $(QV_EXT_TEST)
 BOARD_BINARIES += $(LIBQVRT)
 
 $(RT_QSTR): $(RT_SRCS) $(filter-out $(RT_QSTR),$(RT_HDRS)) runtime/genqstr.py
@@ -63,6 +66,10 @@ $(QPY_ASAN): $(RT_ASAN_OBJS) $(HOST_SRCS) ports/host/host.h
 $(LIBQPY): $(RT_PIC_OBJS) ports/host/binding.c ports/host/port.c ports/host/host.h
 	@mkdir -p $(dir $@)
 	$(HOST_CC) $(RT_HOST_CFLAGS) -fPIC -shared -Iports/host ports/host/binding.c ports/host/port.c $(RT_PIC_OBJS) -o $@
+
+$(QV_EXT_TEST): $(RT_ASAN_OBJS) tests/runtime/ext_harness.c ports/host/port.c ports/host/host.h
+	@mkdir -p $(dir $@)
+	$(HOST_CC) $(RT_HOST_CFLAGS) -O1 $(RT_ASAN) -pthread -Iports/host tests/runtime/ext_harness.c ports/host/port.c $(RT_ASAN_OBJS) -o $@
 
 $(LIBQVRT): $(RT_BOARD_OBJS)
 	@rm -f $@

@@ -36,6 +36,9 @@ qv_ctx *qv_new(void *mem, size_t size, const qv_port *port, void *user, void *st
 	dict_set(c, c->main_dict, QS(__doc__), NONE);
 	dict_set(c, c->modules, QS(__main__), main);
 	qv_untry(c, &j);
+	for (size_t i = 0; i < port->n_modules; i++)
+		if (!qv_add_module(c, port->modules[i]))
+			return NULL;
 	return c;
 }
 
@@ -57,6 +60,12 @@ void qv_interrupt(qv_ctx *c)
 void qv_cancel_interrupt(qv_ctx *c)
 {
 	c->interrupt = 0;
+	c->stop = 0;
+}
+
+void qv_request_stop(qv_ctx *c)
+{
+	c->stop = 1;
 }
 
 int qv_exit_code(qv_ctx *c)
@@ -76,11 +85,11 @@ static void guarded(qv_ctx *c, void (*fn)(qv_ctx *, void *), void *arg, int *sta
 		c->fs_top = c->fs_base;
 		c->cur_exc = NULL;
 		if (c->repr_stack)
-			((qv_list *)c->repr_stack)->len = 0;
+			((qv_listobj *)c->repr_stack)->len = 0;
 		qv_obj e = c->exc;
 		c->exc = NULL;
 		if (isinstance(e, EXC(SystemExit))) {
-			qv_tuple *a = (qv_tuple *)((qv_exc *)e)->args;
+			qv_tupleobj *a = (qv_tupleobj *)((qv_exc *)e)->args;
 			qv_obj code = a->len ? a->items[0] : NONE;
 			if (code == NONE)
 				c->exit_code = 0;
@@ -129,7 +138,7 @@ static void do_exec(qv_ctx *c, void *p)
 				a->incomplete = true;
 				return;
 			}
-			qv_raise(c, c->exc);
+			rt_raise(c, c->exc);
 		}
 		co = comp_compile(c, a->src, a->len, fn, a->mode);
 		qv_untry(c, &j);
@@ -195,9 +204,9 @@ static void msg_of(qv_ctx *c, qv_obj e, char *msg, size_t cap)
 	}
 	qv_obj s;
 	if (isinstance(e, EXC(SyntaxError))) {
-		qv_tuple *a = (qv_tuple *)((qv_exc *)e)->args;
+		qv_tupleobj *a = (qv_tupleobj *)((qv_exc *)e)->args;
 		if (a->len == 2 && IS(a->items[1], qv_tuple_type)) {
-			qv_tuple *info = (qv_tuple *)a->items[1];
+			qv_tupleobj *info = (qv_tupleobj *)a->items[1];
 			s = str_fmt(c, "%s: %S (%S, line %R, column %R)", tname(TYPE(e)), a->items[0], info->items[0], info->items[1], info->items[2]);
 		} else
 			s = str_fmt(c, "%s: %S", tname(TYPE(e)), qv_str_of(c, e));
@@ -269,7 +278,7 @@ void qv_set_argv(qv_ctx *c, int argc, const char *const *argv)
 		qv_catch(c, &j);
 		return;
 	}
-	((qv_list *)c->sys_argv)->len = 0;
+	((qv_listobj *)c->sys_argv)->len = 0;
 	for (int i = 0; i < argc; i++)
 		list_append(c, c->sys_argv, str_cstr(c, argv[i]));
 	qv_untry(c, &j);
@@ -284,4 +293,42 @@ void qv_add_path(qv_ctx *c, const char *dir)
 	}
 	list_append(c, c->sys_path, str_cstr(c, dir));
 	qv_untry(c, &j);
+}
+
+static void do_run_module(qv_ctx *c, void *p)
+{
+	const char *name = p;
+	run_as_main(c, str_intern(c, name, rt_strlen(name)));
+}
+
+int qv_run_module(qv_ctx *c, const char *name)
+{
+	int st;
+	guarded(c, do_run_module, (void *)name, &st, true);
+	return st;
+}
+
+static void do_call_global(qv_ctx *c, void *p)
+{
+	const char *name = p;
+	size_t n = rt_strlen(name), dot = n;
+	while (dot > 0 && name[dot - 1] != '.')
+		dot--;
+	qv_obj fname = str_intern(c, name + dot, n - dot), fn;
+	if (dot > 0) {
+		qv_obj mod = import_module(c, str_intern(c, name, dot - 1), tuple_pack(c, 1, fname), 0, NULL);
+		fn = qv_getattr(c, mod, fname);
+	} else {
+		fn = dict_get(c, c->main_dict, fname);
+		if (!fn)
+			qv_raisef(c, EXC(NameError), "name '%S' is not defined", fname);
+	}
+	qv_call0(c, fn);
+}
+
+int qv_call_global(qv_ctx *c, const char *dotted_name)
+{
+	int st;
+	guarded(c, do_call_global, (void *)dotted_name, &st, true);
+	return st;
 }

@@ -56,7 +56,7 @@ NATIVE(bi_ascii, ascii, 1, 1)
 {
 	UNUSED(n); UNUSED(kw);
 	qv_obj r = qv_repr(c, a[0]);
-	qv_str *s = STR(r);
+	qv_strobj *s = STR(r);
 	if (s->clen == s->len)
 		return r;
 	sbuf b;
@@ -104,7 +104,7 @@ NATIVE(bi_all, all, 1, 1)
 	UNUSED(n); UNUSED(kw);
 	qv_obj it = qv_iter(c, a[0]), v;
 	while ((v = qv_next(c, it)))
-		if (!qv_truth(c, v))
+		if (!rt_truth(c, v))
 			return FALSE_;
 	return TRUE_;
 }
@@ -114,7 +114,7 @@ NATIVE(bi_any, any, 1, 1)
 	UNUSED(n); UNUSED(kw);
 	qv_obj it = qv_iter(c, a[0]), v;
 	while ((v = qv_next(c, it)))
-		if (qv_truth(c, v))
+		if (rt_truth(c, v))
 			return TRUE_;
 	return FALSE_;
 }
@@ -124,7 +124,7 @@ static bool isinst(qv_ctx *c, qv_obj o, qv_obj t, int depth)
 	if (depth > 50)
 		qv_raisef(c, EXC(RecursionError), "maximum recursion depth exceeded in __instancecheck__");
 	if (IS(t, qv_tuple_type)) {
-		qv_tuple *tt = (qv_tuple *)t;
+		qv_tupleobj *tt = (qv_tupleobj *)t;
 		for (size_t i = 0; i < tt->len; i++)
 			if (isinst(c, o, tt->items[i], depth + 1))
 				return true;
@@ -145,7 +145,7 @@ NATIVE(bi_isinstance, isinstance, 2, 2) { UNUSED(n); UNUSED(kw); return BOOL(isi
 static bool issub(qv_ctx *c, qv_obj x, qv_obj t)
 {
 	if (IS(t, qv_tuple_type)) {
-		qv_tuple *tt = (qv_tuple *)t;
+		qv_tupleobj *tt = (qv_tupleobj *)t;
 		for (size_t i = 0; i < tt->len; i++)
 			if (issub(c, x, tt->items[i]))
 				return true;
@@ -183,7 +183,7 @@ NATIVE(bi_getattr, getattr, 2, 3)
 			qv_catch(c, &j);
 			if (isinstance(c->exc, EXC(AttributeError)))
 				return a[2];
-			qv_raise(c, c->exc);
+			rt_raise(c, c->exc);
 		}
 		qv_obj v = qv_getattr(c, a[0], name);
 		qv_untry(c, &j);
@@ -201,7 +201,7 @@ NATIVE(bi_hasattr, hasattr, 2, 2)
 		qv_catch(c, &j);
 		if (isinstance(c->exc, EXC(AttributeError)))
 			return FALSE_;
-		qv_raise(c, c->exc);
+		rt_raise(c, c->exc);
 	}
 	qv_getattr(c, a[0], name);
 	qv_untry(c, &j);
@@ -243,7 +243,7 @@ NATIVE(bi_next, next, 1, 2)
 		bool done;
 		qv_obj r = gen_send(c, a[0], NONE, NULL, &done);
 		if (done)
-			qv_raise(c, exc_new(c, EXC(StopIteration), r == NONE ? EMPTY_TUPLE : tuple_pack(c, 1, r)));
+			rt_raise(c, exc_new(c, EXC(StopIteration), r == NONE ? EMPTY_TUPLE : tuple_pack(c, 1, r)));
 		return r;
 	}
 	qv_obj v = qv_next(c, a[0]);
@@ -281,7 +281,7 @@ NATIVE(bi_ord, ord, 1, 1)
 	UNUSED(n); UNUSED(kw);
 	qv_obj s = a[0];
 	if (IS_STR(s)) {
-		qv_str *x = STR(s);
+		qv_strobj *x = STR(s);
 		if (x->clen != 1)
 			qv_raisef(c, EXC(TypeError), "ord() expected a character, but string of length %u found", (unsigned)x->clen);
 		uint8_t b0 = (uint8_t)x->data[0];
@@ -358,7 +358,7 @@ NATIVE(bi_round, round, 1, 2)
 		qv_obj q = qv_binop(c, OP_FLOORDIV, x, p), r = qv_binop(c, OP_MOD, x, p);
 		qv_obj twice = qv_binop(c, OP_MUL, r, MKINT(2));
 		qv_obj cmp = qv_compare(c, OP_GT, twice, p);
-		if (cmp == TRUE_ || (qv_eq(c, twice, p) && qv_truth(c, qv_binop(c, OP_AND, q, MKINT(1)))))
+		if (cmp == TRUE_ || (qv_eq(c, twice, p) && rt_truth(c, qv_binop(c, OP_AND, q, MKINT(1)))))
 			q = qv_binop(c, OP_ADD, q, MKINT(1));
 		return qv_binop(c, OP_MUL, q, p);
 	}
@@ -386,7 +386,7 @@ static qv_obj minmax(qv_ctx *c, size_t n, qv_obj *a, qv_obj kw, int op, const ch
 	qv_obj best = NULL, bestk = NULL, v;
 	while ((v = qv_next(c, it))) {
 		qv_obj k = key ? qv_call1(c, key, v) : v;
-		if (!best || qv_truth(c, qv_compare(c, op, k, bestk))) {
+		if (!best || rt_truth(c, qv_compare(c, op, k, bestk))) {
 			best = v;
 			bestk = k;
 		}
@@ -438,7 +438,7 @@ NATIVE(bi_sorted, sorted, 1, 1)
 	UNUSED(n);
 	qv_obj l = list_from_iter(c, a[0]);
 	qv_obj key = native_kw(c, kw, QS(key)), rev = native_kw(c, kw, QS(reverse));
-	list_sort(c, l, key, rev && qv_truth(c, rev));
+	list_sort(c, l, key, rev && rt_truth(c, rev));
 	return l;
 }
 
@@ -495,7 +495,7 @@ NATIVE(bi_enumerate, enumerate, 1, 2)
 static qv_obj zip_next(qv_ctx *c, qv_obj o)
 {
 	qv_iterobj *it = (qv_iterobj *)o;
-	qv_tuple *its = (qv_tuple *)it->obj;
+	qv_tupleobj *its = (qv_tupleobj *)it->obj;
 	if (its->len == 0)
 		return NULL;
 	qv_obj t = tuple_new(c, its->len);
@@ -511,7 +511,7 @@ static qv_obj zip_next(qv_ctx *c, qv_obj o)
 			}
 			return NULL;
 		}
-		((qv_tuple *)t)->items[i] = v;
+		((qv_tupleobj *)t)->items[i] = v;
 	}
 	return t;
 }
@@ -520,11 +520,11 @@ NATIVE(bi_zip, zip, 0, ARGS_MAX)
 {
 	qv_obj its = tuple_new(c, n);
 	for (size_t i = 0; i < n; i++)
-		((qv_tuple *)its)->items[i] = qv_iter(c, a[i]);
+		((qv_tupleobj *)its)->items[i] = qv_iter(c, a[i]);
 	qv_iterobj *it = (qv_iterobj *)mk_iter(c, its, zip_next);
 	it->type = &zip_type;
 	qv_obj strict = native_kw(c, kw, QS(strict));
-	if (strict && qv_truth(c, strict))
+	if (strict && rt_truth(c, strict))
 		it->a = TRUE_;
 	return (qv_obj)it;
 }
@@ -532,7 +532,7 @@ NATIVE(bi_zip, zip, 0, ARGS_MAX)
 static qv_obj map_next(qv_ctx *c, qv_obj o)
 {
 	qv_iterobj *it = (qv_iterobj *)o;
-	qv_tuple *its = (qv_tuple *)it->obj;
+	qv_tupleobj *its = (qv_tupleobj *)it->obj;
 	qv_obj tmp[8];
 	qv_obj *args = its->len <= 8 ? tmp : gc_alloc(c, sizeof(qv_obj) * its->len, false);
 	for (size_t i = 0; i < its->len; i++) {
@@ -541,7 +541,7 @@ static qv_obj map_next(qv_ctx *c, qv_obj o)
 			return NULL;
 		args[i] = v;
 	}
-	return qv_call(c, it->a, its->len, 0, args);
+	return rt_call(c, it->a, its->len, 0, args);
 }
 
 NATIVE(bi_map, map, 2, ARGS_MAX)
@@ -549,7 +549,7 @@ NATIVE(bi_map, map, 2, ARGS_MAX)
 	UNUSED(kw);
 	qv_obj its = tuple_new(c, n - 1);
 	for (size_t i = 1; i < n; i++)
-		((qv_tuple *)its)->items[i - 1] = qv_iter(c, a[i]);
+		((qv_tupleobj *)its)->items[i - 1] = qv_iter(c, a[i]);
 	qv_iterobj *it = (qv_iterobj *)mk_iter(c, its, map_next);
 	it->type = &map_type;
 	it->a = a[0];
@@ -561,7 +561,7 @@ static qv_obj filter_next(qv_ctx *c, qv_obj o)
 	qv_iterobj *it = (qv_iterobj *)o;
 	qv_obj v;
 	while ((v = qv_next(c, it->obj))) {
-		bool keep = it->a == NONE ? qv_truth(c, v) : qv_truth(c, qv_call1(c, it->a, v));
+		bool keep = it->a == NONE ? rt_truth(c, v) : rt_truth(c, qv_call1(c, it->a, v));
 		if (keep)
 			return v;
 	}
@@ -584,7 +584,7 @@ static qv_obj rev_next(qv_ctx *c, qv_obj o)
 		return NULL;
 	it->i--;
 	if (IS(it->obj, qv_list_type)) {
-		qv_list *l = (qv_list *)it->obj;
+		qv_listobj *l = (qv_listobj *)it->obj;
 		if ((size_t)it->i >= l->len)
 			return NULL;
 		return l->items[it->i];
@@ -662,7 +662,7 @@ NATIVE(bi_dir, dir, 0, 1)
 	if (n == 0) {
 		qv_obj d = c->frame && c->frame->locals_dict ? c->frame->locals_dict : c->frame ? c->frame->globals : NULL;
 		if (d) {
-			qv_dict *dd = (qv_dict *)d;
+			qv_dictobj *dd = (qv_dictobj *)d;
 			for (size_t i = 0; i < dd->n; i++)
 				if (dd->entries[i].key)
 					list_append(c, l, dd->entries[i].key);
@@ -677,7 +677,7 @@ NATIVE(bi_dir, dir, 0, 1)
 		}
 		if (!IS(o, qv_module_type)) {
 			qv_obj mro = qv_getattr(c, (qv_obj)t, QS(__mro__));
-			qv_tuple *m = (qv_tuple *)mro;
+			qv_tupleobj *m = (qv_tupleobj *)mro;
 			for (size_t i = 0; i < m->len; i++) {
 				const qv_type *b = (const qv_type *)m->items[i];
 				if (b->flags & TF_USER)
@@ -770,7 +770,7 @@ NATIVE(bi_eval, eval, 1, 3)
 	UNUSED(kw);
 	if (IS_STR(a[0])) {
 		/* leading whitespace is allowed in eval() */
-		qv_str *s = STR(a[0]);
+		qv_strobj *s = STR(a[0]);
 		size_t i = 0;
 		while (i < s->len && (s->data[i] == ' ' || s->data[i] == '\t'))
 			i++;
@@ -821,7 +821,7 @@ static const qv_obj builtin_table[QS__COUNT] = {
 
 qv_obj builtins_lookup(qv_obj name)
 {
-	const qv_str *s = (const qv_str *)name;
+	const qv_strobj *s = (const qv_strobj *)name;
 	if (s >= qv_qstrs && s < qv_qstrs + QS__COUNT) {
 		qv_obj v = builtin_table[s - qv_qstrs];
 		/* asyncio's CancelledError is not a builtin name */

@@ -13,7 +13,7 @@ static qv_obj slot_wrapper(qv_ctx *c, const qv_type *t, qv_obj name);
  * built-in method. */
 static int static_name(qv_obj name)
 {
-	const qv_str *s = (const qv_str *)name;
+	const qv_strobj *s = (const qv_strobj *)name;
 	if (s >= qv_qstrs && s < qv_qstrs + QS__COUNT)
 		return (int)(s - qv_qstrs);
 	if (!IS_STR(name))
@@ -41,7 +41,7 @@ qv_obj type_lookup(const qv_type *t, qv_obj name)
 {
 	int k = -2;
 	if (t->flags & TF_USER) {
-		qv_tuple *mro = (qv_tuple *)t->mro;
+		qv_tupleobj *mro = (qv_tupleobj *)t->mro;
 		for (size_t i = 0; i < mro->len; i++) {
 			const qv_type *b = (const qv_type *)mro->items[i];
 			qv_obj v;
@@ -122,7 +122,7 @@ static qv_obj descr_get(qv_ctx *c, qv_obj v, qv_obj inst, const qv_type *t, qv_o
 		qv_obj g = type_lookup(vt, QS(__get__));
 		if (g) {
 			qv_obj args[3] = {v, inst, (qv_obj)t};
-			return qv_call(c, g, 3, 0, args);
+			return rt_call(c, g, 3, 0, args);
 		}
 	}
 	return v;
@@ -235,7 +235,7 @@ static qv_obj bound_call(qv_ctx *c, qv_obj f, size_t npos, size_t nkw, qv_obj *a
 	a[0] = b->self;
 	for (size_t i = 0; i < tot; i++)
 		a[i + 1] = args[i];
-	return qv_call(c, b->func, npos + 1, nkw, a);
+	return rt_call(c, b->func, npos + 1, nkw, a);
 }
 
 static qv_obj bound_repr(qv_ctx *c, qv_obj o, bool s)
@@ -382,7 +382,7 @@ static qv_obj wrap_getattr(qv_ctx *c, qv_obj o, qv_obj name, qv_obj *self)
 
 static qv_obj staticmethod_call(qv_ctx *c, qv_obj f, size_t npos, size_t nkw, qv_obj *args)
 {
-	return qv_call(c, ((qv_wrap *)f)->func, npos, nkw, args);
+	return rt_call(c, ((qv_wrap *)f)->func, npos, nkw, args);
 }
 
 const qv_type qv_staticmethod_type = {
@@ -502,7 +502,7 @@ static qv_obj inst_getattr(qv_ctx *c, qv_obj o, qv_obj name, qv_obj *self_out)
 			qv_catch(c, &j);
 			if (isinstance(c->exc, EXC(AttributeError)) && 0)
 				return NULL;
-			qv_raise(c, c->exc);
+			rt_raise(c, c->exc);
 		}
 		r = qv_call2(c, ga, o, name);
 		qv_untry(c, &j);
@@ -532,7 +532,7 @@ static bool generic_setattr(qv_ctx *c, qv_obj o, qv_obj name, qv_obj v)
 		qv_obj s = type_lookup(TYPE(ta), v ? QS(__set__) : QS(__delete__));
 		if (s) {
 			qv_obj args[3] = {ta, o, v};
-			qv_call(c, s, v ? 3 : 2, 0, args);
+			rt_call(c, s, v ? 3 : 2, 0, args);
 			return true;
 		}
 	}
@@ -541,7 +541,7 @@ static bool generic_setattr(qv_ctx *c, qv_obj o, qv_obj name, qv_obj v)
 	if (t->flags & TF_SLOTS) {
 		/* only the names some class in the MRO lists in __slots__ */
 		bool ok = false;
-		qv_tuple *mro = (qv_tuple *)t->mro;
+		qv_tupleobj *mro = (qv_tupleobj *)t->mro;
 		for (size_t i = 0; i < mro->len && !ok; i++) {
 			const qv_type *b = (const qv_type *)mro->items[i];
 			qv_obj sl = (b->flags & TF_USER) ? dict_get_str(b->dict, QS(__slots__)) : NULL;
@@ -570,7 +570,7 @@ static bool inst_setattr(qv_ctx *c, qv_obj o, qv_obj name, qv_obj v)
 	qv_obj sa = type_lookup(t, v ? QS(__setattr__) : QS(__delattr__));
 	if (sa && !IS(sa, qv_native_type)) {
 		if (v)
-			qv_call(c, sa, 3, 0, (qv_obj[]){o, name, v});
+			rt_call(c, sa, 3, 0, (qv_obj[]){o, name, v});
 		else
 			qv_call2(c, sa, o, name);
 		return true;
@@ -591,9 +591,9 @@ static qv_obj call_special(qv_ctx *c, qv_obj o, qv_obj name, size_t n, qv_obj *a
 	for (size_t i = 0; i < n; i++)
 		a[i + 1] = args[i];
 	if (IS(m, qv_func_type) || IS(m, qv_native_type))
-		return qv_call(c, m, n + 1, 0, a);
+		return rt_call(c, m, n + 1, 0, a);
 	m = descr_get(c, m, o, TYPE(o), NULL);
-	return qv_call(c, m, n, 0, args);
+	return rt_call(c, m, n, 0, args);
 }
 
 static qv_obj inst_repr(qv_ctx *c, qv_obj o, bool is_str)
@@ -674,7 +674,7 @@ static qv_obj inst_binop(qv_ctx *c, int op, qv_obj a, qv_obj b)
 		if (o == OP_NE) {
 			r = call_special(c, a, QS(__eq__), 1, &b, &f);
 			if (f && r != NOTIMPL)
-				return BOOL(!qv_truth(c, r));
+				return BOOL(!rt_truth(c, r));
 		}
 		return NULL;
 	}
@@ -725,7 +725,7 @@ static qv_obj inst_call(qv_ctx *c, qv_obj o, size_t npos, size_t nkw, qv_obj *ar
 	a[0] = o;
 	for (size_t i = 0; i < npos + 2 * nkw; i++)
 		a[i + 1] = args[i];
-	return qv_call(c, m, npos + 1, nkw, a);
+	return rt_call(c, m, npos + 1, nkw, a);
 }
 
 static qv_obj inst_iter(qv_ctx *c, qv_obj o)
@@ -758,7 +758,7 @@ static qv_obj inst_next(qv_ctx *c, qv_obj o)
 		qv_catch(c, &j);
 		if (isinstance(c->exc, EXC(StopIteration)))
 			return NULL;
-		qv_raise(c, c->exc);
+		rt_raise(c, c->exc);
 	}
 	qv_obj r = qv_call1(c, m, o);
 	qv_untry(c, &j);
@@ -835,7 +835,7 @@ static int inst_truth(qv_ctx *c, qv_obj o)
 	if (type_lookup(TYPE(o), QS(__len__)))
 		return inst_len(c, o) != 0;
 	if (native_of(o))
-		return qv_truth(c, native_of(o));
+		return rt_truth(c, native_of(o));
 	return 1;
 }
 
@@ -869,7 +869,7 @@ static qv_obj alloc_instance(qv_ctx *c, const qv_type *t)
 /* The first built-in type in the MRO of a user class. */
 static const qv_type *native_base(const qv_type *t)
 {
-	qv_tuple *mro = (qv_tuple *)t->mro;
+	qv_tupleobj *mro = (qv_tupleobj *)t->mro;
 	for (size_t i = 0; i < mro->len; i++) {
 		const qv_type *b = (const qv_type *)mro->items[i];
 		if (!(b->flags & TF_USER))
@@ -903,7 +903,7 @@ static qv_obj type_call(qv_ctx *c, qv_obj f, size_t npos, size_t nkw, qv_obj *ar
 	if (newm && !IS(newm, qv_native_type)) {
 		if (IS(newm, qv_staticmethod_type))
 			newm = ((qv_wrap *)newm)->func;
-		o = qv_call(c, newm, npos + 1, nkw, a);
+		o = rt_call(c, newm, npos + 1, nkw, a);
 		if (!isinstance(o, t))
 			return o;
 	} else if (nb != &qv_object_type && !(nb->flags & TF_EXC)) {
@@ -923,7 +923,7 @@ static qv_obj type_call(qv_ctx *c, qv_obj f, size_t npos, size_t nkw, qv_obj *ar
 	qv_obj init = type_lookup(t, QS(__init__));
 	if (init && !IS(init, qv_native_type)) {
 		a[0] = o;
-		qv_obj r = qv_call(c, init, npos + 1, nkw, a);
+		qv_obj r = rt_call(c, init, npos + 1, nkw, a);
 		if (r != NONE)
 			qv_raisef(c, EXC(TypeError), "__init__() should return None, not '%s'", type_name(r));
 	} else if ((npos || nkw) && nb == &qv_object_type && !(newm && !IS(newm, qv_native_type))) {
@@ -952,7 +952,7 @@ static qv_obj type_getattr(qv_ctx *c, qv_obj o, qv_obj name, qv_obj *self)
 	}
 	if (name == QS(__base__)) {
 		if (t->flags & TF_USER)
-			return ((qv_tuple *)t->bases)->items[0];
+			return ((qv_tupleobj *)t->bases)->items[0];
 		return t->base ? (qv_obj)t->base : t == &qv_object_type ? NONE : (qv_obj)&qv_object_type;
 	}
 	if (name == QS(__mro__)) {
@@ -986,7 +986,7 @@ static qv_obj type_getattr(qv_ctx *c, qv_obj o, qv_obj name, qv_obj *self)
 		qv_obj g = type_lookup(vt, QS(__get__));
 		if (g) {
 			qv_obj args[3] = {v, NONE, o};
-			return qv_call(c, g, 3, 0, args);
+			return rt_call(c, g, 3, 0, args);
 		}
 	}
 	return v;
@@ -1059,7 +1059,7 @@ static qv_obj linear_mro(qv_ctx *c, const qv_type *t)
 
 static qv_obj c3(qv_ctx *c, qv_obj self, qv_obj bases)
 {
-	qv_tuple *bt = (qv_tuple *)bases;
+	qv_tupleobj *bt = (qv_tupleobj *)bases;
 	size_t ns = bt->len + 1;
 	qv_obj *seqs = gc_alloc(c, sizeof(qv_obj) * ns, false);
 	size_t *pos = gc_alloc(c, sizeof(size_t) * ns, true);
@@ -1072,14 +1072,14 @@ static qv_obj c3(qv_ctx *c, qv_obj self, qv_obj bases)
 		bool any = false;
 		qv_obj pick = NULL;
 		for (size_t i = 0; i < ns && !pick; i++) {
-			qv_tuple *s = (qv_tuple *)seqs[i];
+			qv_tupleobj *s = (qv_tupleobj *)seqs[i];
 			if (pos[i] >= s->len)
 				continue;
 			any = true;
 			qv_obj cand = s->items[pos[i]];
 			bool in_tail = false;
 			for (size_t k = 0; k < ns && !in_tail; k++) {
-				qv_tuple *s2 = (qv_tuple *)seqs[k];
+				qv_tupleobj *s2 = (qv_tupleobj *)seqs[k];
 				for (size_t m = pos[k] + 1; m < s2->len; m++)
 					if (s2->items[m] == cand) {
 						in_tail = true;
@@ -1095,7 +1095,7 @@ static qv_obj c3(qv_ctx *c, qv_obj self, qv_obj bases)
 			qv_raisef(c, EXC(TypeError), "Cannot create a consistent method resolution order (MRO)");
 		list_append(c, out, pick);
 		for (size_t i = 0; i < ns; i++) {
-			qv_tuple *s = (qv_tuple *)seqs[i];
+			qv_tupleobj *s = (qv_tupleobj *)seqs[i];
 			if (pos[i] < s->len && s->items[pos[i]] == pick)
 				pos[i]++;
 		}
@@ -1123,9 +1123,9 @@ qv_obj type_new_user(qv_ctx *c, qv_obj name, qv_obj bases, qv_obj dict)
 		qv_raisef(c, EXC(TypeError), "type name must be a string");
 	if (!IS(bases, qv_tuple_type))
 		bases = to_tuple(c, bases);
-	if (((qv_tuple *)bases)->len == 0)
+	if (((qv_tupleobj *)bases)->len == 0)
 		bases = tuple_pack(c, 1, (qv_obj)&qv_object_type);
-	qv_tuple *bt = (qv_tuple *)bases;
+	qv_tupleobj *bt = (qv_tupleobj *)bases;
 	qv_type *t = gc_alloc(c, sizeof(qv_type), false);
 	t->type = &qv_type_type;
 	t->flags = TF_USER;
@@ -1145,7 +1145,7 @@ qv_obj type_new_user(qv_ctx *c, qv_obj name, qv_obj bases, qv_obj dict)
 	t->bases = bases;
 	qv_obj d = dict_new(c);
 	if (IS(dict, qv_dict_type)) {
-		qv_dict *sd = (qv_dict *)dict;
+		qv_dictobj *sd = (qv_dictobj *)dict;
 		for (size_t i = 0; i < sd->n; i++)
 			if (sd->entries[i].key)
 				dict_set(c, d, sd->entries[i].key, sd->entries[i].value);
@@ -1157,7 +1157,7 @@ qv_obj type_new_user(qv_ctx *c, qv_obj name, qv_obj bases, qv_obj dict)
 	for (size_t i = 0; i < bt->len; i++)
 		if (((const qv_type *)bt->items[i])->flags & TF_DATADESCR)
 			t->flags |= TF_DATADESCR;
-	qv_dict *dscan = (qv_dict *)d;
+	qv_dictobj *dscan = (qv_dictobj *)d;
 	for (size_t i = 0; i < dscan->n; i++)
 		if (dscan->entries[i].key && is_data_descr(dscan->entries[i].value))
 			t->flags |= TF_DATADESCR;
@@ -1203,7 +1203,7 @@ qv_obj type_new_user(qv_ctx *c, qv_obj name, qv_obj bases, qv_obj dict)
 	if (!type_lookup(t, QS(__getitem__)) && !type_lookup(t, QS(__setitem__)) && !type_lookup(t, QS(__delitem__))) t->subscr = NULL;
 	if (!type_lookup(t, QS(__len__))) t->len = NULL;
 slots_done:;
-	qv_dict *dd = (qv_dict *)d;
+	qv_dictobj *dd = (qv_dictobj *)d;
 	for (size_t i = 0; i < dd->n; i++)
 		if (dd->entries[i].key)
 			set_owner(dd->entries[i].value, (qv_obj)t);
@@ -1214,12 +1214,12 @@ slots_done:;
 			qv_obj sn = type_lookup(TYPE(v), QS(__set_name__));
 			if (sn) {
 				qv_obj args[3] = {v, (qv_obj)t, dd->entries[i].key};
-				qv_call(c, sn, 3, 0, args);
+				rt_call(c, sn, 3, 0, args);
 			}
 		}
 	}
-	for (size_t i = 1; i < ((qv_tuple *)t->mro)->len; i++) {
-		const qv_type *b = (const qv_type *)((qv_tuple *)t->mro)->items[i];
+	for (size_t i = 1; i < ((qv_tupleobj *)t->mro)->len; i++) {
+		const qv_type *b = (const qv_type *)((qv_tupleobj *)t->mro)->items[i];
 		if (!(b->flags & TF_USER))
 			break;
 		qv_obj is = dict_get_str(b->dict, QS(__init_subclass__));
@@ -1242,7 +1242,7 @@ NATIVE(qv_build_class, __build_class__, 2, ARGS_MAX)
 	vm_run_class_body(c, (qv_func *)fn, ns);
 	if (meta && meta != (qv_obj)&qv_type_type) {
 		qv_obj a[3] = {name, bases, ns};
-		return qv_call(c, meta, 3, 0, a);
+		return rt_call(c, meta, 3, 0, a);
 	}
 	return type_new_user(c, name, bases, ns);
 }
@@ -1341,7 +1341,7 @@ static qv_obj obj_ne(qv_ctx *c, size_t n, qv_obj *a, qv_obj kw)
 	UNUSED(kw);
 	UNUSED(n);
 	qv_obj r = qv_compare(c, OP_EQ, a[0], a[1]);
-	return BOOL(!qv_truth(c, r));
+	return BOOL(!rt_truth(c, r));
 }
 static qv_obj obj_class(qv_ctx *c, size_t n, qv_obj *a, qv_obj kw)
 {
@@ -1367,7 +1367,7 @@ static qv_obj obj_dir(qv_ctx *c, size_t n, qv_obj *a, qv_obj kw)
 	if (TYPE(a[0])->flags & TF_USER) {
 		qv_inst *i = (qv_inst *)a[0];
 		if (i->dict) {
-			qv_dict *d = (qv_dict *)i->dict;
+			qv_dictobj *d = (qv_dictobj *)i->dict;
 			for (size_t k = 0; k < d->n; k++)
 				if (d->entries[k].key)
 					list_append(c, l, d->entries[k].key);
@@ -1445,14 +1445,14 @@ static qv_obj slot_call(qv_ctx *c, size_t n, qv_obj *a, qv_obj kw)
 	case 6: return qv_getitem(c, self, other);
 	case 7: return BOOL(qv_contains(c, self, other));
 	case 8: return qv_iter(c, self);
-	case 9: return BOOL(qv_truth(c, self));
+	case 9: return BOOL(rt_truth(c, self));
 	case 10: return float_new(c, get_float(c, self));
 	case 11: return qv_call1(c, (qv_obj)&qv_int_type, self);
 	case 12: return bi_divmod.fn(c, 2, a + 1, NULL);
 	case 13: return bi_round.fn(c, n - 1, a + 1, NULL);
 	case 14: {
 		qv_obj f = qv_call1(c, (qv_obj)&qv_int_type, self);
-		return qv_truth(c, qv_compare(c, OP_LT, f, self)) ? qv_binop(c, OP_ADD, f, MKINT(1)) : f;
+		return rt_truth(c, qv_compare(c, OP_LT, f, self)) ? qv_binop(c, OP_ADD, f, MKINT(1)) : f;
 	}
 	default: {
 		qv_obj v = qv_next(c, self);
@@ -1524,7 +1524,7 @@ static qv_obj super_getattr(qv_ctx *c, qv_obj o, qv_obj name, qv_obj *self_out)
 	bool is_type = TYPE(s->self) == &qv_type_type;
 	const qv_type *st = is_type ? (const qv_type *)s->self : TYPE(s->self);
 	qv_obj mro = linear_mro(c, st);
-	qv_tuple *m = (qv_tuple *)mro;
+	qv_tupleobj *m = (qv_tupleobj *)mro;
 	size_t i = 0;
 	while (i < m->len && m->items[i] != s->cls)
 		i++;

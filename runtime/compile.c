@@ -410,10 +410,10 @@ static bool resolve_free(comp *C, scope *s, qv_obj name)
 
 static void resolve(comp *C)
 {
-	qv_list *l = (qv_list *)C->scopes;
+	qv_listobj *l = (qv_listobj *)C->scopes;
 	for (size_t i = 0; i < l->len; i++) {
 		scope *s = (scope *)l->items[i];
-		qv_dict *d = (qv_dict *)s->syms;
+		qv_dictobj *d = (qv_dictobj *)s->syms;
 		for (size_t k = 0; k < d->n; k++) {
 			qv_obj nm = d->entries[k].key;
 			if (!nm)
@@ -438,7 +438,7 @@ static void resolve(comp *C)
 		s->varnames = list_new(C->c, 0);
 		s->cellnames = list_new(C->c, 0);
 		s->freenames = list_new(C->c, 0);
-		qv_dict *d = (qv_dict *)s->syms;
+		qv_dictobj *d = (qv_dictobj *)s->syms;
 		for (size_t k = 0; k < d->n; k++) {
 			qv_obj nm = d->entries[k].key;
 			if (!nm)
@@ -559,7 +559,7 @@ static void patch_here(comp *C, int pos)
 
 static int const_index(comp *C, qv_obj v)
 {
-	qv_list *l = (qv_list *)C->u->consts;
+	qv_listobj *l = (qv_listobj *)C->u->consts;
 	for (size_t i = 0; i < l->len; i++) {
 		qv_obj k = l->items[i];
 		if (k == v)
@@ -587,7 +587,7 @@ static void load_const(comp *C, qv_obj v)
 
 static int list_index(qv_obj l, qv_obj name)
 {
-	qv_list *ll = (qv_list *)l;
+	qv_listobj *ll = (qv_listobj *)l;
 	for (size_t i = 0; i < ll->len; i++)
 		if (ll->items[i] == name)
 			return (int)i;
@@ -612,7 +612,7 @@ static void name_op(comp *C, qv_obj name, int ctx)
 	} else if ((f & (F_CELL | F_FREE)) && !(s->kind == SC_CLASS && (f & F_LOCAL))) {
 		kind = 1;
 		int i = list_index(s->cellnames, name);
-		arg = i >= 0 ? i : (int)((qv_list *)s->cellnames)->len + list_index(s->freenames, name);
+		arg = i >= 0 ? i : (int)((qv_listobj *)s->cellnames)->len + list_index(s->freenames, name);
 		emit_arg(C, ops[kind][ctx], arg);
 		return;
 	} else if (s->kind == SC_CLASS) {
@@ -672,14 +672,14 @@ static void seq_display(comp *C, node *n, int build, int add, int extend)
 
 static void make_closure(comp *C, qv_code *code, scope *s, int flags)
 {
-	int nfree = (int)((qv_list *)s->freenames)->len;
+	int nfree = (int)((qv_listobj *)s->freenames)->len;
 	if (nfree) {
 		scope *cur = C->u->sc;
 		for (int i = 0; i < nfree; i++) {
-			qv_obj nm = ((qv_list *)s->freenames)->items[i];
+			qv_obj nm = ((qv_listobj *)s->freenames)->items[i];
 			int k = list_index(cur->cellnames, nm);
 			if (k < 0)
-				k = (int)((qv_list *)cur->cellnames)->len + list_index(cur->freenames, nm);
+				k = (int)((qv_listobj *)cur->cellnames)->len + list_index(cur->freenames, nm);
 			emit_arg(C, I_LOAD_CLOSURE, k);
 		}
 		emit_arg(C, I_BUILD_TUPLE, nfree);
@@ -1364,7 +1364,7 @@ static void for_stmt(comp *C, node *n)
 	}
 	u->depth = base - 1;
 	stmts(C, n->list2, n->n2);
-	qv_list *bl = (qv_list *)breaks;
+	qv_listobj *bl = (qv_listobj *)breaks;
 	for (size_t i = 0; i < bl->len; i++)
 		patch_here(C, (int)INT_VAL(bl->items[i]));
 }
@@ -1388,7 +1388,7 @@ static void while_stmt(comp *C, node *n)
 	if (exitj >= 0)
 		patch_here(C, exitj);
 	stmts(C, n->list2, n->n2);
-	qv_list *bl = (qv_list *)breaks;
+	qv_listobj *bl = (qv_listobj *)breaks;
 	for (size_t i = 0; i < bl->len; i++)
 		patch_here(C, (int)INT_VAL(bl->items[i]));
 }
@@ -1433,7 +1433,7 @@ static void importfrom_stmt(comp *C, node *n)
 	}
 	qv_obj names = tuple_new(C->c, (size_t)n->n);
 	for (int i = 0; i < n->n; i++)
-		((qv_tuple *)names)->items[i] = n->list[i]->v;
+		((qv_tupleobj *)names)->items[i] = n->list[i]->v;
 	emit_arg(C, I_LOAD_CONST, const_index(C, names));
 	emit_arg(C, I_IMPORT_NAME, const_index(C, n->v));
 	for (int i = 0; i < n->n; i++) {
@@ -1600,7 +1600,7 @@ static qv_code *finish(comp *C, scope *s, qv_obj name, int firstline)
 	co->ncode = (uint32_t)u->code.n;
 	co->code = gc_alloc(c, u->code.n + 1, true);
 	__builtin_memcpy(co->code, u->code.p, u->code.n);
-	qv_list *cl = (qv_list *)u->consts;
+	qv_listobj *cl = (qv_listobj *)u->consts;
 	co->nconsts = (uint32_t)cl->len;
 	co->consts = gc_alloc(c, sizeof(qv_obj) * (cl->len + 1), false);
 	for (size_t i = 0; i < cl->len; i++)
@@ -1610,7 +1610,7 @@ static qv_code *finish(comp *C, scope *s, qv_obj name, int firstline)
 	__builtin_memcpy(co->lines, u->lines.p, u->lines.n);
 	co->firstline = (uint32_t)firstline;
 	co->stacksize = (uint16_t)(u->maxdepth + 4);
-	qv_list *vn = (qv_list *)s->varnames, *cn = (qv_list *)s->cellnames, *fn = (qv_list *)s->freenames;
+	qv_listobj *vn = (qv_listobj *)s->varnames, *cn = (qv_listobj *)s->cellnames, *fn = (qv_listobj *)s->freenames;
 	if (vn->len > 60000 || u->maxdepth > 60000)
 		cerr(C, s->n, "function too large");
 	co->nlocals = (uint16_t)vn->len;

@@ -3,7 +3,7 @@
 #include "rt.h"
 
 /* ------------------------------------------------------------ errors */
-_Noreturn void qv_raise(qv_ctx *c, qv_obj exc)
+_Noreturn void rt_raise(qv_ctx *c, qv_obj exc)
 {
 	if (!IS_INT(exc) && (TYPE(exc)->flags & TF_EXC)) {
 		qv_exc *e = (qv_exc *)exc;
@@ -43,12 +43,12 @@ _Noreturn void qv_raisef(qv_ctx *c, const qv_type *t, const char *fmt, ...)
 	va_start(ap, fmt);
 	qv_obj m = str_vfmt(c, fmt, ap);
 	va_end(ap);
-	qv_raise(c, exc_new(c, t, tuple_pack(c, 1, m)));
+	rt_raise(c, exc_new(c, t, tuple_pack(c, 1, m)));
 }
 
 _Noreturn void qv_raise_type(qv_ctx *c, const qv_type *t)
 {
-	qv_raise(c, exc_new(c, t, EMPTY_TUPLE));
+	rt_raise(c, exc_new(c, t, EMPTY_TUPLE));
 }
 
 void exc_add_tb(qv_ctx *c, qv_obj exc, qv_obj frame, int line, qv_obj unused)
@@ -58,18 +58,18 @@ void exc_add_tb(qv_ctx *c, qv_obj exc, qv_obj frame, int line, qv_obj unused)
 		return;
 	qv_exc *e = (qv_exc *)exc;
 	if (!e->tb) {
-		e->tb = gc_alloc_noraise(c, sizeof(qv_list), false);
+		e->tb = gc_alloc_noraise(c, sizeof(qv_listobj), false);
 		if (!e->tb)
 			return;
-		((qv_list *)e->tb)->type = &qv_list_type;
+		((qv_listobj *)e->tb)->type = &qv_list_type;
 	}
-	qv_list *l = (qv_list *)e->tb;
+	qv_listobj *l = (qv_listobj *)e->tb;
 	qv_obj fid = MKINT((intptr_t)((uintptr_t)frame >> 4));
-	if (l->len && ((qv_tuple *)l->items[l->len - 1])->items[2] == fid)
+	if (l->len && ((qv_tupleobj *)l->items[l->len - 1])->items[2] == fid)
 		return;
 	if (l->len >= 2000)
 		return; /* deep recursion: keep the innermost entries only */
-	qv_tuple *t = gc_alloc_noraise(c, sizeof(qv_tuple) + 3 * sizeof(qv_obj), false);
+	qv_tupleobj *t = gc_alloc_noraise(c, sizeof(qv_tupleobj) + 3 * sizeof(qv_obj), false);
 	if (!t)
 		return;
 	t->type = &qv_tuple_type;
@@ -96,7 +96,7 @@ bool is_subclass(const qv_type *a, const qv_type *b)
 	if (a == b || b == &qv_object_type)
 		return true;
 	if (a->flags & TF_USER) {
-		qv_tuple *m = (qv_tuple *)a->mro;
+		qv_tupleobj *m = (qv_tupleobj *)a->mro;
 		for (size_t i = 0; i < m->len; i++)
 			if ((const qv_type *)m->items[i] == b)
 				return true;
@@ -134,16 +134,16 @@ void port_write(qv_ctx *c, int stream, const char *s, size_t n)
 static void exc_print_one(qv_ctx *c, qv_obj exc, sbuf *b)
 {
 	qv_exc *e = (qv_exc *)exc;
-	if (e->tb && ((qv_list *)e->tb)->len) {
+	if (e->tb && ((qv_listobj *)e->tb)->len) {
 		sb_adds(b, "Traceback (most recent call last):\n");
-		qv_list *l = (qv_list *)e->tb;
+		qv_listobj *l = (qv_listobj *)e->tb;
 		/* like CPython: a line repeated more than three times in a row is
 		 * printed three times and then counted */
 		qv_code *last = NULL;
 		intptr_t lastline = -1;
 		unsigned repeat = 0;
 		for (size_t i = l->len; i-- > 0;) {
-			qv_tuple *t = (qv_tuple *)l->items[i];
+			qv_tupleobj *t = (qv_tupleobj *)l->items[i];
 			qv_code *fc = (qv_code *)t->items[0];
 			intptr_t line = INT_VAL(t->items[1]);
 			if (fc == last && line == lastline) {
@@ -169,15 +169,15 @@ static void exc_print_one(qv_ctx *c, qv_obj exc, sbuf *b)
 	}
 	sb_adds(b, tname(t));
 	if (isinstance(exc, EXC(SyntaxError))) {
-		qv_tuple *a = (qv_tuple *)e->args;
+		qv_tupleobj *a = (qv_tupleobj *)e->args;
 		if (a->len == 2 && IS(a->items[1], qv_tuple_type)) {
-			qv_tuple *info = (qv_tuple *)a->items[1];
+			qv_tupleobj *info = (qv_tupleobj *)a->items[1];
 			/* rewrite the header the CPython way */
 			sbuf h;
 			sb_init(&h, c, 64);
 			sb_printf(&h, "  File \"%S\", line %R\n", info->items[0], info->items[1]);
 			if (IS_STR(info->items[3])) {
-				qv_str *tx = STR(info->items[3]);
+				qv_strobj *tx = STR(info->items[3]);
 				size_t s0 = 0;
 				while (s0 < tx->len && (tx->data[s0] == ' ' || tx->data[s0] == '\t'))
 					s0++;
@@ -197,8 +197,8 @@ static void exc_print_one(qv_ctx *c, qv_obj exc, sbuf *b)
 		}
 	}
 	qv_obj s;
-	if (t == EXC(KeyError) && ((qv_tuple *)e->args)->len == 1)
-		s = qv_repr(c, ((qv_tuple *)e->args)->items[0]);
+	if (t == EXC(KeyError) && ((qv_tupleobj *)e->args)->len == 1)
+		s = qv_repr(c, ((qv_tupleobj *)e->args)->items[0]);
 	else
 		s = qv_str_of(c, exc);
 	if (STR(s)->len)
@@ -293,7 +293,7 @@ intptr_t qv_hash(qv_ctx *c, qv_obj o)
 	return t->hash(c, o);
 }
 
-bool qv_truth(qv_ctx *c, qv_obj o)
+bool rt_truth(qv_ctx *c, qv_obj o)
 {
 	if (o == TRUE_)
 		return true;
@@ -369,7 +369,7 @@ static qv_obj qv_compare_slots(qv_ctx *c, int op, qv_obj a, qv_obj b);
 static bool exc_match(qv_ctx *c, qv_obj e, qv_obj t)
 {
 	if (IS(t, qv_tuple_type)) {
-		qv_tuple *tt = (qv_tuple *)t;
+		qv_tupleobj *tt = (qv_tupleobj *)t;
 		for (size_t i = 0; i < tt->len; i++)
 			if (exc_match(c, e, tt->items[i]))
 				return true;
@@ -431,14 +431,14 @@ bool qv_eq(qv_ctx *c, qv_obj a, qv_obj b)
 		return false;
 	if (IS_STR(a) && IS_STR(b))
 		return str_eq(a, b);
-	return qv_truth(c, qv_compare(c, OP_EQ, a, b));
+	return rt_truth(c, qv_compare(c, OP_EQ, a, b));
 }
 
 bool qv_lt(qv_ctx *c, qv_obj a, qv_obj b)
 {
 	if (IS_INT(a) && IS_INT(b))
 		return INT_VAL(a) < INT_VAL(b);
-	return qv_truth(c, qv_compare(c, OP_LT, a, b));
+	return rt_truth(c, qv_compare(c, OP_LT, a, b));
 }
 
 qv_obj qv_getattr_opt(qv_ctx *c, qv_obj o, qv_obj name)
@@ -486,7 +486,7 @@ void qv_setattr(qv_ctx *c, qv_obj o, qv_obj name, qv_obj v)
 	qv_raisef(c, EXC(AttributeError), "'%s' object has no attribute '%S'", tname(t), name);
 }
 
-qv_obj qv_call(qv_ctx *c, qv_obj f, size_t npos, size_t nkw, qv_obj *args)
+qv_obj rt_call(qv_ctx *c, qv_obj f, size_t npos, size_t nkw, qv_obj *args)
 {
 	const qv_type *t = TYPE(f);
 	if (t == &qv_func_type)
@@ -499,18 +499,18 @@ qv_obj qv_call(qv_ctx *c, qv_obj f, size_t npos, size_t nkw, qv_obj *args)
 
 qv_obj qv_call0(qv_ctx *c, qv_obj f)
 {
-	return qv_call(c, f, 0, 0, NULL);
+	return rt_call(c, f, 0, 0, NULL);
 }
 
 qv_obj qv_call1(qv_ctx *c, qv_obj f, qv_obj a)
 {
-	return qv_call(c, f, 1, 0, &a);
+	return rt_call(c, f, 1, 0, &a);
 }
 
 qv_obj qv_call2(qv_ctx *c, qv_obj f, qv_obj a, qv_obj b)
 {
 	qv_obj args[2] = {a, b};
-	return qv_call(c, f, 2, 0, args);
+	return rt_call(c, f, 2, 0, args);
 }
 
 qv_obj qv_call_method(qv_ctx *c, qv_obj o, qv_obj name, size_t n, qv_obj *args)
@@ -518,13 +518,13 @@ qv_obj qv_call_method(qv_ctx *c, qv_obj o, qv_obj name, size_t n, qv_obj *args)
 	qv_obj self;
 	qv_obj m = qv_load_method(c, o, name, &self);
 	if (!self)
-		return qv_call(c, m, n, 0, args);
+		return rt_call(c, m, n, 0, args);
 	qv_obj tmp[8];
 	qv_obj *a = n < 8 ? tmp : gc_alloc(c, sizeof(qv_obj) * (n + 1), false);
 	a[0] = self;
 	for (size_t i = 0; i < n; i++)
 		a[i + 1] = args[i];
-	return qv_call(c, m, n + 1, 0, a);
+	return rt_call(c, m, n + 1, 0, a);
 }
 
 qv_obj qv_call_kwdict(qv_ctx *c, qv_obj f, qv_obj pos, qv_obj kw)
@@ -535,13 +535,13 @@ qv_obj qv_call_kwdict(qv_ctx *c, qv_obj f, qv_obj pos, qv_obj kw)
 	if (kw) {
 		if (!IS(kw, qv_dict_type))
 			qv_raisef(c, EXC(TypeError), "argument after ** must be a mapping");
-		nkw = ((qv_dict *)kw)->used;
+		nkw = ((qv_dictobj *)kw)->used;
 	}
 	qv_obj *args = gc_alloc(c, sizeof(qv_obj) * (npos + 2 * nkw + 1), false);
 	for (size_t i = 0; i < npos; i++)
 		args[i] = p[i];
 	if (kw) {
-		qv_dict *d = (qv_dict *)kw;
+		qv_dictobj *d = (qv_dictobj *)kw;
 		size_t k = npos;
 		for (size_t i = 0; i < d->n; i++) {
 			if (!d->entries[i].key)
@@ -552,7 +552,7 @@ qv_obj qv_call_kwdict(qv_ctx *c, qv_obj f, qv_obj pos, qv_obj kw)
 			args[k++] = d->entries[i].value;
 		}
 	}
-	return qv_call(c, f, npos, nkw, args);
+	return rt_call(c, f, npos, nkw, args);
 }
 
 qv_obj native_kw(qv_ctx *c, qv_obj kw, qv_obj name)
@@ -650,7 +650,7 @@ bool qv_contains(qv_ctx *c, qv_obj container, qv_obj v)
 	if (t->flags & TF_USER) {
 		qv_obj m = qv_special(c, container, QS(__contains__));
 		if (m)
-			return qv_truth(c, qv_call1(c, m, v));
+			return rt_truth(c, qv_call1(c, m, v));
 	}
 	if (t->binop && t != &qv_int_type) {
 		qv_obj r = t->binop(c, OP_IN | OP_REFLECT, v, container);

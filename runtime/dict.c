@@ -5,11 +5,11 @@
 #include "rt.h"
 
 /* ------------------------------------------------------------ dict */
-#define D(o) ((qv_dict *)(o))
+#define D(o) ((qv_dictobj *)(o))
 
 qv_obj dict_new(qv_ctx *c)
 {
-	qv_dict *d = NEW(c, qv_dict);
+	qv_dictobj *d = NEW(c, qv_dictobj);
 	d->type = &qv_dict_type;
 	return (qv_obj)d;
 }
@@ -26,7 +26,7 @@ static bool keys_eq(qv_ctx *c, qv_obj a, qv_obj b)
 }
 
 /* Index slot for key, or the first free slot when absent (*found false). */
-static size_t lookup(qv_ctx *c, qv_dict *d, qv_obj key, intptr_t h, bool *found)
+static size_t lookup(qv_ctx *c, qv_dictobj *d, qv_obj key, intptr_t h, bool *found)
 {
 	size_t mask = d->mask, i = (size_t)h & mask, perturb = (size_t)h;
 	size_t freeslot = SIZE_MAX;
@@ -51,13 +51,13 @@ static size_t lookup(qv_ctx *c, qv_dict *d, qv_obj key, intptr_t h, bool *found)
 	}
 }
 
-static void dict_resize(qv_ctx *c, qv_dict *d, size_t want)
+static void dict_resize(qv_ctx *c, qv_dictobj *d, size_t want)
 {
 	size_t size = 8;
 	while (size < want * 3 / 2 + 1)
 		size *= 2;
 	if (size > ((size_t)1 << 28))
-		qv_raise(c, c->memerr);
+		rt_raise(c, c->memerr);
 	qv_dentry *ne = gc_alloc(c, sizeof(qv_dentry) * (size * 2 / 3 + 1), false);
 	int32_t *ni = gc_alloc(c, sizeof(int32_t) * size, true);
 	for (size_t i = 0; i < size; i++)
@@ -84,7 +84,7 @@ static void dict_resize(qv_ctx *c, qv_dict *d, size_t want)
 
 qv_obj dict_get(qv_ctx *c, qv_obj o, qv_obj k)
 {
-	qv_dict *d = D(o);
+	qv_dictobj *d = D(o);
 	if (!d->used)
 		return NULL;
 	intptr_t h = qv_hash(c, k);
@@ -95,7 +95,7 @@ qv_obj dict_get(qv_ctx *c, qv_obj o, qv_obj k)
 
 qv_obj dict_get_str(qv_obj o, qv_obj k)
 {
-	qv_dict *d = D(o);
+	qv_dictobj *d = D(o);
 	if (!d->used)
 		return NULL;
 	intptr_t h = IS_STR(k) ? (intptr_t)str_hash(k) : 0;
@@ -116,7 +116,7 @@ qv_obj dict_get_str(qv_obj o, qv_obj k)
 
 void dict_set(qv_ctx *c, qv_obj o, qv_obj k, qv_obj v)
 {
-	qv_dict *d = D(o);
+	qv_dictobj *d = D(o);
 	intptr_t h = qv_hash(c, k);
 	if (!d->index)
 		dict_resize(c, d, 5);
@@ -141,7 +141,7 @@ void dict_set(qv_ctx *c, qv_obj o, qv_obj k, qv_obj v)
 
 bool dict_del(qv_ctx *c, qv_obj o, qv_obj k)
 {
-	qv_dict *d = D(o);
+	qv_dictobj *d = D(o);
 	if (!d->used)
 		return false;
 	intptr_t h = qv_hash(c, k);
@@ -167,16 +167,16 @@ bool dict_del(qv_ctx *c, qv_obj o, qv_obj k)
 
 static _Noreturn void key_error(qv_ctx *c, qv_obj k)
 {
-	qv_raise(c, exc_new(c, EXC(KeyError), tuple_pack(c, 1, k)));
+	rt_raise(c, exc_new(c, EXC(KeyError), tuple_pack(c, 1, k)));
 }
 
 static qv_obj dict_repr(qv_ctx *c, qv_obj o, bool s)
 {
 	UNUSED(s);
-	qv_dict *d = D(o);
+	qv_dictobj *d = D(o);
 	if (!c->repr_stack)
 		c->repr_stack = list_new(c, 0);
-	qv_list *rs = (qv_list *)c->repr_stack;
+	qv_listobj *rs = (qv_listobj *)c->repr_stack;
 	for (size_t i = 0; i < rs->len; i++)
 		if (rs->items[i] == o)
 			return str_cstr(c, "{...}");
@@ -188,7 +188,7 @@ static qv_obj dict_repr(qv_ctx *c, qv_obj o, bool s)
 	if (qv_try(c, &j)) {
 		qv_catch(c, &j);
 		rs->len--;
-		qv_raise(c, c->exc);
+		rt_raise(c, c->exc);
 	}
 	bool first = true;
 	for (size_t i = 0; i < d->n; i++) {
@@ -234,7 +234,7 @@ static intptr_t dict_len(qv_ctx *c, qv_obj o)
 static qv_obj dict_iter_next(qv_ctx *c, qv_obj o)
 {
 	qv_iterobj *it = (qv_iterobj *)o;
-	qv_dict *d = D(it->obj);
+	qv_dictobj *d = D(it->obj);
 	if (d->used != (size_t)it->n) {
 		it->n = (intptr_t)d->used;
 		qv_raisef(c, EXC(RuntimeError), "dictionary changed size during iteration");
@@ -273,7 +273,7 @@ static qv_obj dict_binop(qv_ctx *c, int op, qv_obj a, qv_obj b)
 	if (!IS(a, qv_dict_type) || !IS(b, qv_dict_type))
 		return NULL;
 	if (o == OP_EQ || o == OP_NE) {
-		qv_dict *x = D(a), *y = D(b);
+		qv_dictobj *x = D(a), *y = D(b);
 		bool eq = x->used == y->used;
 		for (size_t i = 0; eq && i < x->n; i++) {
 			if (!x->entries[i].key)
@@ -337,10 +337,10 @@ static qv_obj view_binop(qv_ctx *c, int op, qv_obj a, qv_obj b)
 		if (v->kind == 0)
 			return BOOL(dict_get(c, v->dict, a) != NULL);
 		if (v->kind == 2) {
-			if (!IS(a, qv_tuple_type) || ((qv_tuple *)a)->len != 2)
+			if (!IS(a, qv_tuple_type) || ((qv_tupleobj *)a)->len != 2)
 				return FALSE_;
-			qv_obj val = dict_get(c, v->dict, ((qv_tuple *)a)->items[0]);
-			return BOOL(val && qv_eq(c, val, ((qv_tuple *)a)->items[1]));
+			qv_obj val = dict_get(c, v->dict, ((qv_tupleobj *)a)->items[0]);
+			return BOOL(val && qv_eq(c, val, ((qv_tupleobj *)a)->items[1]));
 		}
 		return NULL;
 	}
@@ -392,7 +392,7 @@ M(d_pop)
 M(d_popitem)
 {
 	UNUSED(n); UNUSED(kw);
-	qv_dict *d = D(a[0]);
+	qv_dictobj *d = D(a[0]);
 	for (size_t i = d->n; i-- > 0;) {
 		if (!d->entries[i].key)
 			continue;
@@ -415,7 +415,7 @@ M(d_setdefault)
 static void dict_update_from(qv_ctx *c, qv_obj d, qv_obj src)
 {
 	if (IS(src, qv_dict_type)) {
-		qv_dict *s = D(src);
+		qv_dictobj *s = D(src);
 		for (size_t i = 0; i < s->n; i++)
 			if (s->entries[i].key)
 				dict_set(c, d, s->entries[i].key, s->entries[i].value);
@@ -456,7 +456,7 @@ M(d_update)
 M(d_clear)
 {
 	UNUSED(c); UNUSED(n); UNUSED(kw);
-	qv_dict *d = D(a[0]);
+	qv_dictobj *d = D(a[0]);
 	d->version++;
 	d->used = d->n = d->cap = d->mask = 0;
 	d->entries = NULL;
@@ -491,7 +491,7 @@ M(d_reversed)
 {
 	UNUSED(n); UNUSED(kw);
 	qv_obj l = list_from_iter(c, a[0]);
-	qv_list *ll = (qv_list *)l;
+	qv_listobj *ll = (qv_listobj *)l;
 	for (size_t i = 0; i < ll->len / 2; i++) {
 		qv_obj t = ll->items[i];
 		ll->items[i] = ll->items[ll->len - 1 - i];
@@ -587,7 +587,7 @@ static void set_resize(qv_ctx *c, qv_set *s, size_t minused)
 	while (newsize <= minused)
 		newsize <<= 1;
 	if (newsize > ((size_t)1 << 28))
-		qv_raise(c, c->memerr);
+		rt_raise(c, c->memerr);
 	qv_obj *ot = s->table;
 	intptr_t *oh = s->hashes;
 	size_t osize = ot ? s->mask + 1 : 0;
@@ -733,7 +733,7 @@ void set_update(qv_ctx *c, qv_obj o, qv_obj it)
 		return;
 	}
 	if (IS(it, qv_dict_type)) {
-		qv_dict *d = D(it);
+		qv_dictobj *d = D(it);
 		for (size_t i = 0; i < d->n; i++)
 			if (d->entries[i].key)
 				set_add_hash(c, s, d->entries[i].key, d->entries[i].hash);
@@ -760,7 +760,7 @@ static qv_obj set_repr(qv_ctx *c, qv_obj o, bool str)
 		return str_cstr(c, frozen ? "frozenset()" : "set()");
 	if (!c->repr_stack)
 		c->repr_stack = list_new(c, 0);
-	qv_list *rs = (qv_list *)c->repr_stack;
+	qv_listobj *rs = (qv_listobj *)c->repr_stack;
 	for (size_t i = 0; i < rs->len; i++)
 		if (rs->items[i] == o)
 			return str_fmt(c, "%s(...)", type_name(o));
@@ -774,7 +774,7 @@ static qv_obj set_repr(qv_ctx *c, qv_obj o, bool str)
 	if (qv_try(c, &j)) {
 		qv_catch(c, &j);
 		rs->len--;
-		qv_raise(c, c->exc);
+		rt_raise(c, c->exc);
 	}
 	bool first = true;
 	for (size_t i = 0; i <= s->mask; i++) {

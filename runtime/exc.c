@@ -4,7 +4,7 @@
 qv_obj exc_attr(qv_ctx *c, qv_obj o, qv_obj name)
 {
 	qv_exc *e = (qv_exc *)o;
-	qv_tuple *a = (qv_tuple *)e->args;
+	qv_tupleobj *a = (qv_tupleobj *)e->args;
 	if (name == QS(args))
 		return e->args;
 	if (name == QS(__traceback__))
@@ -29,7 +29,7 @@ qv_obj exc_attr(qv_ctx *c, qv_obj o, qv_obj name)
 	if (isinstance(o, EXC(OSError)) && (name == QS(errno) || name == QS(strerror)))
 		return a->len >= 2 ? a->items[name == QS(errno) ? 0 : 1] : NONE;
 	if (isinstance(o, EXC(SyntaxError)) && a->len == 2 && IS(a->items[1], qv_tuple_type)) {
-		qv_tuple *info = (qv_tuple *)a->items[1];
+		qv_tupleobj *info = (qv_tupleobj *)a->items[1];
 		if (name == QS(msg)) return a->items[0];
 		if (name == QS(filename)) return info->items[0];
 		if (name == QS(lineno)) return info->items[1];
@@ -58,7 +58,7 @@ bool exc_setattr(qv_ctx *c, qv_obj o, qv_obj name, qv_obj v)
 		return true;
 	}
 	if (name == QS(__suppress_context__)) {
-		e->suppress = qv_truth(c, v);
+		e->suppress = rt_truth(c, v);
 		return true;
 	}
 	if (name == QS(args)) {
@@ -98,7 +98,7 @@ static bool exc_setattr_slot(qv_ctx *c, qv_obj o, qv_obj name, qv_obj v)
 static qv_obj exc_repr(qv_ctx *c, qv_obj o, bool is_str)
 {
 	qv_exc *e = (qv_exc *)o;
-	qv_tuple *a = (qv_tuple *)e->args;
+	qv_tupleobj *a = (qv_tupleobj *)e->args;
 	if (is_str) {
 		if (a->len == 0)
 			return QS(empty);
@@ -226,7 +226,7 @@ static qv_obj gen_next(qv_ctx *c, qv_obj o)
 
 static _Noreturn void stop_with(qv_ctx *c, qv_obj v)
 {
-	qv_raise(c, exc_new(c, EXC(StopIteration), v == NONE ? EMPTY_TUPLE : tuple_pack(c, 1, v)));
+	rt_raise(c, exc_new(c, EXC(StopIteration), v == NONE ? EMPTY_TUPLE : tuple_pack(c, 1, v)));
 }
 
 static qv_obj g_send(qv_ctx *c, size_t n, qv_obj *a, qv_obj kw)
@@ -275,7 +275,7 @@ static qv_obj g_close(qv_ctx *c, size_t n, qv_obj *a, qv_obj kw)
 		qv_catch(c, &j);
 		if (isinstance(c->exc, EXC(GeneratorExit)) || isinstance(c->exc, EXC(StopIteration)))
 			return NONE;
-		qv_raise(c, c->exc);
+		rt_raise(c, c->exc);
 	}
 	bool done;
 	gen_send(c, a[0], NONE, exc_new(c, EXC(GeneratorExit), EMPTY_TUPLE), &done);

@@ -224,7 +224,7 @@ static qv_obj format_str(qv_ctx *c, qv_obj s, fspec *f)
 		qv_raisef(c, EXC(ValueError), "Sign not allowed in string format specifier");
 	if (f->align == '=')
 		qv_raisef(c, EXC(ValueError), "'=' alignment not allowed in string format specifier");
-	qv_str *x = STR(s);
+	qv_strobj *x = STR(s);
 	size_t bn = x->len;
 	if (f->prec >= 0 && (size_t)f->prec < x->clen) {
 		size_t k = 0, i = 0;
@@ -304,7 +304,7 @@ static qv_obj field_value(qv_ctx *c, const char *s, size_t n, size_t npos, qv_ob
 		qv_obj key = str_new(c, s, i);
 		v = kw ? (IS(kw, qv_dict_type) ? dict_get(c, kw, key) : qv_getitem(c, kw, key)) : NULL;
 		if (!v)
-			qv_raise(c, exc_new(c, EXC(KeyError), tuple_pack(c, 1, key)));
+			rt_raise(c, exc_new(c, EXC(KeyError), tuple_pack(c, 1, key)));
 	}
 	while (i < n) {
 		if (s[i] == '.') {

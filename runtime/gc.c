@@ -259,7 +259,7 @@ void *gc_alloc(qv_ctx *c, size_t n, bool noscan)
 		e->tb = NULL;
 		e->context = NULL;
 		e->cause = NULL;
-		qv_raise(c, c->memerr);
+		rt_raise(c, c->memerr);
 	}
 	return p;
 }

@@ -41,7 +41,7 @@ _Noreturn void lex_error(lexer *L, int line, int col, const qv_type *t, const ch
 	qv_obj info = tuple_pack(c, 4, L->filename, MKINT(line), MKINT(col + 1 + L->col_off), text);
 	qv_obj exc = exc_new(c, t, tuple_pack(c, 2, m, info));
 	c->incomplete = L->tok == T_EOF || L->pos >= L->len;
-	qv_raise(c, exc);
+	rt_raise(c, exc);
 }
 
 void lex_init(lexer *L, qv_ctx *c, const char *src, size_t len, qv_obj filename)

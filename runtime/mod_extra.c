@@ -14,7 +14,7 @@ static qv_obj struct_error(qv_ctx *c)
 
 static _Noreturn void serr(qv_ctx *c, const char *msg)
 {
-	qv_raise(c, qv_call1(c, struct_error(c), str_cstr(c, msg)));
+	rt_raise(c, qv_call1(c, struct_error(c), str_cstr(c, msg)));
 }
 
 typedef struct {
@@ -218,7 +218,7 @@ static void pack_into_buf(qv_ctx *c, qv_obj fmt, uint8_t *buf, size_t n, qv_obj 
 				buf[off] = (uint8_t)STR(v)->data[0];
 				break;
 			case '?':
-				buf[off] = qv_truth(c, v);
+				buf[off] = rt_truth(c, v);
 				break;
 			case 'f': case 'd': case 'e': {
 				if (!IS(v, qv_float_type) && !is_intlike(v))
@@ -252,7 +252,7 @@ static void pack_into_buf(qv_ctx *c, qv_obj fmt, uint8_t *buf, size_t n, qv_obj 
 						if (code == 'h')
 							serr(c, "short format requires -32768 <= number <= 32767");
 						qv_obj m = str_fmt(c, "'%c' format requires %R <= number <= %R", code, int_from_i64(c, lo), int_from_i64(c, hi));
-						qv_raise(c, qv_call1(c, struct_error(c), m));
+						rt_raise(c, qv_call1(c, struct_error(c), m));
 					}
 					put_uint(buf + off, (uint64_t)x, sz, f.little);
 				} else {
@@ -273,7 +273,7 @@ static void pack_into_buf(qv_ctx *c, qv_obj fmt, uint8_t *buf, size_t n, qv_obj 
 							serr(c, "ushort format requires 0 <= number <= 65535");
 						qv_obj m = str_fmt(c, "'%c' format requires 0 <= number <= %R", code,
 								   bits == 64 ? qv_binop(c, OP_SUB, qv_binop(c, OP_LSHIFT, MKINT(1), MKINT(64)), MKINT(1)) : int_from_u64(c, ((uint64_t)1 << bits) - 1));
-						qv_raise(c, qv_call1(c, struct_error(c), m));
+						rt_raise(c, qv_call1(c, struct_error(c), m));
 					}
 					put_uint(buf + off, u, sz, f.little);
 				}
@@ -291,7 +291,7 @@ M(st_pack)
 	size_t size = calcsize(c, a[0], &nitems);
 	if (n - 1 != nitems) {
 		qv_obj m = str_fmt(c, "pack expected %u items for packing (got %u)", (unsigned)nitems, (unsigned)(n - 1));
-		qv_raise(c, qv_call1(c, struct_error(c), m));
+		rt_raise(c, qv_call1(c, struct_error(c), m));
 	}
 	uint8_t *buf = gc_alloc(c, size + 1, true);
 	pack_into_buf(c, a[0], buf, size, a + 1);
@@ -305,7 +305,7 @@ M(st_pack_into)
 	size_t size = calcsize(c, a[0], &nitems);
 	if (n - 3 != nitems) {
 		qv_obj m = str_fmt(c, "pack_into expected %u items for packing (got %u)", (unsigned)nitems, (unsigned)(n - 3));
-		qv_raise(c, qv_call1(c, struct_error(c), m));
+		rt_raise(c, qv_call1(c, struct_error(c), m));
 	}
 	if (!IS(a[1], qv_bytearray_type))
 		qv_raisef(c, EXC(TypeError), "argument must be read-write bytes-like object, not %s", type_name(a[1]));
@@ -316,7 +316,7 @@ M(st_pack_into)
 	if (off < 0 || (size_t)off + size > ba->len) {
 		qv_obj m = str_fmt(c, "pack_into requires a buffer of at least %u bytes for packing %u bytes at offset %d (actual buffer size is %u)",
 				   (unsigned)(size + (size_t)off), (unsigned)size, (int)off, (unsigned)ba->len);
-		qv_raise(c, qv_call1(c, struct_error(c), m));
+		rt_raise(c, qv_call1(c, struct_error(c), m));
 	}
 	pack_into_buf(c, a[0], ba->data + off, size, a + 3);
 	return NONE;
@@ -381,7 +381,7 @@ M(st_unpack)
 	const char *p = buf_view(c, a[1], &len);
 	if (len != size) {
 		qv_obj m = str_fmt(c, "unpack requires a buffer of %u bytes", (unsigned)size);
-		qv_raise(c, qv_call1(c, struct_error(c), m));
+		rt_raise(c, qv_call1(c, struct_error(c), m));
 	}
 	return unpack_buf(c, a[0], (const uint8_t *)p);
 }
@@ -399,7 +399,7 @@ M(st_unpack_from)
 	if (off < 0 || (size_t)off + size > len) {
 		qv_obj m = str_fmt(c, "unpack_from requires a buffer of at least %u bytes for unpacking %u bytes at offset %d (actual buffer size is %u)",
 				   (unsigned)(size + (size_t)(off < 0 ? 0 : off)), (unsigned)size, (int)off, (unsigned)len);
-		qv_raise(c, qv_call1(c, struct_error(c), m));
+		rt_raise(c, qv_call1(c, struct_error(c), m));
 	}
 	return unpack_buf(c, a[0], (const uint8_t *)p + off);
 }
@@ -489,13 +489,13 @@ M(ba_unhexlify)
 	if (IS_STR(a[0]))
 		len = STR(a[0])->len;
 	if (len & 1)
-		qv_raise(c, qv_call1(c, binascii_error(c), str_cstr(c, "Odd-length string")));
+		rt_raise(c, qv_call1(c, binascii_error(c), str_cstr(c, "Odd-length string")));
 	sbuf b;
 	sb_init(&b, c, len / 2 + 1);
 	for (size_t i = 0; i < len; i += 2) {
 		int h = hexv(p[i]), l = hexv(p[i + 1]);
 		if (h < 0 || l < 0)
-			qv_raise(c, qv_call1(c, binascii_error(c), str_cstr(c, "Non-hexadecimal digit found")));
+			rt_raise(c, qv_call1(c, binascii_error(c), str_cstr(c, "Non-hexadecimal digit found")));
 		sb_addc(&b, (char)(h * 16 + l));
 	}
 	return sb_bytes(&b);
@@ -533,7 +533,7 @@ M(ba_b2a_base64)
 		sb_addc(&b, i + 1 < len ? b64[(v >> 6) & 63] : '=');
 		sb_addc(&b, i + 2 < len ? b64[v & 63] : '=');
 	}
-	if (!nl || qv_truth(c, nl))
+	if (!nl || rt_truth(c, nl))
 		sb_addc(&b, '\n');
 	return sb_bytes(&b);
 }
@@ -559,7 +559,7 @@ M(ba_a2b_base64)
 		if (!q)
 			continue;
 		if (pads)
-			qv_raise(c, qv_call1(c, binascii_error(c), str_cstr(c, "Discontinuous padding not allowed")));
+			rt_raise(c, qv_call1(c, binascii_error(c), str_cstr(c, "Discontinuous padding not allowed")));
 		nvalid++;
 		acc = (acc << 6) | (uint32_t)(q - b64);
 		bits += 6;
@@ -569,9 +569,9 @@ M(ba_a2b_base64)
 		}
 	}
 	if (nvalid % 4 == 1)
-		qv_raise(c, qv_call1(c, binascii_error(c), str_fmt(c, "Invalid base64-encoded string: number of data characters (%d) cannot be 1 more than a multiple of 4", nvalid)));
+		rt_raise(c, qv_call1(c, binascii_error(c), str_fmt(c, "Invalid base64-encoded string: number of data characters (%d) cannot be 1 more than a multiple of 4", nvalid)));
 	if (bits && (nvalid + pads) % 4)
-		qv_raise(c, qv_call1(c, binascii_error(c), str_cstr(c, "Incorrect padding")));
+		rt_raise(c, qv_call1(c, binascii_error(c), str_cstr(c, "Incorrect padding")));
 	return sb_bytes(&b);
 }
 
@@ -695,7 +695,7 @@ typedef struct {
 static void j_str(jenc *e, qv_obj s)
 {
 	static const char hx[] = "0123456789abcdef";
-	qv_str *x = STR(s);
+	qv_strobj *x = STR(s);
 	sb_addc(&e->b, '"');
 	size_t i = 0;
 	while (i < x->len) {
@@ -813,7 +813,7 @@ static void j_enc(jenc *e, qv_obj o)
 		}
 		sb_addc(&e->b, ']');
 	} else if (IS(o, qv_dict_type)) {
-		qv_dict *d = (qv_dict *)o;
+		qv_dictobj *d = (qv_dictobj *)o;
 		qv_obj keys = NULL;
 		if (e->sort) {
 			keys = list_new(c, 0);
@@ -824,9 +824,9 @@ static void j_enc(jenc *e, qv_obj o)
 		}
 		sb_addc(&e->b, '{');
 		bool first = true;
-		size_t n = keys ? ((qv_list *)keys)->len : d->n;
+		size_t n = keys ? ((qv_listobj *)keys)->len : d->n;
 		for (size_t i = 0; i < n; i++) {
-			qv_obj k = keys ? ((qv_list *)keys)->items[i] : d->entries[i].key;
+			qv_obj k = keys ? ((qv_listobj *)keys)->items[i] : d->entries[i].key;
 			if (!k)
 				continue;
 			qv_obj v = keys ? dict_get(c, o, k) : d->entries[i].value;
@@ -853,12 +853,12 @@ M(json_encode)
 	jenc e;
 	e.c = c;
 	sb_init(&e.b, c, 256);
-	e.ascii = qv_truth(c, a[1]);
-	e.allow_nan = qv_truth(c, a[2]);
-	e.sort = qv_truth(c, a[3]);
+	e.ascii = rt_truth(c, a[1]);
+	e.allow_nan = rt_truth(c, a[2]);
+	e.sort = rt_truth(c, a[3]);
 	e.isep = a[4];
 	e.ksep = a[5];
-	e.skip = qv_truth(c, a[6]);
+	e.skip = rt_truth(c, a[6]);
 	e.depth = 0;
 	j_enc(&e, a[0]);
 	return sb_str(&e.b);
@@ -875,7 +875,7 @@ typedef struct {
 static _Noreturn void j_err(jdec *d, const char *msg, size_t at)
 {
 	intptr_t pos = (intptr_t)utf8_len(d->s, at);
-	qv_raise(d->c, exc_new(d->c, EXC(ValueError), tuple_pack(d->c, 2, str_cstr(d->c, msg), MKINT(pos))));
+	rt_raise(d->c, exc_new(d->c, EXC(ValueError), tuple_pack(d->c, 2, str_cstr(d->c, msg), MKINT(pos))));
 }
 
 static void j_ws(jdec *d)

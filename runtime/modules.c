@@ -55,7 +55,7 @@ int stream_of(qv_ctx *c, qv_obj file)
 NATIVE(sys_exit, exit, 0, 1)
 {
 	UNUSED(kw);
-	qv_raise(c, exc_new(c, EXC(SystemExit), n ? tuple_pack(c, 1, a[0]) : EMPTY_TUPLE));
+	rt_raise(c, exc_new(c, EXC(SystemExit), n ? tuple_pack(c, 1, a[0]) : EMPTY_TUPLE));
 }
 
 NATIVE(sys_getrecursionlimit, getrecursionlimit, 0, 0) { UNUSED(n); UNUSED(a); UNUSED(kw); return MKINT(c->max_depth); }
@@ -449,7 +449,7 @@ NATIVE(m_fsum, fsum, 1, 1)
 	qv_obj it = qv_iter(c, a[0]), v;
 	while ((v = qv_next(c, it)))
 		if (qv_fsum_add(st, get_float(c, v)))
-			qv_raise(c, c->memerr);
+			rt_raise(c, c->memerr);
 	double out;
 	int e = qv_fsum_result(st, &out);
 	if (e)
@@ -539,8 +539,58 @@ const qv_builtin_module qv_builtin_modules[] = {
 };
 
 /* ------------------------------------------------------------ import */
+/* The text of a frozen or port-found module, or NULL. */
+static const char *find_source(qv_ctx *c, qv_obj name, size_t *len, bool *isbc, qv_obj *origin)
+{
+	*isbc = false;
+	for (const qv_frozen *f = qv_frozen_modules; f->name; f++)
+		if (rt_strcmp(f->name, STR(name)->data) == 0) {
+			*len = rt_strlen(f->src);
+			*origin = str_fmt(c, "<frozen %S>", name);
+			return f->src;
+		}
+	if (c->port->find_module) {
+		const char *org = NULL;
+		const char *src = c->port->find_module(c->user, STR(name)->data, len, isbc, &org);
+		if (src) {
+			*origin = str_cstr(c, org ? org : STR(name)->data);
+			return src;
+		}
+	}
+	return NULL;
+}
+
+static qv_code *module_code(qv_ctx *c, qv_obj name, const char *src, size_t len, bool isbc, qv_obj origin)
+{
+	if (isbc) {
+		const char *err = NULL;
+		qv_code *co = code_load(c, (const uint8_t *)src, len, &err);
+		if (!co)
+			qv_raisef(c, EXC(ImportError), "cannot load bytecode of '%S': %s", name, err);
+		return co;
+	}
+	return comp_compile(c, src, len, origin, QV_MODE_FILE);
+}
+
+/* python -m: the module's code runs in __main__'s namespace. */
+void run_as_main(qv_ctx *c, qv_obj name)
+{
+	size_t len = 0;
+	bool isbc;
+	qv_obj origin = NULL;
+	const char *src = find_source(c, name, &len, &isbc, &origin);
+	if (!src)
+		rt_raise(c, exc_new(c, EXC(ModuleNotFoundError), tuple_pack(c, 1, str_fmt(c, "No module named '%S'", name))));
+	qv_code *co = module_code(c, name, src, len, isbc, origin);
+	dict_set(c, c->main_dict, QS(__file__), origin);
+	vm_run_code(c, co, c->main_dict, c->main_dict);
+}
+
 static qv_obj load_module(qv_ctx *c, qv_obj name)
 {
+	qv_obj em = c->n_ext ? ext_load(c, name) : NULL;
+	if (em)
+		return em;
 	for (const qv_builtin_module *m = qv_builtin_modules; m->init; m++)
 		if (str_eq(QSI(m->name), name)) {
 			qv_obj mod = module_new(c, name);
@@ -548,23 +598,10 @@ static qv_obj load_module(qv_ctx *c, qv_obj name)
 			m->init(c, ((qv_module *)mod)->dict);
 			return mod;
 		}
-	const char *src = NULL;
 	size_t len = 0;
 	bool isbc = false;
 	qv_obj origin = NULL;
-	for (const qv_frozen *f = qv_frozen_modules; f->name; f++)
-		if (rt_strcmp(f->name, STR(name)->data) == 0) {
-			src = f->src;
-			len = rt_strlen(src);
-			origin = str_fmt(c, "<frozen %S>", name);
-			break;
-		}
-	if (!src && c->port->find_module) {
-		const char *org = NULL;
-		src = c->port->find_module(c->user, STR(name)->data, &len, &isbc, &org);
-		if (src)
-			origin = str_cstr(c, org ? org : STR(name)->data);
-	}
+	const char *src = find_source(c, name, &len, &isbc, &origin);
 	if (!src)
 		return NULL;
 	qv_obj mod = module_new(c, name);
@@ -575,17 +612,9 @@ static qv_obj load_module(qv_ctx *c, qv_obj name)
 	if (qv_try(c, &j)) {
 		qv_catch(c, &j);
 		dict_del(c, c->modules, name);
-		qv_raise(c, c->exc);
+		rt_raise(c, c->exc);
 	}
-	qv_code *co;
-	if (isbc) {
-		const char *err = NULL;
-		co = code_load(c, (const uint8_t *)src, len, &err);
-		if (!co)
-			qv_raisef(c, EXC(ImportError), "cannot load bytecode of '%S': %s", name, err);
-	} else
-		co = comp_compile(c, src, len, origin, QV_MODE_FILE);
-	vm_run_code(c, co, d, d);
+	vm_run_code(c, module_code(c, name, src, len, isbc, origin), d, d);
 	qv_untry(c, &j);
 	return mod;
 }
@@ -609,7 +638,7 @@ static qv_obj import_one(qv_ctx *c, qv_obj full)
 	}
 	m = load_module(c, full);
 	if (!m)
-		qv_raise(c, exc_new(c, EXC(ModuleNotFoundError), tuple_pack(c, 1, str_fmt(c, "No module named '%S'", full))));
+		rt_raise(c, exc_new(c, EXC(ModuleNotFoundError), tuple_pack(c, 1, str_fmt(c, "No module named '%S'", full))));
 	if (parent)
 		qv_setattr(c, parent, str_intern(c, s + dot, n - dot), m);
 	return m;
@@ -652,7 +681,7 @@ qv_obj import_module(qv_ctx *c, qv_obj name, qv_obj fromlist, int level, qv_obj 
 		full = str_intern(c, STR(full)->data, STR(full)->len);
 	}
 	qv_obj m = import_one(c, full);
-	bool has_from = fromlist && fromlist != NONE && qv_truth(c, fromlist);
+	bool has_from = fromlist && fromlist != NONE && rt_truth(c, fromlist);
 	if (has_from || level > 0)
 		return m;
 	const char *s = STR(full)->data;

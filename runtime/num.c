@@ -41,7 +41,7 @@ static qv_obj from_mpz(qv_ctx *c, const qv_mpz *z)
 static qv_limb *tmp_limbs(qv_ctx *c, int slot, size_t n)
 {
 	if (n == SIZE_MAX || n > ((size_t)1 << 26))
-		qv_raise(c, c->memerr);
+		rt_raise(c, c->memerr);
 	qv_obj *cell = &c->misc[MISC_LIMBS + slot];
 	size_t have = *cell ? ((size_t *)*cell)[0] : 0;
 	if (have < n + 1) {
@@ -56,7 +56,7 @@ static qv_limb *tmp_limbs(qv_ctx *c, int slot, size_t n)
 static qv_limb *limbs(qv_ctx *c, size_t n)
 {
 	if (n == SIZE_MAX || n > ((size_t)1 << 26))
-		qv_raise(c, c->memerr);
+		rt_raise(c, c->memerr);
 	return gc_alloc(c, (n + 1) * sizeof(qv_limb), true);
 }
 
@@ -303,7 +303,7 @@ static qv_obj big_binop(qv_ctx *c, int op, qv_obj a, qv_obj b)
 		if (!qv_mpz_to_i64(&y, &e)) {
 			if (x.n == 0 || (x.n == 1 && x.d[0] == 1 && !x.neg))
 				return from_mpz(c, &x);
-			qv_raise(c, c->memerr);
+			rt_raise(c, c->memerr);
 		}
 		size_t cap = qv_mpz_pow_cap(&x, (uint64_t)e);
 		r.d = limbs(c, cap);
@@ -581,7 +581,7 @@ static qv_obj m_to_bytes(qv_ctx *c, size_t n, qv_obj *a, qv_obj kw)
 	if ((v = native_kw(c, kw, QS(length)))) len = get_int(c, v);
 	if ((v = native_kw(c, kw, QS(byteorder)))) order = v;
 	bool sgn = false;
-	if ((v = native_kw(c, kw, QS(signed)))) sgn = qv_truth(c, v);
+	if ((v = native_kw(c, kw, QS(signed)))) sgn = rt_truth(c, v);
 	if (len < 0)
 		qv_raisef(c, EXC(ValueError), "length argument must be non-negative");
 	bool little = str_eq(order, QS(little));
@@ -605,7 +605,7 @@ static qv_obj m_from_bytes(qv_ctx *c, size_t n, qv_obj *a, qv_obj kw)
 	qv_obj v;
 	if ((v = native_kw(c, kw, QS(byteorder)))) order = v;
 	bool sgn = false;
-	if ((v = native_kw(c, kw, QS(signed)))) sgn = qv_truth(c, v);
+	if ((v = native_kw(c, kw, QS(signed)))) sgn = rt_truth(c, v);
 	size_t len;
 	const char *p;
 	qv_obj src = a[1];
@@ -655,7 +655,7 @@ static qv_obj bool_make(qv_ctx *c, const qv_type *t, size_t npos, size_t nkw, qv
 {
 	UNUSED(t);
 	UNUSED(nkw);
-	return npos ? BOOL(qv_truth(c, args[0])) : FALSE_;
+	return npos ? BOOL(rt_truth(c, args[0])) : FALSE_;
 }
 
 static qv_obj bool_binop(qv_ctx *c, int op, qv_obj a, qv_obj b)
@@ -684,7 +684,7 @@ const struct qv_head qv_false_obj = {&qv_bool_type};
 /* ------------------------------------------------------------ float */
 qv_obj float_new(qv_ctx *c, double v)
 {
-	qv_float *f = gc_alloc(c, sizeof(qv_float), true);
+	qv_floatobj *f = gc_alloc(c, sizeof(qv_floatobj), true);
 	f->type = &qv_float_type;
 	f->v = v;
 	return (qv_obj)f;
@@ -797,7 +797,7 @@ static qv_obj float_binop(qv_ctx *c, int op, qv_obj a, qv_obj b)
 				qv_obj fi = int_from_double(c, floor_d(f));
 				bool frac = floor_d(f) != f;
 				qv_obj lhs = is_intlike(a) ? a : fi, rhs = is_intlike(a) ? fi : b;
-				int k = qv_truth(c, int_binop(c, OP_LT, lhs, rhs)) ? -1 : qv_truth(c, int_binop(c, OP_EQ, lhs, rhs)) ? 0 : 1;
+				int k = rt_truth(c, int_binop(c, OP_LT, lhs, rhs)) ? -1 : rt_truth(c, int_binop(c, OP_EQ, lhs, rhs)) ? 0 : 1;
 				if (k == 0 && frac)
 					k = is_intlike(a) ? -1 : 1;
 				switch (o) {

@@ -17,6 +17,38 @@ typedef struct qv_ctx qv_ctx;
 
 enum { QV_OUT = 1, QV_ERR = 2 };
 
+/* The file system a port offers to open() and the os module. */
+typedef struct qv_fs_stat { uint32_t mode; uint64_t size; uint64_t mtime; } qv_fs_stat;
+/* mode: 0x4000 directory or 0x8000 regular file, ORed with permission bits;
+ * mtime in seconds since 1970. */
+enum { QV_FS_READ = 1, QV_FS_WRITE = 2, QV_FS_CREATE = 4, QV_FS_TRUNC = 8, QV_FS_APPEND = 16 };
+typedef struct qv_fs {
+	/* Each returns >= 0 on success or a negative errno (2 ENOENT, 9 EBADF,
+	 * 12 ENOMEM, 13 EACCES, 17 EEXIST, 20 ENOTDIR, 21 EISDIR, 22 EINVAL,
+	 * 28 ENOSPC, 39 ENOTEMPTY). Paths are UTF-8 and NUL-terminated;
+	 * relative paths are relative to the current directory the port keeps
+	 * (chdir/getcwd). open() with QV_FS_CREATE but without QV_FS_TRUNC on
+	 * an existing file keeps its contents; the runtime asks for "x" mode by
+	 * calling stat first. */
+	int  (*open)(void *user, const char *path, int flags, void **handle);
+	long (*read)(void *user, void *h, void *buf, size_t n);      /* bytes read, 0 at end */
+	long (*write)(void *user, void *h, const void *buf, size_t n); /* bytes written */
+	long (*seek)(void *user, void *h, long off, int whence);     /* new offset; whence 0/1/2 */
+	int  (*close)(void *user, void *h);
+	int  (*stat)(void *user, const char *path, qv_fs_stat *st);
+	/* index-th entry of a directory (no "." or ".."): 1 and name filled,
+	 * 0 past the end */
+	int  (*listdir)(void *user, const char *path, size_t index, char *name, size_t cap);
+	int  (*remove)(void *user, const char *path);
+	int  (*rename)(void *user, const char *from, const char *to);
+	int  (*mkdir)(void *user, const char *path);
+	int  (*rmdir)(void *user, const char *path);
+	int  (*chdir)(void *user, const char *path);
+	int  (*getcwd)(void *user, char *buf, size_t cap);
+	/* space: total and free bytes, for os.statvfs; may be NULL */
+	int  (*statvfs)(void *user, uint64_t *total, uint64_t *free);
+} qv_fs;
+
 typedef struct qv_port {
 	/* Console output; stream is QV_OUT or QV_ERR. */
 	void (*write)(void *user, int stream, const char *s, size_t n);
@@ -36,6 +68,12 @@ typedef struct qv_port {
 	 * *origin receives a file name for tracebacks. May be NULL. */
 	const char *(*find_module)(void *user, const char *name, size_t *len,
 				   bool *is_bytecode, const char **origin);
+	/* Native modules the port defines (qv_ext.h), registered by qv_new;
+	 * the tables must outlive the context. */
+	const struct qv_ext_module *const *modules;
+	size_t n_modules;
+	/* Files for open() and os; NULL: they raise OSError(ENODEV). */
+	const struct qv_fs *fs;
 } qv_port;
 
 /* Smallest block qv_new accepts. */
@@ -82,6 +120,11 @@ int qv_check_bytecode(qv_ctx *c, const uint8_t *data, size_t len, char *msg, siz
 /* Asks for a KeyboardInterrupt at the next safe point; safe in a signal
  * handler. */
 void qv_interrupt(qv_ctx *c);
+/* Asks the interpreter to stop at its next safe point: SystemExit (no
+ * arguments) is raised there, so `finally` blocks run and the run ends with
+ * QV_EXIT unless the program catches it. A plain store: safe from a signal
+ * handler or from another core. Call again if the program swallowed it. */
+void qv_request_stop(qv_ctx *c);
 /* Drops a pending interrupt (a REPL that was at its prompt when Ctrl-C came). */
 void qv_cancel_interrupt(qv_ctx *c);
 

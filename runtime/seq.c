@@ -63,12 +63,12 @@ void slice_indices(qv_ctx *c, qv_obj o, intptr_t len, intptr_t *start, intptr_t 
 qv_obj *seq_array(qv_ctx *c, qv_obj o, size_t *n)
 {
 	if (IS(o, qv_tuple_type)) {
-		*n = ((qv_tuple *)o)->len;
-		return ((qv_tuple *)o)->items;
+		*n = ((qv_tupleobj *)o)->len;
+		return ((qv_tupleobj *)o)->items;
 	}
 	if (IS(o, qv_list_type)) {
-		*n = ((qv_list *)o)->len;
-		return ((qv_list *)o)->items;
+		*n = ((qv_listobj *)o)->len;
+		return ((qv_listobj *)o)->items;
 	}
 	if (!IS_INT(o) && (o->type->flags & TF_USER) && ((qv_inst *)o)->native)
 		return seq_array(c, ((qv_inst *)o)->native, n);
@@ -79,7 +79,7 @@ static bool in_repr(qv_ctx *c, qv_obj o)
 {
 	if (!c->repr_stack)
 		c->repr_stack = list_new(c, 0);
-	qv_list *l = (qv_list *)c->repr_stack;
+	qv_listobj *l = (qv_listobj *)c->repr_stack;
 	for (size_t i = 0; i < l->len; i++)
 		if (l->items[i] == o)
 			return true;
@@ -89,7 +89,7 @@ static bool in_repr(qv_ctx *c, qv_obj o)
 
 static void out_repr(qv_ctx *c)
 {
-	((qv_list *)c->repr_stack)->len--;
+	((qv_listobj *)c->repr_stack)->len--;
 }
 
 static qv_obj items_repr(qv_ctx *c, qv_obj self, qv_obj *items, size_t n, const char *open, const char *close)
@@ -103,7 +103,7 @@ static qv_obj items_repr(qv_ctx *c, qv_obj self, qv_obj *items, size_t n, const 
 	if (qv_try(c, &j)) {
 		qv_catch(c, &j);
 		out_repr(c);
-		qv_raise(c, c->exc);
+		rt_raise(c, c->exc);
 	}
 	for (size_t i = 0; i < n; i++) {
 		if (i)
@@ -157,7 +157,7 @@ static qv_obj iter_next(qv_ctx *c, qv_obj o)
 			it->obj = NULL;
 			return NULL;
 		}
-		qv_raise(c, c->exc);
+		rt_raise(c, c->exc);
 	}
 	qv_obj v = qv_getitem(c, it->obj, MKINT(it->i));
 	qv_untry(c, &j);
@@ -199,15 +199,15 @@ static qv_obj make_iter(qv_ctx *c, qv_obj obj, qv_obj (*next)(qv_ctx *, qv_obj))
 }
 
 /* ------------------------------------------------------------ tuple */
-const qv_tuple qv_empty_tuple = {&qv_tuple_type, 0};
+const qv_tupleobj qv_empty_tuple = {&qv_tuple_type, 0};
 
 qv_obj tuple_new(qv_ctx *c, size_t n)
 {
 	if (n == 0)
 		return EMPTY_TUPLE;
 	if (n > ((size_t)1 << 28))
-		qv_raise(c, c->memerr);
-	qv_tuple *t = gc_alloc(c, sizeof(qv_tuple) + n * sizeof(qv_obj), false);
+		rt_raise(c, c->memerr);
+	qv_tupleobj *t = gc_alloc(c, sizeof(qv_tupleobj) + n * sizeof(qv_obj), false);
 	t->type = &qv_tuple_type;
 	t->len = n;
 	return (qv_obj)t;
@@ -217,7 +217,7 @@ qv_obj tuple_from(qv_ctx *c, size_t n, const qv_obj *items)
 {
 	qv_obj t = tuple_new(c, n);
 	for (size_t i = 0; i < n; i++)
-		((qv_tuple *)t)->items[i] = items[i];
+		((qv_tupleobj *)t)->items[i] = items[i];
 	return t;
 }
 
@@ -227,7 +227,7 @@ qv_obj tuple_pack(qv_ctx *c, size_t n, ...)
 	va_list ap;
 	va_start(ap, n);
 	for (size_t i = 0; i < n; i++)
-		((qv_tuple *)t)->items[i] = va_arg(ap, qv_obj);
+		((qv_tupleobj *)t)->items[i] = va_arg(ap, qv_obj);
 	va_end(ap);
 	return t;
 }
@@ -237,22 +237,22 @@ qv_obj to_tuple(qv_ctx *c, qv_obj it)
 	if (IS(it, qv_tuple_type))
 		return it;
 	if (IS(it, qv_list_type))
-		return tuple_from(c, ((qv_list *)it)->len, ((qv_list *)it)->items);
+		return tuple_from(c, ((qv_listobj *)it)->len, ((qv_listobj *)it)->items);
 	qv_obj l = list_from_iter(c, it);
-	return tuple_from(c, ((qv_list *)l)->len, ((qv_list *)l)->items);
+	return tuple_from(c, ((qv_listobj *)l)->len, ((qv_listobj *)l)->items);
 }
 
 static qv_obj tuple_repr(qv_ctx *c, qv_obj o, bool s)
 {
 	UNUSED(s);
-	qv_tuple *t = (qv_tuple *)o;
+	qv_tupleobj *t = (qv_tupleobj *)o;
 	return items_repr(c, o, t->items, t->len, "(", ")");
 }
 
 static intptr_t tuple_hash(qv_ctx *c, qv_obj o)
 {
 	/* the xxHash-based combination CPython 3.8+ uses */
-	qv_tuple *t = (qv_tuple *)o;
+	qv_tupleobj *t = (qv_tupleobj *)o;
 	uint64_t acc = 2870177450012600261ULL;
 	if (c->depth > c->max_depth + 50)
 		qv_raisef(c, EXC(RecursionError), "maximum recursion depth exceeded while hashing");
@@ -275,7 +275,7 @@ static qv_obj seq_slice(qv_ctx *c, qv_obj *items, size_t len, qv_obj idx, bool t
 	intptr_t st, sp, step, cnt;
 	slice_indices(c, idx, (intptr_t)len, &st, &sp, &step, &cnt);
 	qv_obj r = tuple ? tuple_new(c, (size_t)cnt) : list_new(c, (size_t)cnt);
-	qv_obj *out = tuple ? ((qv_tuple *)r)->items : ((qv_list *)r)->items;
+	qv_obj *out = tuple ? ((qv_tupleobj *)r)->items : ((qv_listobj *)r)->items;
 	for (intptr_t i = 0; i < cnt; i++)
 		out[i] = items[st + i * step];
 	return r;
@@ -283,7 +283,7 @@ static qv_obj seq_slice(qv_ctx *c, qv_obj *items, size_t len, qv_obj idx, bool t
 
 static qv_obj tuple_subscr(qv_ctx *c, qv_obj o, qv_obj idx, qv_obj v)
 {
-	qv_tuple *t = (qv_tuple *)o;
+	qv_tupleobj *t = (qv_tupleobj *)o;
 	if (v)
 		qv_raisef(c, EXC(TypeError), "'tuple' object does not support item assignment");
 	if (IS(idx, qv_slice_type))
@@ -296,14 +296,14 @@ static qv_obj tuple_subscr(qv_ctx *c, qv_obj o, qv_obj idx, qv_obj v)
 static intptr_t tuple_len(qv_ctx *c, qv_obj o)
 {
 	UNUSED(c);
-	return (intptr_t)((qv_tuple *)o)->len;
+	return (intptr_t)((qv_tupleobj *)o)->len;
 }
 
 static qv_obj tuple_iter_next(qv_ctx *c, qv_obj o)
 {
 	UNUSED(c);
 	qv_iterobj *it = (qv_iterobj *)o;
-	qv_tuple *t = (qv_tuple *)it->obj;
+	qv_tupleobj *t = (qv_tupleobj *)it->obj;
 	if ((size_t)it->i >= t->len)
 		return NULL;
 	return t->items[it->i++];
@@ -326,16 +326,16 @@ static qv_obj tuple_binop(qv_ctx *c, int op, qv_obj a, qv_obj b)
 			return NULL;
 	}
 	if (o == OP_MUL && is_intlike(b)) {
-		qv_tuple *t = (qv_tuple *)a;
+		qv_tupleobj *t = (qv_tupleobj *)a;
 		intptr_t k = get_int(c, b);
 		if (k <= 0 || t->len == 0)
 			return EMPTY_TUPLE;
 		if ((uint64_t)k * t->len > ((size_t)1 << 28))
-			qv_raise(c, c->memerr);
+			rt_raise(c, c->memerr);
 		qv_obj r = tuple_new(c, t->len * (size_t)k);
 		for (intptr_t i = 0; i < k; i++)
 			for (size_t j = 0; j < t->len; j++)
-				((qv_tuple *)r)->items[(size_t)i * t->len + j] = t->items[j];
+				((qv_tupleobj *)r)->items[(size_t)i * t->len + j] = t->items[j];
 		return r;
 	}
 	if (!IS(b, qv_tuple_type)) {
@@ -343,13 +343,13 @@ static qv_obj tuple_binop(qv_ctx *c, int op, qv_obj a, qv_obj b)
 			qv_raisef(c, EXC(TypeError), "can only concatenate tuple (not \"%s\") to tuple", type_name(b));
 		return NULL;
 	}
-	qv_tuple *x = (qv_tuple *)a, *y = (qv_tuple *)b;
+	qv_tupleobj *x = (qv_tupleobj *)a, *y = (qv_tupleobj *)b;
 	if (o == OP_ADD) {
 		qv_obj r = tuple_new(c, x->len + y->len);
 		for (size_t i = 0; i < x->len; i++)
-			((qv_tuple *)r)->items[i] = x->items[i];
+			((qv_tupleobj *)r)->items[i] = x->items[i];
 		for (size_t i = 0; i < y->len; i++)
-			((qv_tuple *)r)->items[x->len + i] = y->items[i];
+			((qv_tupleobj *)r)->items[x->len + i] = y->items[i];
 		return r;
 	}
 	if (o >= OP_LT && o <= OP_GE)
@@ -382,14 +382,14 @@ static qv_obj seq_count(qv_ctx *c, qv_obj *items, size_t len, qv_obj v)
 static qv_obj t_index(qv_ctx *c, size_t n, qv_obj *a, qv_obj kw)
 {
 	UNUSED(kw);
-	qv_tuple *t = (qv_tuple *)a[0];
+	qv_tupleobj *t = (qv_tupleobj *)a[0];
 	return seq_index(c, t->items, t->len, n, a, "tuple.index(x): x not in tuple");
 }
 
 static qv_obj t_count(qv_ctx *c, size_t n, qv_obj *a, qv_obj kw)
 {
 	UNUSED(kw); UNUSED(n);
-	qv_tuple *t = (qv_tuple *)a[0];
+	qv_tupleobj *t = (qv_tupleobj *)a[0];
 	return seq_count(c, t->items, t->len, a[1]);
 }
 
@@ -416,8 +416,8 @@ const qv_type qv_tuple_type = {
 qv_obj list_new(qv_ctx *c, size_t n)
 {
 	if (n > ((size_t)1 << 28))
-		qv_raise(c, c->memerr);
-	qv_list *l = NEW(c, qv_list);
+		rt_raise(c, c->memerr);
+	qv_listobj *l = NEW(c, qv_listobj);
 	l->type = &qv_list_type;
 	l->len = n;
 	l->cap = n < 4 ? 4 : n;
@@ -425,7 +425,7 @@ qv_obj list_new(qv_ctx *c, size_t n)
 	return (qv_obj)l;
 }
 
-static void list_reserve(qv_ctx *c, qv_list *l, size_t need)
+static void list_reserve(qv_ctx *c, qv_listobj *l, size_t need)
 {
 	if (need <= l->cap)
 		return;
@@ -433,14 +433,14 @@ static void list_reserve(qv_ctx *c, qv_list *l, size_t need)
 	if (nc < need)
 		nc = need;
 	if (nc > ((size_t)1 << 28))
-		qv_raise(c, c->memerr);
+		rt_raise(c, c->memerr);
 	l->items = gc_realloc(c, l->items, l->cap * sizeof(qv_obj), nc * sizeof(qv_obj), false);
 	l->cap = nc;
 }
 
 void list_append(qv_ctx *c, qv_obj o, qv_obj v)
 {
-	qv_list *l = (qv_list *)o;
+	qv_listobj *l = (qv_listobj *)o;
 	if (l->len == l->cap)
 		list_reserve(c, l, l->len + 1);
 	l->items[l->len++] = v;
@@ -451,7 +451,7 @@ static void list_extend(qv_ctx *c, qv_obj l, qv_obj it)
 	if (IS(it, qv_list_type) || IS(it, qv_tuple_type)) {
 		size_t n;
 		qv_obj *items = seq_array(c, it, &n);
-		qv_list *ll = (qv_list *)l;
+		qv_listobj *ll = (qv_listobj *)l;
 		list_reserve(c, ll, ll->len + n);
 		for (size_t i = 0; i < n; i++)
 			ll->items[ll->len + i] = items[i];
@@ -473,11 +473,11 @@ qv_obj list_from_iter(qv_ctx *c, qv_obj it)
 static qv_obj list_repr(qv_ctx *c, qv_obj o, bool s)
 {
 	UNUSED(s);
-	qv_list *l = (qv_list *)o;
+	qv_listobj *l = (qv_listobj *)o;
 	return items_repr(c, o, l->items, l->len, "[", "]");
 }
 
-static void list_set_slice(qv_ctx *c, qv_list *l, qv_obj idx, qv_obj v)
+static void list_set_slice(qv_ctx *c, qv_listobj *l, qv_obj idx, qv_obj v)
 {
 	intptr_t st, sp, step, cnt;
 	slice_indices(c, idx, (intptr_t)l->len, &st, &sp, &step, &cnt);
@@ -503,7 +503,7 @@ static void list_set_slice(qv_ctx *c, qv_list *l, qv_obj idx, qv_obj v)
 	qv_obj *si = seq_array(c, src, &sn);
 	if (src == (qv_obj)l) {
 		src = tuple_from(c, sn, si);
-		si = ((qv_tuple *)src)->items;
+		si = ((qv_tupleobj *)src)->items;
 	}
 	if (step == 1) {
 		if (sp < st)
@@ -525,7 +525,7 @@ static void list_set_slice(qv_ctx *c, qv_list *l, qv_obj idx, qv_obj v)
 
 static qv_obj list_subscr(qv_ctx *c, qv_obj o, qv_obj idx, qv_obj v)
 {
-	qv_list *l = (qv_list *)o;
+	qv_listobj *l = (qv_listobj *)o;
 	if (IS(idx, qv_slice_type)) {
 		if (!v)
 			return seq_slice(c, l->items, l->len, idx, false);
@@ -549,14 +549,14 @@ static qv_obj list_subscr(qv_ctx *c, qv_obj o, qv_obj idx, qv_obj v)
 static intptr_t list_len(qv_ctx *c, qv_obj o)
 {
 	UNUSED(c);
-	return (intptr_t)((qv_list *)o)->len;
+	return (intptr_t)((qv_listobj *)o)->len;
 }
 
 static qv_obj list_iter_next(qv_ctx *c, qv_obj o)
 {
 	UNUSED(c);
 	qv_iterobj *it = (qv_iterobj *)o;
-	qv_list *l = (qv_list *)it->obj;
+	qv_listobj *l = (qv_listobj *)it->obj;
 	if ((size_t)it->i >= l->len)
 		return NULL;
 	return l->items[it->i++];
@@ -578,13 +578,13 @@ static qv_obj list_binop(qv_ctx *c, int op, qv_obj a, qv_obj b)
 		} else
 			return NULL;
 	}
-	qv_list *x = (qv_list *)a;
+	qv_listobj *x = (qv_listobj *)a;
 	if (o == OP_MUL && is_intlike(b)) {
 		intptr_t k = get_int(c, b);
 		if (k < 0)
 			k = 0;
 		if ((uint64_t)k * x->len > ((size_t)1 << 28))
-			qv_raise(c, c->memerr);
+			rt_raise(c, c->memerr);
 		size_t n = x->len;
 		if (op & OP_INPLACE) {
 			list_reserve(c, x, n * (size_t)k);
@@ -597,7 +597,7 @@ static qv_obj list_binop(qv_ctx *c, int op, qv_obj a, qv_obj b)
 		qv_obj r = list_new(c, n * (size_t)k);
 		for (intptr_t i = 0; i < k; i++)
 			for (size_t j = 0; j < n; j++)
-				((qv_list *)r)->items[(size_t)i * n + j] = x->items[j];
+				((qv_listobj *)r)->items[(size_t)i * n + j] = x->items[j];
 		return r;
 	}
 	if ((op & OP_INPLACE) && o == OP_ADD) {
@@ -609,13 +609,13 @@ static qv_obj list_binop(qv_ctx *c, int op, qv_obj a, qv_obj b)
 			qv_raisef(c, EXC(TypeError), "can only concatenate list (not \"%s\") to list", type_name(b));
 		return NULL;
 	}
-	qv_list *y = (qv_list *)b;
+	qv_listobj *y = (qv_listobj *)b;
 	if (o == OP_ADD) {
 		qv_obj r = list_new(c, x->len + y->len);
 		for (size_t i = 0; i < x->len; i++)
-			((qv_list *)r)->items[i] = x->items[i];
+			((qv_listobj *)r)->items[i] = x->items[i];
 		for (size_t i = 0; i < y->len; i++)
-			((qv_list *)r)->items[x->len + i] = y->items[i];
+			((qv_listobj *)r)->items[x->len + i] = y->items[i];
 		return r;
 	}
 	if (o >= OP_LT && o <= OP_GE)
@@ -623,13 +623,13 @@ static qv_obj list_binop(qv_ctx *c, int op, qv_obj a, qv_obj b)
 	return NULL;
 }
 
-#define L(o) ((qv_list *)(o))
+#define L(o) ((qv_listobj *)(o))
 static qv_obj l_append(qv_ctx *c, size_t n, qv_obj *a, qv_obj kw) { UNUSED(n); UNUSED(kw); list_append(c, a[0], a[1]); return NONE; }
 static qv_obj l_extend(qv_ctx *c, size_t n, qv_obj *a, qv_obj kw) { UNUSED(n); UNUSED(kw); list_extend(c, a[0], a[1]); return NONE; }
 static qv_obj l_pop(qv_ctx *c, size_t n, qv_obj *a, qv_obj kw)
 {
 	UNUSED(kw);
-	qv_list *l = L(a[0]);
+	qv_listobj *l = L(a[0]);
 	if (l->len == 0)
 		qv_raisef(c, EXC(IndexError), "pop from empty list");
 	intptr_t i = n > 1 ? norm_index(c, a[1], (intptr_t)l->len, "pop") : (intptr_t)l->len - 1;
@@ -641,7 +641,7 @@ static qv_obj l_pop(qv_ctx *c, size_t n, qv_obj *a, qv_obj kw)
 static qv_obj l_insert(qv_ctx *c, size_t n, qv_obj *a, qv_obj kw)
 {
 	UNUSED(n); UNUSED(kw);
-	qv_list *l = L(a[0]);
+	qv_listobj *l = L(a[0]);
 	intptr_t i = get_int(c, a[1]);
 	if (i < 0) {
 		i += (intptr_t)l->len;
@@ -659,7 +659,7 @@ static qv_obj l_insert(qv_ctx *c, size_t n, qv_obj *a, qv_obj kw)
 static qv_obj l_remove(qv_ctx *c, size_t n, qv_obj *a, qv_obj kw)
 {
 	UNUSED(n); UNUSED(kw);
-	qv_list *l = L(a[0]);
+	qv_listobj *l = L(a[0]);
 	for (size_t i = 0; i < l->len; i++)
 		if (l->items[i] == a[1] || qv_eq(c, l->items[i], a[1])) {
 			__builtin_memmove(l->items + i, l->items + i + 1, (l->len - i - 1) * sizeof(qv_obj));
@@ -671,7 +671,7 @@ static qv_obj l_remove(qv_ctx *c, size_t n, qv_obj *a, qv_obj kw)
 static qv_obj l_index(qv_ctx *c, size_t n, qv_obj *a, qv_obj kw)
 {
 	UNUSED(kw);
-	qv_list *l = L(a[0]);
+	qv_listobj *l = L(a[0]);
 	intptr_t st = n > 2 ? get_int(c, a[2]) : 0, e = n > 3 ? get_int(c, a[3]) : (intptr_t)l->len;
 	if (st < 0) st += (intptr_t)l->len;
 	if (e < 0) e += (intptr_t)l->len;
@@ -687,7 +687,7 @@ static qv_obj l_clear(qv_ctx *c, size_t n, qv_obj *a, qv_obj kw) { UNUSED(c); UN
 static qv_obj l_copy(qv_ctx *c, size_t n, qv_obj *a, qv_obj kw)
 {
 	UNUSED(n); UNUSED(kw);
-	qv_list *l = L(a[0]);
+	qv_listobj *l = L(a[0]);
 	qv_obj r = list_new(c, l->len);
 	for (size_t i = 0; i < l->len; i++)
 		L(r)->items[i] = l->items[i];
@@ -696,7 +696,7 @@ static qv_obj l_copy(qv_ctx *c, size_t n, qv_obj *a, qv_obj kw)
 static qv_obj l_reverse(qv_ctx *c, size_t n, qv_obj *a, qv_obj kw)
 {
 	UNUSED(c); UNUSED(n); UNUSED(kw);
-	qv_list *l = L(a[0]);
+	qv_listobj *l = L(a[0]);
 	for (size_t i = 0; i < l->len / 2; i++) {
 		qv_obj t = l->items[i];
 		l->items[i] = l->items[l->len - 1 - i];
@@ -760,7 +760,7 @@ static void merge_sort(qv_ctx *c, qv_obj *k, qv_obj *v, qv_obj *tk, qv_obj *tv, 
 
 void list_sort(qv_ctx *c, qv_obj lo, qv_obj key, bool rev)
 {
-	qv_list *l = L(lo);
+	qv_listobj *l = L(lo);
 	size_t n = l->len;
 	qv_obj *vals = gc_alloc(c, sizeof(qv_obj) * (n + 1), false);
 	qv_obj *keys = gc_alloc(c, sizeof(qv_obj) * (n + 1), false);
@@ -778,7 +778,7 @@ void list_sort(qv_ctx *c, qv_obj lo, qv_obj key, bool rev)
 		qv_catch(c, &j);
 		l->items = saved;
 		l->len = n;
-		qv_raise(c, c->exc);
+		rt_raise(c, c->exc);
 	}
 	merge_sort(c, keys, vals, tk, tv, n, rev);
 	qv_untry(c, &j);
@@ -795,7 +795,7 @@ static qv_obj l_sort(qv_ctx *c, size_t n, qv_obj *a, qv_obj kw)
 	UNUSED(n);
 	qv_obj key = native_kw(c, kw, QS(key));
 	qv_obj rev = native_kw(c, kw, QS(reverse));
-	list_sort(c, a[0], key, rev && qv_truth(c, rev));
+	list_sort(c, a[0], key, rev && rt_truth(c, rev));
 	return NONE;
 }
 
@@ -1035,7 +1035,7 @@ const qv_type qv_slice_type = {
 /* ------------------------------------------------------------ bytearray */
 #define BA(o) ((qv_bytearray *)(o))
 
-static qv_obj ba_new(qv_ctx *c, const char *p, size_t n)
+qv_obj ba_new(qv_ctx *c, const char *p, size_t n)
 {
 	qv_bytearray *b = NEW(c, qv_bytearray);
 	b->type = &qv_bytearray_type;
@@ -1059,7 +1059,7 @@ static void ba_reserve(qv_ctx *c, qv_bytearray *b, size_t need)
 static qv_obj ba_make(qv_ctx *c, const qv_type *t, size_t npos, size_t nkw, qv_obj *args)
 {
 	UNUSED(t);
-	qv_obj by = qv_exc_types[0].type ? qv_call(c, (qv_obj)&qv_bytes_type, npos, nkw, args) : NULL;
+	qv_obj by = qv_exc_types[0].type ? rt_call(c, (qv_obj)&qv_bytes_type, npos, nkw, args) : NULL;
 	return ba_new(c, STR(by)->data, STR(by)->len);
 }
 
@@ -1293,7 +1293,7 @@ static qv_obj ba_via_bytes(qv_ctx *c, size_t n, qv_obj *a, qv_obj kw)
 	if (IS(r, qv_bytes_type))
 		return ba_new(c, STR(r)->data, STR(r)->len);
 	if (IS(r, qv_list_type)) {
-		qv_list *l = (qv_list *)r;
+		qv_listobj *l = (qv_listobj *)r;
 		for (size_t i = 0; i < l->len; i++)
 			if (IS(l->items[i], qv_bytes_type))
 				l->items[i] = ba_new(c, STR(l->items[i])->data, STR(l->items[i])->len);

@@ -82,7 +82,7 @@ static void w_obj(qv_ctx *c, sbuf *b, qv_obj o)
 		w_u8(b, 'b');
 		w_bytes(b, STR(o)->data, STR(o)->len);
 	} else if (IS(o, qv_tuple_type)) {
-		qv_tuple *t = (qv_tuple *)o;
+		qv_tupleobj *t = (qv_tupleobj *)o;
 		w_u8(b, 't');
 		w_u32(b, (uint32_t)t->len);
 		for (size_t i = 0; i < t->len; i++)
@@ -463,7 +463,7 @@ static qv_obj r_obj(reader *r)
 		}
 		o = tuple_new(c, n);
 		for (uint32_t i = 0; i < n && !r->err; i++)
-			((qv_tuple *)o)->items[i] = r_obj(r);
+			((qv_tupleobj *)o)->items[i] = r_obj(r);
 		break;
 	case 'C':
 		o = r_code(r);

@@ -4,7 +4,7 @@
 #include "rt.h"
 #include "fpconv.h"
 
-const qv_str qv_qstrs[] = {QSTR_TABLE_INIT};
+const qv_strobj qv_qstrs[] = {QSTR_TABLE_INIT};
 static const uint16_t qstr_index[QSTR_INDEX_SIZE] = {QSTR_INDEX_INIT};
 
 uint32_t str_hash_bytes(const char *s, size_t n)
@@ -23,7 +23,7 @@ int qstr_find_hashed(const char *s, size_t n, uint32_t h)
 		uint16_t k = qstr_index[i];
 		if (!k)
 			return -1;
-		const qv_str *q = &qv_qstrs[k - 1];
+		const qv_strobj *q = &qv_qstrs[k - 1];
 		if (q->hash == h && q->len == n && __builtin_memcmp(q->data, s, n) == 0)
 			return k - 1;
 	}
@@ -48,8 +48,8 @@ size_t utf8_len(const char *s, size_t n)
 static qv_obj mkstr(qv_ctx *c, const qv_type *t, const char *s, size_t n)
 {
 	if (n > 0x7fffffff)
-		qv_raise(c, c->memerr);
-	qv_str *o = gc_alloc(c, sizeof(qv_str) + n + 1, true);
+		rt_raise(c, c->memerr);
+	qv_strobj *o = gc_alloc(c, sizeof(qv_strobj) + n + 1, true);
 	char *d = (char *)(o + 1);
 	if (n)
 		__builtin_memcpy(d, s, n);
@@ -91,7 +91,7 @@ qv_obj str_intern(qv_ctx *c, const char *s, size_t n)
 		return QSI(k);
 	if (!c->interned)
 		c->interned = dict_new(c);
-	qv_str probe = {&qv_str_type, str_hash_bytes(s, n), (uint32_t)n, (uint32_t)n, s};
+	qv_strobj probe = {&qv_str_type, str_hash_bytes(s, n), (uint32_t)n, (uint32_t)n, s};
 	qv_obj v = dict_get_str(c->interned, (qv_obj)&probe);
 	if (v)
 		return v;
@@ -106,7 +106,7 @@ bool str_eq(qv_obj a, qv_obj b)
 		return true;
 	if (IS_INT(a) || IS_INT(b) || (a->type != &qv_str_type) || (b->type != &qv_str_type))
 		return false;
-	qv_str *x = STR(a), *y = STR(b);
+	qv_strobj *x = STR(a), *y = STR(b);
 	if (x->len != y->len || (x->hash && y->hash && x->hash != y->hash))
 		return false;
 	return __builtin_memcmp(x->data, y->data, x->len) == 0;
@@ -137,7 +137,7 @@ static void sb_grow(sbuf *b, size_t need)
 	while (nc < b->n + need)
 		nc *= 2;
 	if (nc > 0x7fffffff)
-		qv_raise(b->c, b->c->memerr);
+		rt_raise(b->c, b->c->memerr);
 	b->p = gc_realloc(b->c, b->p, b->cap, nc, true);
 	b->cap = nc;
 }
@@ -296,7 +296,7 @@ static uint32_t utf8_decode(const char *s, size_t n, size_t *i)
 	return cp;
 }
 
-static bool utf8_valid(const char *s, size_t n)
+bool utf8_valid(const char *s, size_t n)
 {
 	size_t i = 0;
 	while (i < n) {
@@ -333,7 +333,7 @@ static bool printable(uint32_t cp)
 	return true;
 }
 
-static void repr_into(sbuf *b, qv_str *s, bool bytes)
+static void repr_into(sbuf *b, qv_strobj *s, bool bytes)
 {
 	bool dq = false;
 	if (memchr_s(s->data, '\'', s->len) && !memchr_s(s->data, '"', s->len))
@@ -412,7 +412,7 @@ static intptr_t str_hash_slot(qv_ctx *c, qv_obj o)
 }
 
 /* ------------------------------------------------------------ operators */
-static int cmp_bytes(qv_str *a, qv_str *b)
+static int cmp_bytes(qv_strobj *a, qv_strobj *b)
 {
 	size_t n = a->len < b->len ? a->len : b->len;
 	int r = __builtin_memcmp(a->data, b->data, n);
@@ -444,11 +444,11 @@ const char *memchr_s(const char *s, int ch, size_t n)
 static qv_obj str_repeat(qv_ctx *c, qv_obj s, qv_obj n)
 {
 	intptr_t k = get_int(c, n);
-	qv_str *x = STR(s);
+	qv_strobj *x = STR(s);
 	if (k <= 0 || x->len == 0)
 		return s->type == &qv_str_type ? QS(empty) : bytes_new(c, "", 0);
 	if ((uint64_t)k * x->len > 0x7fffffff)
-		qv_raise(c, c->memerr);
+		rt_raise(c, c->memerr);
 	sbuf b;
 	sb_init(&b, c, x->len * (size_t)k);
 	for (intptr_t i = 0; i < k; i++)
@@ -520,11 +520,11 @@ static qv_obj str_binop(qv_ctx *c, int op, qv_obj a, qv_obj b)
 		qv_obj fs = str_new(c, STR(a)->data, STR(a)->len);
 		qv_obj args = b;
 		if (IS(b, qv_tuple_type)) {
-			qv_tuple *tb = (qv_tuple *)b;
+			qv_tupleobj *tb = (qv_tupleobj *)b;
 			args = tuple_new(c, tb->len);
 			for (size_t i = 0; i < tb->len; i++) {
 				qv_obj x = tb->items[i];
-				((qv_tuple *)args)->items[i] = IS(x, qv_bytes_type) ? str_new(c, STR(x)->data, STR(x)->len) : x;
+				((qv_tupleobj *)args)->items[i] = IS(x, qv_bytes_type) ? str_new(c, STR(x)->data, STR(x)->len) : x;
 			}
 		} else if (IS(b, qv_bytes_type))
 			args = str_new(c, STR(b)->data, STR(b)->len);
@@ -559,7 +559,7 @@ static qv_obj str_binop(qv_ctx *c, int op, qv_obj a, qv_obj b)
 				return a;
 		}
 		if (t == &qv_str_type) {
-			qv_str *o = gc_alloc(c, sizeof(qv_str) + an + bn + 1, true);
+			qv_strobj *o = gc_alloc(c, sizeof(qv_strobj) + an + bn + 1, true);
 			char *d = (char *)(o + 1);
 			__builtin_memcpy(d, ap, an);
 			__builtin_memcpy(d + an, bp, bn);
@@ -569,7 +569,7 @@ static qv_obj str_binop(qv_ctx *c, int op, qv_obj a, qv_obj b)
 			o->clen = STR(a)->clen + STR(b)->clen;
 			o->data = d;
 			if (an + bn > 0x7fffffff)
-				qv_raise(c, c->memerr);
+				rt_raise(c, c->memerr);
 			return (qv_obj)o;
 		}
 		sbuf s;
@@ -585,7 +585,7 @@ static qv_obj str_binop(qv_ctx *c, int op, qv_obj a, qv_obj b)
 		else {
 			size_t an, bn;
 			const char *ap = buf_view(c, a, &an), *bp = buf_view(c, b, &bn);
-			qv_str x = {0, 0, (uint32_t)an, 0, ap}, y = {0, 0, (uint32_t)bn, 0, bp};
+			qv_strobj x = {0, 0, (uint32_t)an, 0, ap}, y = {0, 0, (uint32_t)bn, 0, bp};
 			r = cmp_bytes(&x, &y);
 		}
 		switch (o) {
@@ -600,11 +600,11 @@ static qv_obj str_binop(qv_ctx *c, int op, qv_obj a, qv_obj b)
 	return NULL;
 }
 
-static size_t char_off_cached(qv_ctx *c, qv_str *s, size_t ci);
+static size_t char_off_cached(qv_ctx *c, qv_strobj *s, size_t ci);
 
 static qv_obj str_slice(qv_ctx *c, qv_obj o, qv_obj idx)
 {
-	qv_str *s = STR(o);
+	qv_strobj *s = STR(o);
 	bool isstr = o->type == &qv_str_type;
 	intptr_t start, stop, step, count;
 	slice_indices(c, idx, isstr ? s->clen : s->len, &start, &stop, &step, &count);
@@ -639,7 +639,7 @@ static qv_obj str_slice(qv_ctx *c, qv_obj o, qv_obj idx)
 
 /* char_off with a one-entry cache in the context: scanning a non-ASCII
  * string by index then costs O(1) per step instead of O(position). */
-static size_t char_off_cached(qv_ctx *c, qv_str *s, size_t ci)
+static size_t char_off_cached(qv_ctx *c, qv_strobj *s, size_t ci)
 {
 	if (s->clen == s->len)
 		return ci;
@@ -662,7 +662,7 @@ static size_t char_off_cached(qv_ctx *c, qv_str *s, size_t ci)
 
 static qv_obj str_subscr(qv_ctx *c, qv_obj o, qv_obj idx, qv_obj v)
 {
-	qv_str *s = STR(o);
+	qv_strobj *s = STR(o);
 	bool isstr = o->type == &qv_str_type;
 	if (v)
 		qv_raisef(c, EXC(TypeError), "'%s' object does not support item assignment", type_name(o));
@@ -689,7 +689,7 @@ static intptr_t str_len(qv_ctx *c, qv_obj o)
 static qv_obj str_iter_next(qv_ctx *c, qv_obj it)
 {
 	qv_iterobj *i = (qv_iterobj *)it;
-	qv_str *s = STR(i->obj);
+	qv_strobj *s = STR(i->obj);
 	if ((size_t)i->i >= s->len)
 		return NULL;
 	if (s->type == &qv_bytes_type)
@@ -783,7 +783,7 @@ qv_obj str_join(qv_ctx *c, qv_obj sep, qv_obj seq)
 
 static qv_obj do_split(qv_ctx *c, qv_obj self, qv_obj sepo, intptr_t maxsplit, bool right)
 {
-	qv_str *s = STR(self);
+	qv_strobj *s = STR(self);
 	qv_obj res = list_new(c, 0);
 	const char *p = s->data;
 	size_t len = s->len;
@@ -795,7 +795,7 @@ static qv_obj do_split(qv_ctx *c, qv_obj self, qv_obj sepo, intptr_t maxsplit, b
 					i++;
 				if (i >= len)
 					break;
-				if (maxsplit >= 0 && (intptr_t)((qv_list *)res)->len >= maxsplit) {
+				if (maxsplit >= 0 && (intptr_t)((qv_listobj *)res)->len >= maxsplit) {
 					size_t e = len;
 					while (e > i && is_space(p[e - 1]))
 						e--;
@@ -815,7 +815,7 @@ static qv_obj do_split(qv_ctx *c, qv_obj self, qv_obj sepo, intptr_t maxsplit, b
 				i--;
 			if (i == 0)
 				break;
-			if (maxsplit >= 0 && (intptr_t)((qv_list *)res)->len >= maxsplit) {
+			if (maxsplit >= 0 && (intptr_t)((qv_listobj *)res)->len >= maxsplit) {
 				size_t st = 0;
 				while (st < i && is_space(p[st]))
 					st++;
@@ -827,7 +827,7 @@ static qv_obj do_split(qv_ctx *c, qv_obj self, qv_obj sepo, intptr_t maxsplit, b
 				i--;
 			list_append(c, res, same_kind(c, self, p + i, e - i));
 		}
-		qv_list *l = (qv_list *)res;
+		qv_listobj *l = (qv_listobj *)res;
 		for (size_t k = 0; k < l->len / 2; k++) {
 			qv_obj t = l->items[k];
 			l->items[k] = l->items[l->len - 1 - k];
@@ -873,7 +873,7 @@ static qv_obj do_split(qv_ctx *c, qv_obj self, qv_obj sepo, intptr_t maxsplit, b
 		e = (size_t)(f - p);
 		k++;
 	}
-	qv_list *l = (qv_list *)tmp;
+	qv_listobj *l = (qv_listobj *)tmp;
 	for (size_t i = l->len; i-- > 0;)
 		list_append(c, res, l->items[i]);
 	return res;
@@ -895,7 +895,7 @@ M(s_rsplit) { qv_obj sep; intptr_t m; split_args(c, n, a, kw, &sep, &m); return 
 
 static qv_obj do_strip(qv_ctx *c, size_t n, qv_obj *a, int which)
 {
-	qv_str *s = SELF;
+	qv_strobj *s = SELF;
 	const char *chars = NULL;
 	size_t cn = 0;
 	if (n > 1 && a[1] != NONE)
@@ -919,7 +919,7 @@ M(s_rstrip) { UNUSED(kw); return do_strip(c, n, a, 2); }
 M(s_replace)
 {
 	UNUSED(kw);
-	qv_str *s = SELF;
+	qv_strobj *s = SELF;
 	size_t on, nn;
 	const char *op = arg_data(c, a[0], a[1], &on);
 	const char *np = arg_data(c, a[0], a[2], &nn);
@@ -960,7 +960,7 @@ M(s_replace)
 }
 
 /* start/end arguments in characters -> byte range */
-static void range_args(qv_ctx *c, qv_str *s, size_t n, qv_obj *a, size_t first, size_t *bs, size_t *be)
+static void range_args(qv_ctx *c, qv_strobj *s, size_t n, qv_obj *a, size_t first, size_t *bs, size_t *be)
 {
 	intptr_t len = s->type == &qv_str_type ? s->clen : s->len;
 	intptr_t st = 0, e = len;
@@ -1001,14 +1001,14 @@ static void range_args(qv_ctx *c, qv_str *s, size_t n, qv_obj *a, size_t first, 
 	}
 }
 
-static intptr_t byte_to_char(qv_str *s, size_t off)
+static intptr_t byte_to_char(qv_strobj *s, size_t off)
 {
 	if (s->type != &qv_str_type || s->clen == s->len)
 		return (intptr_t)off;
 	return (intptr_t)utf8_len(s->data, off);
 }
 
-static intptr_t byte_to_char_c(qv_ctx *c, qv_str *s, size_t off)
+static intptr_t byte_to_char_c(qv_ctx *c, qv_strobj *s, size_t off)
 {
 	if (s->type != &qv_str_type || s->clen == s->len)
 		return (intptr_t)off;
@@ -1020,7 +1020,7 @@ static intptr_t byte_to_char_c(qv_ctx *c, qv_str *s, size_t off)
 
 static intptr_t do_find(qv_ctx *c, size_t n, qv_obj *a, bool right)
 {
-	qv_str *s = SELF;
+	qv_strobj *s = SELF;
 	size_t nn;
 	const char *np;
 	char one;
@@ -1066,7 +1066,7 @@ M(s_rindex)
 M(s_count)
 {
 	UNUSED(kw);
-	qv_str *s = SELF;
+	qv_strobj *s = SELF;
 	size_t nn;
 	const char *np;
 	char one;
@@ -1096,7 +1096,7 @@ M(s_count)
 
 static qv_obj starts_ends(qv_ctx *c, size_t n, qv_obj *a, bool ends)
 {
-	qv_str *s = SELF;
+	qv_strobj *s = SELF;
 	size_t bs, be;
 	range_args(c, s, n, a, 2, &bs, &be);
 	qv_obj pre = a[1];
@@ -1159,7 +1159,7 @@ static bool is_lower_cp(uint32_t cp) { return to_upper_cp(cp) != cp || cp == 0xD
 
 static qv_obj map_chars(qv_ctx *c, qv_obj self, int mode)
 {
-	qv_str *s = STR(self);
+	qv_strobj *s = STR(self);
 	if (self->type == &qv_str_type && s->clen != s->len) {
 		/* the same rules, per code point */
 		sbuf b;
@@ -1225,7 +1225,7 @@ M(s_capitalize) { UNUSED(n); UNUSED(kw); return map_chars(c, a[0], 4); }
 
 static qv_obj classify(qv_obj self, int kind)
 {
-	qv_str *s = STR(self);
+	qv_strobj *s = STR(self);
 	if (s->len == 0)
 		return FALSE_;
 	bool cased = false, any_up = false, any_lo = false;
@@ -1258,7 +1258,7 @@ M(s_islower) { UNUSED(c); UNUSED(n); UNUSED(kw); return classify(a[0], 5); }
 M(s_isascii)
 {
 	UNUSED(c); UNUSED(n); UNUSED(kw);
-	qv_str *s = SELF;
+	qv_strobj *s = SELF;
 	for (size_t i = 0; i < s->len; i++)
 		if ((uint8_t)s->data[i] >= 0x80)
 			return FALSE_;
@@ -1267,7 +1267,7 @@ M(s_isascii)
 M(s_isidentifier)
 {
 	UNUSED(c); UNUSED(n); UNUSED(kw);
-	qv_str *s = SELF;
+	qv_strobj *s = SELF;
 	if (!s->len)
 		return FALSE_;
 	for (size_t i = 0; i < s->len; i++) {
@@ -1282,7 +1282,7 @@ M(s_isidentifier)
 M(s_istitle)
 {
 	UNUSED(c); UNUSED(n); UNUSED(kw);
-	qv_str *s = SELF;
+	qv_strobj *s = SELF;
 	bool prev_cased = false, any = false;
 	for (size_t i = 0; i < s->len; i++) {
 		char ch = s->data[i];
@@ -1302,7 +1302,7 @@ M(s_istitle)
 
 static qv_obj pad(qv_ctx *c, size_t n, qv_obj *a, int where)
 {
-	qv_str *s = SELF;
+	qv_strobj *s = SELF;
 	intptr_t w = get_int(c, a[1]);
 	const char *fill = " ";
 	size_t fn = 1;
@@ -1338,7 +1338,7 @@ M(s_zfill)
 {
 	UNUSED(kw);
 	UNUSED(n);
-	qv_str *s = SELF;
+	qv_strobj *s = SELF;
 	intptr_t w = get_int(c, a[1]);
 	intptr_t len = a[0]->type == &qv_str_type ? s->clen : s->len;
 	if (w <= len)
@@ -1358,11 +1358,11 @@ M(s_zfill)
 
 M(s_splitlines)
 {
-	qv_str *s = SELF;
-	bool keep = n > 1 ? qv_truth(c, a[1]) : false;
+	qv_strobj *s = SELF;
+	bool keep = n > 1 ? rt_truth(c, a[1]) : false;
 	qv_obj k = native_kw(c, kw, QS(keepends));
 	if (k)
-		keep = qv_truth(c, k);
+		keep = rt_truth(c, k);
 	qv_obj res = list_new(c, 0);
 	size_t i = 0;
 	while (i < s->len) {
@@ -1383,7 +1383,7 @@ M(s_splitlines)
 
 static qv_obj partition(qv_ctx *c, qv_obj *a, bool right)
 {
-	qv_str *s = SELF;
+	qv_strobj *s = SELF;
 	size_t nn;
 	const char *np = arg_data(c, a[0], a[1], &nn);
 	if (nn == 0)
@@ -1412,7 +1412,7 @@ M(s_encode)
 {
 	qv_obj enc = n > 1 ? a[1] : native_kw(c, kw, QS(encoding));
 	qv_obj errs = n > 2 ? a[2] : native_kw(c, kw, QS(errors));
-	qv_str *s = SELF;
+	qv_strobj *s = SELF;
 	int limit = 0;
 	if (enc && IS_STR(enc)) {
 		if (str_eq(enc, QS(ascii)))
@@ -1517,7 +1517,7 @@ M(b_fromhex)
 	UNUSED(n);
 	if (!IS_STR(a[1]))
 		qv_raisef(c, EXC(TypeError), "fromhex() argument must be str, not %s", type_name(a[1]));
-	qv_str *s = STR(a[1]);
+	qv_strobj *s = STR(a[1]);
 	sbuf b;
 	sb_init(&b, c, s->len / 2 + 1);
 	size_t i = 0;
@@ -1542,7 +1542,7 @@ qv_obj s_format(qv_ctx *c, size_t n, qv_obj *a, qv_obj kw);
 M(s_expandtabs)
 {
 	UNUSED(kw);
-	qv_str *s = SELF;
+	qv_strobj *s = SELF;
 	intptr_t ts = n > 1 ? get_int(c, a[1]) : 8;
 	sbuf b;
 	sb_init(&b, c, s->len + 8);
@@ -1570,7 +1570,7 @@ M(s_removeprefix)
 	UNUSED(n);
 	size_t pn;
 	const char *pp = arg_data(c, a[0], a[1], &pn);
-	qv_str *s = SELF;
+	qv_strobj *s = SELF;
 	if (pn <= s->len && __builtin_memcmp(s->data, pp, pn) == 0)
 		return same_kind(c, a[0], s->data + pn, s->len - pn);
 	return a[0];
@@ -1582,7 +1582,7 @@ M(s_removesuffix)
 	UNUSED(n);
 	size_t pn;
 	const char *pp = arg_data(c, a[0], a[1], &pn);
-	qv_str *s = SELF;
+	qv_strobj *s = SELF;
 	if (pn && pn <= s->len && __builtin_memcmp(s->data + s->len - pn, pp, pn) == 0)
 		return same_kind(c, a[0], s->data, s->len - pn);
 	return a[0];
@@ -1593,7 +1593,7 @@ M(s_maketrans)
 	UNUSED(kw);
 	qv_obj d = dict_new(c);
 	if (n == 1) {
-		qv_dict *src = (qv_dict *)a[0];
+		qv_dictobj *src = (qv_dictobj *)a[0];
 		for (size_t i = 0; i < src->n; i++) {
 			qv_obj k = src->entries[i].key;
 			if (!k)
@@ -1606,7 +1606,7 @@ M(s_maketrans)
 		}
 		return d;
 	}
-	qv_str *x = STR(a[0]), *y = STR(a[1]);
+	qv_strobj *x = STR(a[0]), *y = STR(a[1]);
 	if (x->clen != y->clen)
 		qv_raisef(c, EXC(ValueError), "the first two maketrans arguments must have equal length");
 	size_t i = 0, j = 0;
@@ -1616,7 +1616,7 @@ M(s_maketrans)
 		dict_set(c, d, MKINT(k), MKINT(v));
 	}
 	if (n > 2) {
-		qv_str *z = STR(a[2]);
+		qv_strobj *z = STR(a[2]);
 		i = 0;
 		while (i < z->len)
 			dict_set(c, d, MKINT(utf8_decode(z->data, z->len, &i)), NONE);
@@ -1628,7 +1628,7 @@ M(s_translate)
 {
 	UNUSED(kw);
 	UNUSED(n);
-	qv_str *s = SELF;
+	qv_strobj *s = SELF;
 	sbuf b;
 	sb_init(&b, c, s->len + 1);
 	size_t i = 0;
@@ -1640,7 +1640,7 @@ M(s_translate)
 		if (qv_try(c, &j)) {
 			qv_catch(c, &j);
 			if (!isinstance(c->exc, EXC(LookupError)))
-				qv_raise(c, c->exc);
+				rt_raise(c, c->exc);
 			v = NULL;
 		} else {
 			v = qv_getitem(c, a[1], MKINT(cp));

@@ -1,7 +1,7 @@
 /* The virtual machine: frames, argument binding, and the dispatch loop.
  *
  * Python exceptions unwind the C stack with __builtin_longjmp (see
- * qv_raise); every activation of the dispatch loop arms a handler that
+ * rt_raise); every activation of the dispatch loop arms a handler that
  * looks for a try block in its frame and either resumes there or passes the
  * exception on to the next activation out. */
 #include "rt.h"
@@ -61,7 +61,7 @@ static void init_cells(qv_ctx *c, qv_frame *f)
 		f->cells[i] = (qv_obj)cell;
 	}
 	if (co->nfree) {
-		qv_tuple *cl = (qv_tuple *)f->func->closure;
+		qv_tupleobj *cl = (qv_tupleobj *)f->func->closure;
 		for (unsigned i = 0; i < co->nfree; i++)
 			f->cells[co->ncells + i] = cl->items[i];
 	}
@@ -104,7 +104,7 @@ static void bind_args(qv_ctx *c, qv_func *fn, qv_obj *fast, size_t npos, size_t 
 	if (co->flags & CO_VARARGS) {
 		fast[slot++] = npos > nargs ? tuple_from(c, npos - nargs, args + nargs) : EMPTY_TUPLE;
 	} else if (npos > nargs) {
-		size_t nd = fn->defaults ? ((qv_tuple *)fn->defaults)->len : 0;
+		size_t nd = fn->defaults ? ((qv_tupleobj *)fn->defaults)->len : 0;
 		if (nd)
 			qv_raisef(c, EXC(TypeError), "%s() takes from %u to %u positional arguments but %u were given",
 				  fname(fn), (unsigned)(nargs - nd), nargs, (unsigned)npos);
@@ -135,7 +135,7 @@ static void bind_args(qv_ctx *c, qv_func *fn, qv_obj *fast, size_t npos, size_t 
 			qv_raisef(c, EXC(TypeError), "%s() got an unexpected keyword argument '%S'", fname(fn), name);
 	}
 	if (npos < nargs) {
-		qv_tuple *d = (qv_tuple *)fn->defaults;
+		qv_tupleobj *d = (qv_tupleobj *)fn->defaults;
 		size_t nd = d ? d->len : 0;
 		bool missing = false;
 		for (size_t i = npos; i < nargs; i++) {
@@ -194,7 +194,7 @@ qv_obj vm_call_func(qv_ctx *c, qv_func *fn, size_t npos, size_t nkw, qv_obj *arg
 		if (qv_try(c, &j)) {
 			qv_catch(c, &j);
 			frame_pop(c, f);
-			qv_raise(c, c->exc);
+			rt_raise(c, c->exc);
 		}
 		bind_args(c, fn, f->fast, npos, nkw, args);
 		qv_untry(c, &j);
@@ -224,7 +224,7 @@ qv_obj gen_send(qv_ctx *c, qv_obj go, qv_obj value, qv_obj exc, bool *done)
 	if (g->done) {
 		*done = true;
 		if (exc)
-			qv_raise(c, exc);
+			rt_raise(c, exc);
 		return NONE;
 	}
 	if (g->running)
@@ -245,9 +245,9 @@ qv_obj gen_send(qv_ctx *c, qv_obj go, qv_obj value, qv_obj exc, bool *done)
 			qv_obj m = exc_msgf(c, EXC(RuntimeError), g->async ? "coroutine raised StopIteration" : "generator raised StopIteration");
 			((qv_exc *)m)->cause = e;
 			((qv_exc *)m)->context = e;
-			qv_raise(c, m);
+			rt_raise(c, m);
 		}
-		qv_raise(c, e);
+		rt_raise(c, e);
 	}
 	qv_obj r = vm_exec(c, f, started && !exc ? value : NULL, exc, &st);
 	qv_untry(c, &j);
@@ -324,7 +324,7 @@ static qv_obj make_function(qv_ctx *c, qv_frame *f, qv_code *co, int flags, qv_o
 	*spp = sp;
 	/* check what a hand-made bytecode file could get wrong */
 	if (co->nfree) {
-		qv_tuple *cl = (qv_tuple *)fn->closure;
+		qv_tupleobj *cl = (qv_tupleobj *)fn->closure;
 		if (!cl || !IS(fn->closure, qv_tuple_type) || cl->len != co->nfree)
 			qv_raisef(c, EXC(TypeError), "bad bytecode: closure does not match the code");
 		for (size_t i = 0; i < cl->len; i++)
@@ -409,7 +409,11 @@ static void check_interrupt(qv_ctx *c)
 		c->interrupt = 1;
 	if (c->interrupt) {
 		c->interrupt = 0;
-		qv_raise(c, exc_new(c, EXC(KeyboardInterrupt), EMPTY_TUPLE));
+		rt_raise(c, exc_new(c, EXC(KeyboardInterrupt), EMPTY_TUPLE));
+	}
+	if (c->stop) {
+		c->stop = 0;
+		rt_raise(c, exc_new(c, EXC(SystemExit), EMPTY_TUPLE));
 	}
 }
 
@@ -517,12 +521,12 @@ arm:
 		c->depth--;
 		f->ip = co->code + co->ncode; /* a dead frame */
 		frame_pop(c, f);
-		qv_raise(c, e);
+		rt_raise(c, e);
 	}
 	if (vthrow) {
 		qv_obj t = vthrow;
 		vthrow = NULL;
-		qv_raise(c, t);
+		rt_raise(c, t);
 	}
 	ip = f->ip;
 	sp = f->sp;
@@ -607,7 +611,7 @@ L_LOAD_GLOBAL: {
 		/* the value is good while the globals dict has not changed; built-ins
 		 * are constant */
 		qv_gcache *gc = co->gcache;
-		if (gc && gc[a].dict == f->globals && gc[a].version == ((qv_dict *)f->globals)->version) {
+		if (gc && gc[a].dict == f->globals && gc[a].version == ((qv_dictobj *)f->globals)->version) {
 			PUSH(gc[a].value);
 			NEXT();
 		}
@@ -617,7 +621,7 @@ L_LOAD_GLOBAL: {
 		}
 		if (gc && IS(f->globals, qv_dict_type)) {
 			gc[a].dict = f->globals;
-			gc[a].version = ((qv_dict *)f->globals)->version;
+			gc[a].version = ((qv_dictobj *)f->globals)->version;
 			gc[a].value = v;
 		}
 		PUSH(v);
@@ -650,7 +654,7 @@ L_CALL_METHOD: {
 		qv_obj self = args[-1], fn = args[-2];
 		check_interrupt(c);
 		f->sp = sp;
-		qv_obj r = self ? qv_call(c, fn, npos + 1, nkw, args - 1) : qv_call(c, fn, npos, nkw, args);
+		qv_obj r = self ? rt_call(c, fn, npos + 1, nkw, args - 1) : rt_call(c, fn, npos, nkw, args);
 		sp = args - 2;
 		PUSH(r);
 		NEXT();
@@ -661,7 +665,7 @@ L_CALL_FUNCTION: {
 		qv_obj *args = sp - npos - 2 * nkw;
 		check_interrupt(c);
 		f->sp = sp;
-		qv_obj r = qv_call(c, args[-1], npos, nkw, args);
+		qv_obj r = rt_call(c, args[-1], npos, nkw, args);
 		sp = args - 1;
 		PUSH(r);
 		NEXT();
@@ -679,7 +683,7 @@ L_COMPARE_OP: { int a = ARG; qv_obj b = POP(); sp[-1] = fast_binop(c, a, sp[-1],
 L_UNARY_OP: {
 		int a = ARG;
 		if (a == UOP_NOT)
-			sp[-1] = BOOL(!qv_truth(c, sp[-1]));
+			sp[-1] = BOOL(!rt_truth(c, sp[-1]));
 		else
 			sp[-1] = qv_unop(c, a, sp[-1]);
 		NEXT();
@@ -688,7 +692,7 @@ L_BINARY_SUBSCR: {
 		qv_obj k = POP();
 		qv_obj o = sp[-1];
 		if (IS_INT(k) && !IS_INT(o) && o->type == &qv_list_type) {
-			qv_list *l = (qv_list *)o;
+			qv_listobj *l = (qv_listobj *)o;
 			intptr_t i = INT_VAL(k);
 			if (i < 0)
 				i += (intptr_t)l->len;
@@ -720,7 +724,7 @@ L_JUMP: {
 L_POP_JUMP_IF_FALSE: {
 		int a = ARG;
 		qv_obj v = POP();
-		if (v == FALSE_ || (v != TRUE_ && !qv_truth(c, v))) {
+		if (v == FALSE_ || (v != TRUE_ && !rt_truth(c, v))) {
 			uint8_t *t = co->code + a;
 			if (t < ip)
 				check_interrupt(c);
@@ -731,13 +735,13 @@ L_POP_JUMP_IF_FALSE: {
 L_POP_JUMP_IF_TRUE: {
 		int a = ARG;
 		qv_obj v = POP();
-		if (v == TRUE_ || (v != FALSE_ && qv_truth(c, v)))
+		if (v == TRUE_ || (v != FALSE_ && rt_truth(c, v)))
 			ip = co->code + a;
 		NEXT();
 	}
 L_JUMP_IF_FALSE_OR_POP: {
 		int a = ARG;
-		if (!qv_truth(c, sp[-1]))
+		if (!rt_truth(c, sp[-1]))
 			ip = co->code + a;
 		else
 			sp--;
@@ -745,7 +749,7 @@ L_JUMP_IF_FALSE_OR_POP: {
 	}
 L_JUMP_IF_TRUE_OR_POP: {
 		int a = ARG;
-		if (qv_truth(c, sp[-1]))
+		if (rt_truth(c, sp[-1]))
 			ip = co->code + a;
 		else
 			sp--;
@@ -769,7 +773,7 @@ L_BUILD_LIST: {
 		qv_obj l = list_new(c, (size_t)a);
 		sp -= a;
 		for (int i = 0; i < a; i++)
-			((qv_list *)l)->items[i] = sp[i];
+			((qv_listobj *)l)->items[i] = sp[i];
 		PUSH(l);
 		NEXT();
 	}
@@ -839,7 +843,7 @@ L_DICT_MERGE: {
 			qv_call_method(c, nd, QS(update), 1, &m);
 			m = nd;
 		}
-		qv_dict *md = (qv_dict *)m;
+		qv_dictobj *md = (qv_dictobj *)m;
 		for (size_t i = 0; i < md->n; i++) {
 			if (!md->entries[i].key)
 				continue;
@@ -852,7 +856,7 @@ L_DICT_MERGE: {
 L_LIST_TO_TUPLE: {
 		if (!IS(sp[-1], qv_list_type))
 			goto bad_container;
-		qv_list *l = (qv_list *)sp[-1];
+		qv_listobj *l = (qv_listobj *)sp[-1];
 		sp[-1] = tuple_from(c, l->len, l->items);
 		NEXT();
 	}
@@ -870,7 +874,7 @@ L_UNPACK_EX: {
 		int a = ARG;
 		size_t before = (size_t)(a & 0xff), after = (size_t)(a >> 8);
 		qv_obj l = list_from_iter(c, POP());
-		qv_list *ll = (qv_list *)l;
+		qv_listobj *ll = (qv_listobj *)l;
 		if (ll->len < before + after)
 			qv_raisef(c, EXC(ValueError), "not enough values to unpack (expected at least %u, got %u)",
 				  (unsigned)(before + after), (unsigned)ll->len);
@@ -878,7 +882,7 @@ L_UNPACK_EX: {
 			PUSH(ll->items[ll->len - 1 - i]);
 		qv_obj mid = list_new(c, ll->len - before - after);
 		for (size_t i = 0; i < ll->len - before - after; i++)
-			((qv_list *)mid)->items[i] = ll->items[before + i];
+			((qv_listobj *)mid)->items[i] = ll->items[before + i];
 		PUSH(mid);
 		for (size_t i = before; i > 0; i--)
 			PUSH(ll->items[i - 1]);
@@ -1010,14 +1014,14 @@ L_RERAISE: {
 		qv_obj e = POP();
 		if (IS_INT(e) || !(TYPE(e)->flags & TF_EXC))
 			qv_raisef(c, EXC(TypeError), "bad bytecode: re-raising a non-exception");
-		qv_raise(c, e);
+		rt_raise(c, e);
 	}
 bad_container:
 	qv_raisef(c, EXC(TypeError), "bad bytecode: container expected on the stack");
 L_WITH_EXIT: {
 		qv_obj ex = POP();
 		qv_obj args[3] = {NONE, NONE, NONE};
-		drive_sync(c, qv_call(c, ex, 3, 0, args));
+		drive_sync(c, rt_call(c, ex, 3, 0, args));
 		NEXT();
 	}
 L_WITH_EXIT_EXC: {
@@ -1025,9 +1029,9 @@ L_WITH_EXIT_EXC: {
 		if (IS_INT(e) || !(TYPE(e)->flags & TF_EXC) || f->nblocks <= 0)
 			qv_raisef(c, EXC(TypeError), "bad bytecode: with cleanup without an exception");
 		qv_obj args[3] = {(qv_obj)TYPE(e), e, NONE};
-		qv_obj r = drive_sync(c, qv_call(c, ex, 3, 0, args));
-		if (!qv_truth(c, r))
-			qv_raise(c, e);
+		qv_obj r = drive_sync(c, rt_call(c, ex, 3, 0, args));
+		if (!rt_truth(c, r))
+			rt_raise(c, e);
 		qv_block *b = &f->blocks[--f->nblocks];
 		c->cur_exc = b->saved;
 		sp -= 2;
@@ -1045,14 +1049,14 @@ L_RAISE_VARARGS: {
 		if (a == 0) {
 			if (!c->cur_exc)
 				qv_raisef(c, EXC(RuntimeError), "No active exception to reraise");
-			qv_raise(c, c->cur_exc);
+			rt_raise(c, c->cur_exc);
 		}
 		if (a == 2) {
 			qv_obj cause = POP();
 			e = do_raise(c, POP(), cause, true);
 		} else
 			e = do_raise(c, POP(), NULL, false);
-		qv_raise(c, e);
+		rt_raise(c, e);
 	}
 L_LOAD_ASSERTION_ERROR: PUSH((qv_obj)EXC(AssertionError)); NEXT();
 L_LOAD_BUILD_CLASS: PUSH(builtins_lookup(QS(__build_class__))); NEXT();
@@ -1100,7 +1104,7 @@ L_IMPORT_STAR: {
 				while ((k = qv_next(c, it)))
 					dict_set(c, d, k, qv_getattr(c, m, k));
 			} else {
-				qv_dict *dd = (qv_dict *)md;
+				qv_dictobj *dd = (qv_dictobj *)md;
 				for (size_t i = 0; i < dd->n; i++) {
 					qv_obj k = dd->entries[i].key;
 					if (k && IS_STR(k) && STR(k)->len && STR(k)->data[0] != '_')
@@ -1139,7 +1143,7 @@ L_END_ASYNC_FOR: {
 		if (IS_INT(e) || !(TYPE(e)->flags & TF_EXC) || f->nblocks <= 0)
 			qv_raisef(c, EXC(TypeError), "bad bytecode: async for cleanup without an exception");
 		if (!isinstance(e, EXC(StopAsyncIteration)))
-			qv_raise(c, e);
+			rt_raise(c, e);
 		qv_block *b = &f->blocks[--f->nblocks];
 		c->cur_exc = b->saved;
 		sp--;
