@@ -5,6 +5,8 @@
  * Printing the line after the attempt shows it was NOT contained. On its
  * first boot a test kernel also checks that bad hypercalls are refused. */
 #include "kernel.h"
+#include "thread.h"
+#include "recovery.h"
 
 static void write_at(const char *what, u64 addr)
 {
@@ -50,9 +52,152 @@ static void probe_hypercalls(void)
 		hypercall(QV_HC_COUNT + 7, 0, 0, 0));
 }
 
+static u32 pci_read(u32 bdf, u32 reg)
+{
+	u32 addr = 0x80000000u | bdf << 8 | (reg & 0xFC), v;
+
+	__asm__ volatile("outl %0, %1" : : "a"(addr), "Nd"((u16)0xCF8));
+	__asm__ volatile("inl %1, %0" : "=a"(v) : "Nd"((u16)0xCFC));
+	return v;
+}
+
+/* The test system gives this sandbox 00:00.0 (the i440FX host bridge in
+ * Bochs) and not 00:01.0 (the PIIX3 bridge): the first read must reach the
+ * hardware, the second must be stopped. */
+static void pci_config(void)
+{
+	kprintf("attack %u: pci config 00:00.0 id=0x%x", kboot.boot_count, pci_read(0, 0));
+	kprintf("attack %u: pci config read of 00:01.0", kboot.boot_count);
+	u32 v = pci_read(1u << 3, 0);
+	kprintf("attack %u NOT contained: pci 00:01.0 id=0x%x", kboot.boot_count, v);
+}
+
+/* With an empty IDT every exception is a #GP that cannot be delivered, then
+ * a double fault that cannot either: a triple fault, which exits to the
+ * monitor (it would reset a bare machine). */
+static void triple_fault(void)
+{
+	struct {
+		u16 limit;
+		u64 base;
+	} __attribute__((packed)) none = { 0, 0 };
+
+	kprintf("attack %u: triple fault", kboot.boot_count);
+	__asm__ volatile("cli; lidt %0; ud2" : : "m"(none));
+	kprintf("attack %u NOT contained: survived a triple fault", kboot.boot_count);
+}
+
+/* Interrupts off and never on again: the scheduler, and with it the
+ * watchdog thread, never runs. Only the monitor's watchdog sees it. */
+static void hang(void)
+{
+	kprintf("attack %u: hang with interrupts off (watchdog %u ms)", kboot.boot_count,
+		kboot.watchdog_ms);
+	__asm__ volatile("cli");
+	for (;;)
+		__asm__ volatile("pause");
+}
+
+/* Not the supervisor: the monitor must refuse and report the command. The
+ * refused sandbox then tries to read the fault log directly, at the
+ * host-physical address its monitor reported (test builds). */
+static void recover_as_outsider(u32 target)
+{
+	s64 rc = krecovery_command(QV_RECOVER_RESTART, target, 0);
+
+	kprintf("attack %u: recover restart sb%u -> %ld", kboot.boot_count, target, rc);
+	kprintf("attack %u: read fault log at 0x%lx", kboot.boot_count, kboot.faultlog_host_addr);
+	u64 v = *(volatile u64 *)(uintptr_t)kboot.faultlog_host_addr;
+	kprintf("attack %u NOT contained: read fault log 0x%lx", kboot.boot_count, v);
+}
+
+/* The supervisor's test script (recover:<target> armed in the supervisor):
+ * prints every record it reads from the fault log and acknowledges it;
+ * restarts the target after its first fault (while it waits, frozen);
+ * after the target's first hang record, stops the running target (an NMI
+ * reaches its core) and resumes it; then writes to its own read-only log,
+ * which must be an EPT violation. */
+static u32 script_target = QV_MAX_SANDBOXES;
+
+#define SCRIPT_POLL_NS 5000000u
+#define SCRIPT_SETTLE_NS 1000000000u
+
+static void supervisor_script(void *arg)
+{
+	struct qv_fault_record rec;
+	u32 t = script_target, step = kboot.boot_count ? 3 : 0; /* a later boot only reads */
+	u64 settle = 0;
+
+	(void)arg;
+	kprintf("supervisor: fault log at 0x%lx, %u bytes, script for sb%u", kboot.faultlog_gpa,
+		kboot.faultlog_size, t);
+	for (;;) {
+		int got = krecovery_next(&rec);
+		if (got < 0) {
+			kprintf("supervisor: no fault log mapped");
+			kthread_exit();
+		}
+		if (got > 0) {
+			kprintf("faultlog seq=%lu sb=%u kind=%s reason=%u boot=%u rip=0x%lx sym=%s+0x%x "
+				"gpa=0x%lx qual=0x%lx action=%u lost=%lu", rec.seq, rec.sandbox,
+				krecovery_kind_name(rec.kind), rec.exit_reason, rec.boot_count, rec.rip,
+				rec.sym[0] ? rec.sym : "?", rec.sym_off, rec.gpa, rec.qual, rec.action,
+				krecovery_lost());
+			kprintf("supervisor: ack %lu -> %ld", rec.seq, krecovery_ack(rec.seq));
+			if (rec.sandbox == t && step == 0 && rec.kind != QV_FAULT_REFUSED_COMMAND) {
+				kprintf("supervisor: restart sb%u (frozen) -> %ld", t,
+					krecovery_command(QV_RECOVER_RESTART, t, 0));
+				step = 1;
+			} else if (rec.sandbox == t && step == 1 && rec.kind == QV_FAULT_HANG) {
+				settle = clock_ns() + SCRIPT_SETTLE_NS;
+				step = 2;
+			}
+			continue;
+		}
+		if (step == 2 && clock_ns() >= settle) {
+			kprintf("supervisor: stop sb%u (running) -> %ld", t,
+				krecovery_command(QV_RECOVER_STOP, t, 0));
+			kprintf("supervisor: resume sb%u -> %ld", t,
+				krecovery_command(QV_RECOVER_RESUME, t, 0));
+			kprintf("supervisor: write fault log at 0x%lx", kboot.faultlog_gpa);
+			*(volatile u64 *)(uintptr_t)kboot.faultlog_gpa = 0;
+			kprintf("supervisor NOT contained: wrote its fault log");
+			step = 3;
+		}
+		kthread_sleep_until(clock_ns() + SCRIPT_POLL_NS);
+	}
+}
+
+void attack_threads_start(void)
+{
+	if (script_target >= QV_MAX_SANDBOXES)
+		return;
+	struct qvs_vcpu *v = kvcpu_add(1000000u, 10000000u);
+	if (!v || !kthread_spawn(v, "supervisor", supervisor_script, NULL))
+		kprintf("supervisor: no VCPU or thread for the script");
+}
+
+static void recover(u32 target)
+{
+	if (kboot.sandbox_id != kboot.supervisor) {
+		recover_as_outsider(target);
+		return;
+	}
+	/* The supervisor: its script runs as a thread once the scheduler is up,
+	 * and prints the records of every later boot too. */
+	script_target = target;
+}
+
 void attack_run(void)
 {
-	if (!(kboot.flags & QV_BI_F_TEST_BUILD) || kboot.boot_count >= QV_MAX_TEST_ATTACKS)
+	if (!(kboot.flags & QV_BI_F_TEST_BUILD))
+		return;
+	/* The supervisor's script goes on in every later boot: it reads the log
+	 * from where the last boot acknowledged. */
+	for (u32 i = 0; kboot.sandbox_id == kboot.supervisor && i < QV_MAX_TEST_ATTACKS; i++)
+		if ((kboot.test_attacks[i] & 0xFF) == QV_TEST_RECOVER)
+			script_target = kboot.test_attacks[i] >> 8;
+	if (kboot.boot_count >= QV_MAX_TEST_ATTACKS)
 		return;
 	if (kboot.boot_count == 0 && kernel_isolated())
 		probe_hypercalls();
@@ -76,6 +221,18 @@ void attack_run(void)
 		break;
 	case QV_ATTACK_SEND_IPI:
 		send_init_ipi();
+		break;
+	case QV_ATTACK_PCI_CONFIG:
+		pci_config();
+		break;
+	case QV_ATTACK_TRIPLE_FAULT:
+		triple_fault();
+		break;
+	case QV_ATTACK_HANG:
+		hang();
+		break;
+	case QV_TEST_RECOVER:
+		recover(arg);
 		break;
 	default:
 		break;

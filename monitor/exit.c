@@ -1,12 +1,12 @@
 /* VM exits: one small handler per reason, chosen from a table; every exit
  * is counted per sandbox and reason. A fault stops only this core's
- * sandbox: the monitor prints a fault record and applies the sandbox's
- * on_fault action. */
+ * sandbox (recovery.c records it, waits for the supervisor's command and
+ * otherwise applies the sandbox's on_fault action). PCI configuration
+ * ports are emulated here. */
 #include "mon.h"
 #include "vmx.h"
 #include "chan.h"
-
-#define MAX_RESTARTS 16
+#include "manifest.h"
 
 typedef void (*exit_fn)(struct sandbox *sb, struct guest_regs *r, u32 reason);
 
@@ -20,11 +20,13 @@ static void exit_vmcall(struct sandbox *sb, struct guest_regs *r, u32 reason);
 static void exit_ept_violation(struct sandbox *sb, struct guest_regs *r, u32 reason);
 static void exit_io(struct sandbox *sb, struct guest_regs *r, u32 reason);
 static void exit_fault(struct sandbox *sb, struct guest_regs *r, u32 reason);
+static void exit_nmi_or_exception(struct sandbox *sb, struct guest_regs *r, u32 reason);
+static void exit_preempt_timer(struct sandbox *sb, struct guest_regs *r, u32 reason);
 
 /* Reasons without a handler of their own are faults of the sandbox: the
  * configuration never asks for them, so the guest did something it may not. */
 static const struct exit_kind exit_kinds[EXIT_REASONS] = {
-	[EXIT_EXCEPTION] = { "exception", exit_fault },
+	[EXIT_EXCEPTION] = { "exception", exit_nmi_or_exception },
 	[EXIT_EXTINT] = { "external_interrupt", exit_fault },
 	[EXIT_TRIPLE_FAULT] = { "triple_fault", exit_fault },
 	[EXIT_INIT] = { "init", exit_fault },
@@ -40,6 +42,7 @@ static const struct exit_kind exit_kinds[EXIT_REASONS] = {
 	[EXIT_BAD_GUEST_STATE] = { "entry_invalid_guest_state", exit_fault },
 	[EXIT_EPT_VIOLATION] = { "ept_violation", exit_ept_violation },
 	[EXIT_EPT_MISCONFIG] = { "ept_misconfig", exit_fault },
+	[EXIT_PREEMPT_TIMER] = { "preemption_timer", exit_preempt_timer },
 	[EXIT_XSETBV] = { "xsetbv", exit_fault },
 };
 
@@ -56,9 +59,10 @@ static void skip_instruction(void)
 	vmwrite(GUEST_RIP, vmread(GUEST_RIP) + vmread(EXIT_INSTRUCTION_LEN));
 }
 
-static const char *const action_names[] = { "halt", "restart", "quarantine" };
-
-static void restart(struct sandbox *sb, struct guest_regs *r)
+/* Reloads the kernel's segments from the pristine module, rewrites the
+ * boot info and channel list with the next boot count, resets the guest
+ * state: the sandbox boots again when this exit returns. */
+void sandbox_restart(struct sandbox *sb, struct guest_regs *r)
 {
 	sb->boot_count++;
 	if (sandbox_load(sb) == 0) {
@@ -66,53 +70,179 @@ static void restart(struct sandbox *sb, struct guest_regs *r)
 		chan_fill_info(sb); /* the old life may have scribbled on it */
 		vmx_reset_guest(sb, r);
 		lapic_guest_timer_reset();
+		sb->pci_addr = 0;
+		sb->fault_frozen = false;
+		__atomic_store_n(&sb->state, SB_RUNNING, __ATOMIC_RELEASE);
+		__atomic_store_n(&sb->stopped, false, __ATOMIC_RELEASE);
+		recovery_sandbox_started(sb);
 		mon_printf("sandbox %u restarted (boot %u)", sb->cfg.id, sb->boot_count);
 		return;
 	}
-	sb->stopped = true;
+	__atomic_store_n(&sb->state, SB_STOPPED, __ATOMIC_RELEASE);
+	__atomic_store_n(&sb->stopped, true, __ATOMIC_RELEASE);
 	mon_printf("sandbox %u stopped: its image could not be reloaded", sb->cfg.id);
 	cpu_halt();
 }
 
-/* Prints the fault record and applies on_fault; returns only when the
- * sandbox was restarted. */
-static void sandbox_fault(struct sandbox *sb, struct guest_regs *r, const char *why, u64 addr)
+/* The fault kind a basic exit reason stands for (faultlog.h). */
+static u32 fault_kind(u32 reason)
 {
-	u32 act = sb->cfg.on_fault;
-
-	if (act == QV_ON_FAULT_RESTART && sb->boot_count >= MAX_RESTARTS)
-		act = QV_ON_FAULT_HALT;
-	mon_printf("FAULT sb=%u reason=%s rip=0x%lx addr=0x%lx qual=0x%lx boot=%u action=%s",
-		   sb->cfg.id, why, vmread(GUEST_RIP), addr, vmread(EXIT_QUALIFICATION),
-		   sb->boot_count, act < 3 ? action_names[act] : "halt");
-	if (act == QV_ON_FAULT_RESTART) {
-		restart(sb, r);
-		return;
+	switch (reason) {
+	case EXIT_EPT_VIOLATION:
+		return QV_FAULT_EPT;
+	case EXIT_IO:
+		return QV_FAULT_IO;
+	case EXIT_TRIPLE_FAULT:
+		return QV_FAULT_TRIPLE;
+	case EXIT_PREEMPT_TIMER:
+		return QV_FAULT_HANG;
+	case EXIT_BAD_GUEST_STATE:
+		return QV_FAULT_ENTRY;
+	default:
+		return QV_FAULT_EXIT;
 	}
-	sb->stopped = true;
-	mon_printf("sandbox %u stopped", sb->cfg.id);
-	cpu_halt();
 }
 
 static void exit_fault(struct sandbox *sb, struct guest_regs *r, u32 reason)
 {
 	char buf[16];
 
-	sandbox_fault(sb, r, reason_name(reason, buf, sizeof(buf)), 0);
+	sandbox_fault(sb, r, fault_kind(reason), reason_name(reason, buf, sizeof(buf)), 0);
 }
 
 static void exit_ept_violation(struct sandbox *sb, struct guest_regs *r, u32 reason)
 {
 	(void)reason;
-	sandbox_fault(sb, r, "ept_violation", vmread(GUEST_PHYS_ADDR));
+	sandbox_fault(sb, r, QV_FAULT_EPT, "ept_violation", vmread(GUEST_PHYS_ADDR));
+}
+
+/* PCI configuration mechanism #1, emulated per sandbox: CONFIG_ADDRESS
+ * (0xCF8, dword) is the sandbox's own register; a data access (0xCFC-0xCFF)
+ * reaches the hardware only when the enabled address names a function of a
+ * "pci" device the sandbox owns, under one lock so that no two monitors
+ * interleave their address and data cycles. Any other function is a PCI
+ * violation. With the enable bit clear, reads see all-ones, writes vanish. */
+#define PCI_CONFIG_ADDRESS 0xCF8u
+#define PCI_CONFIG_DATA    0xCFCu
+#define PCI_ENABLE         0x80000000u
+
+static struct spinlock pci_lock;
+
+static bool pci_owned(const struct sandbox *sb, u32 bdf)
+{
+	const struct qv_manifest_header *h = mon.manifest;
+
+	for (u32 d = 0; d < h->n_devices; d++) {
+		const struct qv_manifest_device *dev = manifest_device(h, d);
+		if (dev->kind == QV_DEV_PCI && dev->owner == sb->cfg.id && dev->pci_bdf == bdf)
+			return true;
+	}
+	return false;
+}
+
+static u32 port_in(u16 port, u32 size)
+{
+	u32 v = 0;
+
+	if (size == 1) {
+		u8 b;
+		__asm__ volatile("inb %1, %0" : "=a"(b) : "Nd"(port));
+		v = b;
+	} else if (size == 2) {
+		u16 w;
+		__asm__ volatile("inw %1, %0" : "=a"(w) : "Nd"(port));
+		v = w;
+	} else {
+		__asm__ volatile("inl %1, %0" : "=a"(v) : "Nd"(port));
+	}
+	return v;
+}
+
+static void port_out(u16 port, u32 size, u32 v)
+{
+	if (size == 1)
+		__asm__ volatile("outb %0, %1" : : "a"((u8)v), "Nd"(port));
+	else if (size == 2)
+		__asm__ volatile("outw %0, %1" : : "a"((u16)v), "Nd"(port));
+	else
+		__asm__ volatile("outl %0, %1" : : "a"(v), "Nd"(port));
+}
+
+static void set_in_result(struct guest_regs *r, u32 size, u32 v)
+{
+	if (size == 4)
+		r->rax = v; /* a 32-bit IN zero-extends into RAX */
+	else if (size == 2)
+		r->rax = (r->rax & ~0xFFFFull) | (v & 0xFFFF);
+	else
+		r->rax = (r->rax & ~0xFFull) | (v & 0xFF);
+}
+
+/* Returns false when the access is not a PCI config access at all. */
+static bool pci_config_access(struct sandbox *sb, struct guest_regs *r, u16 port, u32 size,
+			      bool in)
+{
+	if (port == PCI_CONFIG_ADDRESS && size == 4) {
+		if (in)
+			set_in_result(r, 4, sb->pci_addr);
+		else
+			sb->pci_addr = (u32)r->rax;
+		skip_instruction();
+		return true;
+	}
+	if (port < PCI_CONFIG_DATA || port + size > PCI_CONFIG_DATA + 4)
+		return false;
+	u32 addr = sb->pci_addr;
+	if (addr & PCI_ENABLE) {
+		if (!pci_owned(sb, addr >> 8 & 0xFFFF)) {
+			sandbox_fault(sb, r, QV_FAULT_PCI, "pci", addr);
+			return true;
+		}
+		spin_lock(&pci_lock);
+		port_out(PCI_CONFIG_ADDRESS, 4, addr);
+		if (in)
+			set_in_result(r, size, port_in(port, size));
+		else
+			port_out(port, size, (u32)r->rax);
+		port_out(PCI_CONFIG_ADDRESS, 4, 0);
+		spin_unlock(&pci_lock);
+	} else if (in) {
+		set_in_result(r, size, 0xFFFFFFFFu);
+	}
+	skip_instruction();
+	return true;
 }
 
 /* Owned ports never exit (the I/O bitmap lets them through), so an I/O exit
- * is an access to a port the sandbox does not own. */
+ * is an access to a port the sandbox does not own, or PCI configuration. */
 static void exit_io(struct sandbox *sb, struct guest_regs *r, u32 reason)
 {
+	u64 qual = vmread(EXIT_QUALIFICATION);
+	u16 port = qual >> 16 & 0xFFFF;
+	u32 size = (u32)(qual & 7) + 1;
+	bool in = qual >> 3 & 1, string = qual >> 4 & 1;
+
 	(void)reason;
-	sandbox_fault(sb, r, "io", vmread(EXIT_QUALIFICATION) >> 16 & 0xFFFF);
+	if (!string && pci_config_access(sb, r, port, size, in))
+		return;
+	sandbox_fault(sb, r, QV_FAULT_IO, "io", port);
+}
+
+static void exit_nmi_or_exception(struct sandbox *sb, struct guest_regs *r, u32 reason)
+{
+	u32 info = (u32)vmread(EXIT_INTR_INFO);
+
+	if ((info >> 31 & 1) && (info >> 8 & 7) == 2) { /* valid, type NMI */
+		recovery_nmi_exit(sb, r);
+		return;
+	}
+	exit_fault(sb, r, reason);
+}
+
+static void exit_preempt_timer(struct sandbox *sb, struct guest_regs *r, u32 reason)
+{
+	(void)reason;
+	recovery_watchdog_exit(sb, r);
 }
 
 static void exit_cpuid(struct sandbox *sb, struct guest_regs *r, u32 reason)
@@ -153,11 +283,12 @@ void vmexit_handle(struct guest_regs *r)
 	if (raw & (1u << 31)) {
 		char buf[16];
 		fmt_buf(buf, sizeof(buf), "entry_fail%u", reason);
-		sandbox_fault(sb, r, buf, 0);
-		return;
+		sandbox_fault(sb, r, QV_FAULT_ENTRY, buf, 0);
+	} else {
+		exit_fn fn = exit_kinds[reason].handle ? exit_kinds[reason].handle : exit_fault;
+		fn(sb, r, reason);
 	}
-	exit_fn fn = exit_kinds[reason].handle ? exit_kinds[reason].handle : exit_fault;
-	fn(sb, r, reason);
+	recovery_before_entry(sb, r);
 }
 
 void vmx_resume_failed(void)

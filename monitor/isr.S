@@ -1,9 +1,16 @@
 /* Exception stubs of the monitor: normalise the frame (a zero error code
- * where the CPU pushes none) and call mon_exception(vector, error, rip). */
+ * where the CPU pushes none) and call mon_exception(vector, error, rip).
+ * Vector 2 is no exception: an NMI in VMX root is the supervisor's monitor
+ * poking a core that is in the monitor already (recovery.c); the core
+ * looks at its command slot before its next VM entry, so the stub only
+ * returns (its IRET also ends NMI blocking). */
 	.altmacro
 	.text
 	.macro STUB v
 isr_\v:
+	.if (\v == 2)
+	iretq
+	.endif
 	.if (\v == 8) || (\v >= 10 && \v <= 14) || (\v == 17) || (\v == 21)
 	.else
 	pushq $0

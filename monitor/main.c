@@ -94,7 +94,8 @@ void __init mon_main(u32 magic, u32 mbi)
 
 	con_init();
 	cpu_setup_tables(c);
-	mon_printf("questv monitor (tsc %lu)", rdtsc());
+	mon.boot_tsc = rdtsc();
+	mon_printf("questv monitor (tsc %lu)", mon.boot_tsc);
 	if (magic != MB2_BOOT_MAGIC)
 		mon_panic("not started by a multiboot2 loader (EAX 0x%x)", magic);
 	boot_info_parse(&boot_info, mbi);
@@ -110,6 +111,7 @@ void __init mon_main(u32 magic, u32 mbi)
 		mon_panic("memory: %s", why);
 	report_layout();
 	chan_report();
+	recovery_init();
 	prepare_sandboxes();
 	c->stack_top = (u64)(uintptr_t)mem_alloc_pages(MON_STACK_SIZE / PAGE_SIZE) + MON_STACK_SIZE;
 	c->apic_id = lapic_id();

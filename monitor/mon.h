@@ -6,6 +6,8 @@
 #include "questv/types.h"
 #include "questv/manifest.h"
 #include "questv/bootinfo.h"
+#include "questv/faultlog.h"
+#include "faultlog.h"
 #include "../kernel/lib/fmt.h"
 
 #define MON_MAX_CPUS    16
@@ -40,6 +42,15 @@ struct guest_regs {
 	u64 pad; /* keeps the host stack 16-byte aligned at the call */
 };
 
+/* Where a sandbox is in its life (recovery.c). Only its own core changes
+ * it, except that the boot processor sets it before the launch. */
+enum sb_state {
+	SB_RUNNING = 0,
+	SB_FAULTED,       /* frozen by a fault, waiting for the supervisor or the timeout */
+	SB_STOPPED,       /* frozen by STOP or by on_fault = halt; RESTART may follow */
+	SB_QUARANTINED,   /* frozen; every later command for it is refused */
+};
+
 struct sandbox {
 	struct qv_manifest_sandbox cfg;
 	u32 core;              /* the logical core that runs it */
@@ -50,7 +61,18 @@ struct sandbox {
 	void *vmcs;
 	u64 entry;             /* guest-physical 32-bit entry point of the kernel */
 	u32 boot_count;
-	bool stopped;
+	bool stopped;          /* not running (state != SB_RUNNING), read by others */
+	u32 state;             /* enum sb_state */
+	bool fault_frozen;     /* frozen by a fault: RESUME would fault again */
+	u32 pci_addr;          /* its CONFIG_ADDRESS (0xCF8), emulated per sandbox */
+	u64 wd_ticks;          /* watchdog interval in TSC ticks; 0 = off */
+	u64 wd_deadline;       /* TSC by which the next heartbeat is due */
+	/* A recovery command on its way from the supervisor's core (recovery.c):
+	 * cmd is set under the recovery lock, taken by this sandbox's core,
+	 * which then writes cmd_result and sets cmd_done. */
+	volatile u32 cmd;
+	volatile s32 cmd_result;
+	volatile u32 cmd_done;
 	u64 exits[EXIT_REASONS];
 };
 
@@ -83,6 +105,13 @@ struct mon_state {
 	struct range pool;     /* monitor-private allocations */
 	u64 pool_next;
 	struct range channels;
+	u64 boot_tsc;          /* TSC at the banner: fault times count from here */
+	struct qv_faultlog *faultlog;
+	u64 faultlog_size;
+	struct ksym_table ksyms;   /* the pristine kernel's .symtab */
+	u32 recovery_timeout_ms;
+	u32 preempt_shift;     /* the preemption timer ticks every 2^shift TSC ticks */
+	bool preempt_ok;       /* the VMX-preemption timer can be enabled */
 	u32 n_sandboxes;
 	struct sandbox sandboxes[QV_MAX_SANDBOXES];
 	struct mon_cpu cpus[MON_MAX_CPUS];
@@ -142,6 +171,22 @@ s64 hc_doorbell(struct sandbox *sb, struct guest_regs *r);
 s64 hc_heartbeat(struct sandbox *sb, struct guest_regs *r);
 s64 hc_fault_ack(struct sandbox *sb, struct guest_regs *r);
 s64 hc_recover(struct sandbox *sb, struct guest_regs *r);
+void recovery_init(void);
+/* A fault of `sb` (enum qv_fault_kind, the console's reason name, the
+ * address the record carries): recorded, reported, contained; returns only
+ * when the sandbox is to run again (restarted or resumed). */
+void sandbox_fault(struct sandbox *sb, struct guest_regs *r, u32 kind, const char *why, u64 addr);
+/* Before every VM entry: a command that came meanwhile, the watchdog. */
+void recovery_before_entry(struct sandbox *sb, struct guest_regs *r);
+/* At (re)start: the watchdog's first deadline, the preemption timer. */
+void recovery_sandbox_started(struct sandbox *sb);
+/* The preemption timer fired: a hang fault when the heartbeat is late. */
+void recovery_watchdog_exit(struct sandbox *sb, struct guest_regs *r);
+/* An NMI exit: the monitor's own NMI IPI (a command is waiting). */
+void recovery_nmi_exit(struct sandbox *sb, struct guest_regs *r);
+/* exit.c: reloads the sandbox from the pristine image and resets its
+ * guest state; halts the core when the image cannot be loaded. */
+void sandbox_restart(struct sandbox *sb, struct guest_regs *r);
 
 /* bundle.c: places the sandbox's application bundle (GRUB module
  * "bundle N", kept pristine in monitor memory) into its region at every

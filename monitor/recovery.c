@@ -1,25 +1,392 @@
-/* Watchdog heartbeats, the supervisor's fault log and its recovery
- * commands. Not built yet: all answer ENOSYS. */
+/* Fault containment and recovery: the fault log, the supervisor's recovery
+ * commands, the watchdog (docs/monitor.md, "Faults and recovery").
+ *
+ * A fault freezes the sandbox on its own core: the core stays in the
+ * monitor, inside the exit handler of the faulting exit. The record goes to
+ * the fault log (mapped read-only into the supervisor, which polls its
+ * write_seq) and to the console. The core then waits up to the manifest's
+ * recovery_timeout_ms for a command from the supervisor; without one (or
+ * when the supervisor is the one that faulted, or is not running) it
+ * applies the sandbox's on_fault. A frozen core keeps taking commands.
+ *
+ * Commands come from the supervisor's monitor (QV_HC_RECOVER) on another
+ * core. The command is put in the target's slot under a lock and an NMI IPI
+ * (x2APIC ICR, delivery mode NMI) is sent to the target's core: NMI exiting
+ * is on for every sandbox, so a running guest exits at once, whatever its
+ * interrupt flag; a core parked in the monitor wakes from HLT. The sender
+ * repeats the NMI until the target says it took the command (an NMI that
+ * lands while the target core is in the monitor between its last check and
+ * VM entry would otherwise be lost). INIT-SIPI is not used: it would reset
+ * the core and lose its VMX state (VMXON region, current VMCS). */
 #include "mon.h"
+#include "vmx.h"
 #include "questv/hypercall.h"
+#include "manifest.h"
+#include "../kernel/lib/uart.h"
 
-s64 hc_heartbeat(struct sandbox *sb, struct guest_regs *r)
+#define MAX_RESTARTS 16
+#define CMD_REACH_MS 1000         /* a target core must take a command this fast (a
+				   * core reloading an image takes it afterwards) */
+#define NMI_RESEND_US 500
+#define WATCHDOG_BOOT_GRACE_MS 1000 /* first heartbeat after a (re)start may take this */
+#define X2APIC_ICR 0x830u
+#define ICR_NMI (4u << 8)
+#define ICR_ASSERT (1u << 14)
+
+static struct spinlock log_lock;  /* appends to the fault log */
+static struct spinlock cmd_lock;  /* command slots of every sandbox */
+
+static void park(struct sandbox *sb, struct guest_regs *r);
+
+static const char *const action_names[] = { "halt", "restart", "quarantine" };
+static const char *const kind_names[] = {
+	"none", "ept_violation", "io", "pci", "triple_fault", "hang", "exit", "entry",
+	"refused_command",
+};
+static const char *const cmd_names[] = {
+	"none", "restart", "stop", "quarantine", "resume", "move_device",
+};
+
+static u64 ms_ticks(u64 ms)
 {
-	(void)sb;
-	(void)r;
-	return QV_HC_ENOSYS;
+	return ms * mon.tsc_khz;
 }
 
-s64 hc_fault_ack(struct sandbox *sb, struct guest_regs *r)
+static u64 ns_since_boot(void)
 {
-	(void)sb;
-	(void)r;
-	return QV_HC_ENOSYS;
+	u64 t = rdtsc() - mon.boot_tsc, khz = mon.tsc_khz ? mon.tsc_khz : 1;
+
+	return t / khz * 1000000u + t % khz * 1000000u / khz;
+}
+
+void recovery_init(void)
+{
+	void *page = mem_alloc_pages(1);
+
+	mon.recovery_timeout_ms = manifest_recovery_timeout_ms(mon.manifest);
+	mon.faultlog = faultlog_init(page, PAGE_SIZE);
+	mon.faultlog_size = mon.faultlog ? PAGE_SIZE : 0;
+	if (!mon.faultlog)
+		mon_panic("no memory for the fault log");
+	bool syms = ksym_init(&mon.ksyms, mon.kernel_image, mon.kernel_size);
+	u64 pin = rdmsr(rdmsr(MSR_VMX_BASIC) & (1ull << 55) ? MSR_VMX_TRUE_PINBASED :
+			MSR_VMX_PINBASED);
+	mon.preempt_ok = (pin >> 32) & PIN_PREEMPT_TIMER;
+	mon.preempt_shift = (u32)(rdmsr(MSR_VMX_MISC) & 0x1F);
+	for (u32 i = 0; i < mon.n_sandboxes; i++) {
+		struct sandbox *sb = &mon.sandboxes[i];
+		if (!sb->cfg.watchdog_ms)
+			continue;
+		if (mon.preempt_ok)
+			sb->wd_ticks = ms_ticks(sb->cfg.watchdog_ms);
+		else
+			mon_printf("sandbox %u: watchdog_ms %u but no VMX-preemption timer: "
+				   "no watchdog", i, sb->cfg.watchdog_ms);
+	}
+	mon_printf("fault log 0x%lx (%u records), kernel symbols %lu, recovery timeout %u ms, "
+		   "preemption timer %s (tsc >> %u)", (u64)(uintptr_t)mon.faultlog,
+		   mon.faultlog->capacity, syms ? mon.ksyms.count : 0, mon.recovery_timeout_ms,
+		   mon.preempt_ok ? "yes" : "no", mon.preempt_shift);
+}
+
+static void set_state(struct sandbox *sb, u32 state)
+{
+	__atomic_store_n(&sb->state, state, __ATOMIC_RELEASE);
+	__atomic_store_n(&sb->stopped, state != SB_RUNNING, __ATOMIC_RELEASE);
+}
+
+static u32 state_of(const struct sandbox *sb)
+{
+	return __atomic_load_n(&sb->state, __ATOMIC_ACQUIRE);
+}
+
+/* Appends a record and prints its second console line. Returns its seq. */
+static u64 log_record(struct qv_fault_record *rec)
+{
+	u64 off = 0;
+	const char *sym = ksym_lookup(&mon.ksyms, rec->rip, &off);
+
+	if (sym) {
+		size_t n = strnlen(sym, QV_FAULTLOG_SYM_LEN - 1);
+		memcpy(rec->sym, sym, n);
+		rec->sym[n] = 0;
+		rec->sym_off = (u32)off;
+	}
+	rec->time_ns = ns_since_boot();
+	spin_lock(&log_lock);
+	u64 seq = faultlog_append(mon.faultlog, rec);
+	spin_unlock(&log_lock);
+	return seq;
+}
+
+static void print_record_line(const struct qv_fault_record *rec, u64 seq)
+{
+	mon_printf("fault seq=%lu sb=%u kind=%s sym=%s+0x%x time_ns=%lu", seq, rec->sandbox,
+		   rec->kind < sizeof(kind_names) / sizeof(kind_names[0]) ? kind_names[rec->kind]
+									  : "?",
+		   rec->sym[0] ? rec->sym : "?", rec->sym_off, rec->time_ns);
+}
+
+/* The NMI that makes another core look at its command slot. */
+static void send_nmi(u32 core)
+{
+	wrmsr(X2APIC_ICR, (u64)mon.cpus[core].apic_id << 32 | ICR_ASSERT | ICR_NMI);
+}
+
+/* NMI blocking lasts until the next IRET after an NMI exit (or a root-mode
+ * NMI): an IRET to the next instruction ends it, so later NMIs get through. */
+static void nmi_unblock(void)
+{
+	__asm__ volatile("movq %%rsp, %%rax\n\t"
+			 "pushq $0x10\n\t"
+			 "pushq %%rax\n\t"
+			 "pushfq\n\t"
+			 "pushq $0x08\n\t"
+			 "leaq 1f(%%rip), %%rax\n\t"
+			 "pushq %%rax\n\t"
+			 "iretq\n"
+			 "1:" : : : "rax", "memory", "cc");
+}
+
+enum taken { TAKEN_NONE, TAKEN_RUN, TAKEN_FROZEN };
+
+/* Takes the command in sb's slot, if any, on sb's own core, and carries it
+ * out: TAKEN_RUN when the sandbox is to run (restarted or resumed),
+ * TAKEN_FROZEN when it is now stopped or quarantined, TAKEN_NONE when
+ * there was none or it was refused (nothing changed). */
+static enum taken take_command(struct sandbox *sb, struct guest_regs *r)
+{
+	spin_lock(&cmd_lock);
+	u32 cmd = sb->cmd;
+	sb->cmd = 0;
+	spin_unlock(&cmd_lock);
+	if (!cmd)
+		return TAKEN_NONE;
+	u32 st = state_of(sb);
+	s32 result = 0;
+	if (st == SB_QUARANTINED || (cmd == QV_RECOVER_RESUME && (st != SB_STOPPED ||
+								 sb->fault_frozen)))
+		result = cmd == QV_RECOVER_RESUME ? QV_HC_EINVAL : QV_HC_EPERM;
+	mon_printf("sandbox %u: command %s from the supervisor%s", sb->cfg.id,
+		   cmd < sizeof(cmd_names) / sizeof(cmd_names[0]) ? cmd_names[cmd] : "?",
+		   result ? " refused" : "");
+	sb->cmd_result = result;
+	__atomic_store_n(&sb->cmd_done, 1, __ATOMIC_RELEASE);
+	if (result)
+		return TAKEN_NONE;
+	switch (cmd) {
+	case QV_RECOVER_RESTART:
+		sandbox_restart(sb, r);
+		return TAKEN_RUN;
+	case QV_RECOVER_RESUME:
+		set_state(sb, SB_RUNNING);
+		recovery_sandbox_started(sb);
+		return TAKEN_RUN;
+	case QV_RECOVER_STOP:
+		set_state(sb, SB_STOPPED);
+		mon_printf("sandbox %u stopped", sb->cfg.id);
+		return TAKEN_FROZEN;
+	default:
+		set_state(sb, SB_QUARANTINED);
+		mon_printf("sandbox %u quarantined", sb->cfg.id);
+		return TAKEN_FROZEN;
+	}
+}
+
+/* A frozen sandbox's core: halted with interrupts off, so only the
+ * supervisor's NMI wakes it; returns when a command lets the sandbox run. */
+static void park(struct sandbox *sb, struct guest_regs *r)
+{
+	for (;;) {
+		if (take_command(sb, r) == TAKEN_RUN)
+			return;
+		__asm__ volatile("cli; hlt" ::: "memory");
+	}
+}
+
+/* Whether a supervisor is there to decide about sb's fault. */
+static bool supervisor_decides(const struct sandbox *sb)
+{
+	u32 sup = mon.manifest->supervisor;
+
+	if (sup >= mon.n_sandboxes || sup == sb->cfg.id || mon.recovery_timeout_ms == 0)
+		return false;
+	const struct sandbox *s = &mon.sandboxes[sup];
+	return s->core < mon.n_cpus && state_of(s) == SB_RUNNING;
+}
+
+void sandbox_fault(struct sandbox *sb, struct guest_regs *r, u32 kind, const char *why, u64 addr)
+{
+	u32 act = sb->cfg.on_fault;
+	struct qv_fault_record rec;
+
+	if (act > QV_ON_FAULT_QUARANTINE ||
+	    (act == QV_ON_FAULT_RESTART && sb->boot_count >= MAX_RESTARTS))
+		act = QV_ON_FAULT_HALT;
+	set_state(sb, SB_FAULTED);
+	sb->fault_frozen = true;
+	memset(&rec, 0, sizeof(rec));
+	rec.sandbox = sb->cfg.id;
+	rec.kind = kind;
+	rec.exit_reason = (u32)vmread(EXIT_REASON) & 0xFFFF;
+	rec.boot_count = sb->boot_count;
+	rec.rip = vmread(GUEST_RIP);
+	rec.gpa = addr;
+	rec.qual = vmread(EXIT_QUALIFICATION);
+	rec.action = act;
+	u64 seq = log_record(&rec);
+	mon_printf("FAULT sb=%u reason=%s rip=0x%lx addr=0x%lx qual=0x%lx boot=%u action=%s",
+		   sb->cfg.id, why, rec.rip, addr, rec.qual, sb->boot_count, action_names[act]);
+	print_record_line(&rec, seq);
+
+	if (supervisor_decides(sb)) {
+		u64 end = rdtsc() + ms_ticks(mon.recovery_timeout_ms);
+		while (rdtsc() < end) {
+			enum taken t = __atomic_load_n(&sb->cmd, __ATOMIC_ACQUIRE) ?
+				       take_command(sb, r) : TAKEN_NONE;
+			if (t == TAKEN_RUN)
+				return;
+			if (t == TAKEN_FROZEN) {
+				park(sb, r);
+				return;
+			}
+			__asm__ volatile("pause");
+		}
+		mon_printf("sandbox %u: no command from the supervisor in %u ms, on_fault=%s",
+			   sb->cfg.id, mon.recovery_timeout_ms, action_names[act]);
+	}
+	if (act == QV_ON_FAULT_RESTART) {
+		sandbox_restart(sb, r);
+		return;
+	}
+	set_state(sb, act == QV_ON_FAULT_QUARANTINE ? SB_QUARANTINED : SB_STOPPED);
+	mon_printf("sandbox %u stopped", sb->cfg.id);
+	park(sb, r);
+}
+
+/* A refused command: reported on the console and in the log, nothing else
+ * happens to anyone. */
+static void refuse(struct sandbox *sb, u32 cmd, u32 target)
+{
+	struct qv_fault_record rec;
+
+	memset(&rec, 0, sizeof(rec));
+	rec.sandbox = sb->cfg.id;
+	rec.kind = QV_FAULT_REFUSED_COMMAND;
+	rec.exit_reason = 0xFFFF;
+	rec.boot_count = sb->boot_count;
+	rec.rip = vmread(GUEST_RIP);
+	rec.gpa = target;
+	rec.qual = cmd;
+	rec.action = QV_ON_FAULT_HALT;
+	u64 seq = log_record(&rec);
+	mon_printf("REFUSED sb=%u command=%u target=%u: only the supervisor (sb %u) may command",
+		   sb->cfg.id, cmd, target, mon.manifest->supervisor);
+	print_record_line(&rec, seq);
 }
 
 s64 hc_recover(struct sandbox *sb, struct guest_regs *r)
 {
+	u64 cmd = r->rbx, target = r->rcx;
+
+	if (sb->cfg.id != mon.manifest->supervisor) {
+		refuse(sb, (u32)cmd, (u32)target);
+		return QV_HC_EPERM;
+	}
+	if (cmd == QV_RECOVER_MOVE_DEVICE)
+		return QV_HC_ENOSYS;
+	if (cmd < QV_RECOVER_RESTART || cmd > QV_RECOVER_RESUME || target >= mon.n_sandboxes ||
+	    target == sb->cfg.id)
+		return QV_HC_EINVAL;
+	struct sandbox *t = &mon.sandboxes[target];
+	if (t->core >= mon.n_cpus || !lapic_has_x2apic())
+		return QV_HC_EINVAL;
+	if (state_of(t) == SB_QUARANTINED)
+		return QV_HC_EPERM;
+	spin_lock(&cmd_lock);
+	if (t->cmd) {
+		spin_unlock(&cmd_lock);
+		return QV_HC_EBUSY;
+	}
+	__atomic_store_n(&t->cmd_done, 0, __ATOMIC_RELAXED);
+	__atomic_store_n(&t->cmd, (u32)cmd, __ATOMIC_RELEASE);
+	spin_unlock(&cmd_lock);
+
+	u64 now = rdtsc(), end = now + ms_ticks(CMD_REACH_MS), next = now;
+	while (!__atomic_load_n(&t->cmd_done, __ATOMIC_ACQUIRE)) {
+		now = rdtsc();
+		if (now >= end) {
+			spin_lock(&cmd_lock);
+			bool withdrawn = t->cmd != 0;
+			t->cmd = 0;
+			spin_unlock(&cmd_lock);
+			if (withdrawn) {
+				mon_printf("command for sandbox %u withdrawn: its core did not answer",
+					   t->cfg.id);
+				return QV_HC_EBUSY;
+			}
+			continue; /* taken just now: cmd_done follows */
+		}
+		if (now >= next) {
+			send_nmi(t->core);
+			next = now + mon.tsc_khz * NMI_RESEND_US / 1000;
+		}
+		__asm__ volatile("pause");
+	}
+	return __atomic_load_n(&t->cmd_result, __ATOMIC_ACQUIRE);
+}
+
+s64 hc_fault_ack(struct sandbox *sb, struct guest_regs *r)
+{
+	u64 seq = r->rbx;
+
+	if (sb->cfg.id != mon.manifest->supervisor)
+		return QV_HC_EPERM;
+	if (seq > __atomic_load_n(&mon.faultlog->write_seq, __ATOMIC_ACQUIRE))
+		return QV_HC_EINVAL;
+	if (seq > mon.faultlog->ack_seq)
+		__atomic_store_n(&mon.faultlog->ack_seq, seq, __ATOMIC_RELEASE);
+	return 0;
+}
+
+s64 hc_heartbeat(struct sandbox *sb, struct guest_regs *r)
+{
+	(void)r;
+	if (!sb->wd_ticks)
+		return QV_HC_EINVAL; /* no watchdog: the kernel should not be sending */
+	sb->wd_deadline = rdtsc() + sb->wd_ticks;
+	return 0;
+}
+
+void recovery_sandbox_started(struct sandbox *sb)
+{
+	if (sb->wd_ticks)
+		sb->wd_deadline = rdtsc() + sb->wd_ticks + ms_ticks(WATCHDOG_BOOT_GRACE_MS);
+}
+
+void recovery_before_entry(struct sandbox *sb, struct guest_regs *r)
+{
+	if (__atomic_load_n(&sb->cmd, __ATOMIC_ACQUIRE) && take_command(sb, r) == TAKEN_FROZEN)
+		park(sb, r);
+	if (!sb->wd_ticks)
+		return;
+	u64 now = rdtsc(), left = sb->wd_deadline > now ? sb->wd_deadline - now : 0;
+	u64 v = left >> mon.preempt_shift;
+	vmwrite(PREEMPTION_TIMER_VALUE, v > 0xFFFFFFFFull ? 0xFFFFFFFFull : v);
+}
+
+void recovery_watchdog_exit(struct sandbox *sb, struct guest_regs *r)
+{
+	if (rdtsc() < sb->wd_deadline)
+		return; /* a timer rounded down: re-armed before the entry */
+	sandbox_fault(sb, r, QV_FAULT_HANG, "hang",
+		      sb->wd_ticks / (mon.tsc_khz ? mon.tsc_khz : 1));
+}
+
+void recovery_nmi_exit(struct sandbox *sb, struct guest_regs *r)
+{
 	(void)sb;
 	(void)r;
-	return QV_HC_ENOSYS;
+	nmi_unblock();
+	/* The command itself is taken by recovery_before_entry. */
 }

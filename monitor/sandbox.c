@@ -40,6 +40,13 @@ static void __init bitmap_clear(u8 *map, u32 bit)
 	map[bit / 8] &= (u8)~(1u << (bit % 8));
 }
 
+/* PCI configuration ports (CONFIG_ADDRESS, CONFIG_DATA, and 0xCF9, the
+ * reset control register between them) always exit: exit.c emulates them. */
+static bool __init pci_config_port(u32 p)
+{
+	return p >= 0xCF8 && p <= 0xCFF;
+}
+
 static void __init grant_io(struct sandbox *sb)
 {
 	const struct qv_manifest_header *h = mon.manifest;
@@ -50,7 +57,8 @@ static void __init grant_io(struct sandbox *sb)
 		if (dev->owner != sb->cfg.id)
 			continue;
 		for (u32 p = dev->io_base; p < (u32)dev->io_base + dev->io_len && p < 0x10000; p++)
-			bitmap_clear(sb->io_bitmap, p);
+			if (!pci_config_port(p))
+				bitmap_clear(sb->io_bitmap, p);
 	}
 }
 
@@ -84,6 +92,14 @@ const char *__init sandbox_prepare(struct sandbox *sb)
 	sb->ept_root = ept_build_region(sb->region.base, sb->region.size, &a);
 	if (!sb->ept_root)
 		return "monitor pool exhausted building EPT";
+	/* The fault log: readable by the supervisor, by nobody else; written
+	 * only by the monitors (EPT_W never set, so a write is a violation). */
+	if (sb->cfg.id == mon.manifest->supervisor && mon.faultlog) {
+		for (u64 off = 0; off < mon.faultlog_size; off += PAGE_SIZE)
+			if (ept_map_page(sb->ept_root, QV_FAULTLOG_GPA + off,
+					 (u64)(uintptr_t)mon.faultlog + off, EPT_R | EPT_WB, &a))
+				return "cannot map the fault log";
+	}
 	return NULL;
 }
 
@@ -133,6 +149,7 @@ static void fill_test_targets(struct sandbox *sb, struct qv_bootinfo *bi)
 		bi->sandbox_host_base[i] = mon.sandboxes[i].region.base;
 	bi->monitor_host_addr = (u64)(uintptr_t)&mon;
 	bi->ept_host_addr = sb->ept_root;
+	bi->faultlog_host_addr = (u64)(uintptr_t)mon.faultlog;
 	for (u32 d = 0; d < h->n_devices && d < QV_MAX_DEVICES; d++) {
 		bi->device_io_base[d] = manifest_device(h, d)->io_base;
 		bi->device_io_len[d] = manifest_device(h, d)->io_len;
@@ -170,6 +187,11 @@ void sandbox_fill_bootinfo(struct sandbox *sb)
 	bi->uart_port = owned_uart(sb);
 	bi->n_sandboxes = (u16)mon.n_sandboxes;
 	bi->supervisor = mon.manifest->supervisor;
+	bi->watchdog_ms = sb->wd_ticks ? sb->cfg.watchdog_ms : 0;
+	if (sb->cfg.id == mon.manifest->supervisor && mon.faultlog) {
+		bi->faultlog_gpa = QV_FAULTLOG_GPA;
+		bi->faultlog_size = (u32)mon.faultlog_size;
+	}
 	bundle_place(sb, bi);
 	if (mon.manifest->flags & QV_MANIFEST_F_TEST_BUILD) {
 		bi->flags |= QV_BI_F_TEST_BUILD;

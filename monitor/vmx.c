@@ -110,7 +110,11 @@ static void __init setup_controls(struct sandbox *sb)
 {
 	bool true_msrs = rdmsr(MSR_VMX_BASIC) & (1ull << 55);
 
-	vmwrite(PIN_CONTROLS, adjust_controls(0, true_msrs ? MSR_VMX_TRUE_PINBASED :
+	/* NMI exiting: the supervisor's monitor reaches this core with an NMI
+	 * (recovery.c). The preemption timer only for a watchdog: without it a
+	 * sandbox's steady state stays free of timer exits. */
+	u32 pin = PIN_NMI_EXITING | (sb->wd_ticks ? PIN_PREEMPT_TIMER : 0);
+	vmwrite(PIN_CONTROLS, adjust_controls(pin, true_msrs ? MSR_VMX_TRUE_PINBASED :
 					      MSR_VMX_PINBASED, "pin-based"));
 	vmwrite(PROC_CONTROLS, adjust_controls(PROC_USE_IO_BITMAPS | PROC_USE_MSR_BITMAPS |
 					       PROC_SECONDARY, true_msrs ?
@@ -236,6 +240,8 @@ void __init vmx_run_core(struct mon_cpu *c)
 	setup_host_state(c);
 	vmx_reset_guest(sb, &regs);
 	lapic_guest_timer_setup();
+	recovery_sandbox_started(sb);
+	recovery_before_entry(sb, &regs);
 	mon_printf("VMX on, launching sandbox %u (%s)", sb->cfg.id, sb->cfg.name);
 	/* Every monitor has printed before any sandbox runs: the UART owner
 	 * writes the serial line without our lock. */

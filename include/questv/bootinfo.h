@@ -54,7 +54,10 @@ struct qv_bootinfo {
 	 * supervising sandbox only; faultlog_size 0 = not mapped here. */
 	u64 faultlog_gpa;
 	u32 faultlog_size;
-	u32 reserved0;
+	u32 watchdog_ms;       /* send QV_HC_HEARTBEAT at least this often; 0 = no watchdog */
+	/* Test builds only: the fault log's host-physical address, which the
+	 * attack unit aims at from a sandbox that must not reach it. */
+	u64 faultlog_host_addr;
 };
 
 #endif

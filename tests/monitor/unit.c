@@ -37,9 +37,23 @@ static unsigned char *slurp(const char *path, size_t *len)
 	FILE *f = fopen(path, "rb");
 	if (!f)
 		return NULL;
-	unsigned char *buf = malloc(1 << 20);
-	*len = fread(buf, 1, 1 << 20, f);
+	size_t cap = 1 << 20, n = 0, got;
+	unsigned char *buf = malloc(cap);
+	while (buf && (got = fread(buf + n, 1, cap - n, f)) > 0) {
+		n += got;
+		if (n == cap) {
+			unsigned char *more = realloc(buf, cap * 2);
+			if (!more) {
+				free(buf);
+				buf = NULL;
+				break;
+			}
+			buf = more;
+			cap *= 2;
+		}
+	}
 	fclose(f);
+	*len = n;
 	return buf;
 }
 

@@ -76,7 +76,7 @@ def test_bad_hypercalls_are_refused_and_the_sandbox_goes_on(booted) -> None:
     for sb in range(4):
         m = booted.wait_for(rf"\[sb{sb}\] hypercalls: ([^\r\n]*)\r?\n", timeout=EVENT_TIMEOUT)
         assert dict(kv.split("=") for kv in m[1].split()) == {
-            "version": "1", "console_outside": "-1", "console_too_long": "-1", "unknown": "-2"}
+            "version": "2", "console_outside": "-1", "console_too_long": "-1", "unknown": "-2"}
     booted.wait_for(heartbeat(1), timeout=EVENT_TIMEOUT)
 
 
