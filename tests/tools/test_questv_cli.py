@@ -14,6 +14,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def test_refused_system_prints_key_and_reason_and_exits_2(tmp_path, capsys):
     bad = tmp_path / "system.toml"
+    (tmp_path / "apps").symlink_to(ROOT / "apps")
     bad.write_text((ROOT / "system.toml").read_text().replace("cores = [2]", "cores = [1]"))
     assert main(["build", str(bad), "-o", str(tmp_path / "q.iso")]) == 2
     assert capsys.readouterr().err.strip() == (
@@ -49,3 +50,25 @@ def test_help(command):
     proc = subprocess.run([sys.executable, "-m", "questv.cli", command, "--help"],
                           check=False, capture_output=True, text=True)
     assert proc.returncode == 0 and f"usage: questv {command}" in proc.stdout
+
+
+def test_inspect_lists_each_bundle_of_an_image(stub_image, capsys):
+    assert main(["inspect", str(stub_image)]) == 0
+    out = capsys.readouterr().out
+    for n in range(4):
+        assert f"bundle{n}: bundle v2 for sandbox {n}," in out
+    assert "ticker: module ticker, 2000/100000 us, heap 64 KiB, restart backoff" in out
+    assert "quest.supervisor" in out and "package bytecode" in out
+
+
+def test_inspect_refuses_a_damaged_bundle(tmp_path, capsys):
+    from questv.bundle import Module, encode
+
+    blob = bytearray(encode(1, [Module("m", b"QVBC" + bytes(12))]))
+    (tmp_path / "bundle1").write_bytes(blob)
+    assert main(["inspect", str(tmp_path / "bundle1")]) == 0
+    assert "m " in capsys.readouterr().out
+    blob[-1] ^= 0x40
+    (tmp_path / "bundle1").write_bytes(blob)
+    assert main(["inspect", str(tmp_path / "bundle1")]) == 2
+    assert "CRC-32" in capsys.readouterr().err

@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from . import __version__
 from .compile import CompileError
@@ -53,6 +54,58 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def cmd_inspect(args: argparse.Namespace) -> int:
+    path = Path(args.elf)
+    try:
+        head = path.read_bytes()[:4] if path.is_file() else b""
+    except OSError as err:
+        raise _Refused(f"{path}: cannot read it: {err.strerror}") from err
+    if head == b"QVBN":
+        if args.symbol:
+            raise _Refused("--symbol needs an ELF file, not a bundle")
+        return _inspect_bundle(path.name, path.read_bytes())
+    if head and head != b"\x7fELF" and path.suffix == ".iso":
+        if args.symbol:
+            raise _Refused("--symbol needs an ELF file, not an image")
+        return _inspect_image(path)
+    return _inspect_elf(args)
+
+
+def _inspect_bundle(label: str, data: bytes) -> int:
+    from .bundle import RESTART_NAMES, BundleError, decode
+
+    try:
+        b = decode(data)
+    except BundleError as err:
+        raise _Refused(f"{label}: {err}") from err
+    print(f"{label}: bundle v2 for sandbox {b.sandbox_id}, {b.total_size} bytes, crc "
+          f"{b.crc:#010x}, REPL heap {b.repl_heap_kib or 'default'} KiB, fs "
+          f"{b.fs_kib or 'default'} KiB")
+    print(f"  {len(b.modules)} modules:")
+    for m in b.modules:
+        kind = ("package " if m.package else "") + ("source" if m.source else "bytecode")
+        print(f"    {m.name:<32} {len(m.data):>8} bytes  {kind}")
+    print(f"  {len(b.services)} services:")
+    for s in b.services:
+        alt = f", alternate {s.alternate}" if s.alternate else ""
+        limit = f" (limit {s.restart_limit})" if s.restart_limit else ""
+        backoff = f", backoff {s.backoff_ms} ms" if RESTART_NAMES[s.restart] == "backoff" else ""
+        print(f"    {s.name}: module {s.module}, {s.budget_us}/{s.period_us} us, heap "
+              f"{s.heap_kib} KiB, restart {RESTART_NAMES[s.restart]}{limit}{backoff}{alt}, "
+              f"{'at boot' if s.at_boot else 'manual'}")
+    return 0
+
+
+def _inspect_image(path: Path) -> int:
+    """Every bundle of a built image, as many as its manifest has sandboxes."""
+    from .image import read_module
+    from .manifest import read_header
+
+    for n in range(read_header(read_module(path, "manifest")).n_sandboxes):
+        _inspect_bundle(f"{path.name}: bundle{n}", read_module(path, f"bundle{n}"))
+    return 0
+
+
+def _inspect_elf(args: argparse.Namespace) -> int:
     from . import elfinfo
 
     try:
@@ -184,14 +237,19 @@ def _parser() -> argparse.ArgumentParser:
     r.set_defaults(func=cmd_run)
 
     i = sub.add_parser(
-        "inspect", help="sizes of an ELF's sections, or the symbol at an address",
-        description="Without --symbol: the allocated sections of ELF with their kind "
-                    "(text: code and read-only data, data: writable, bss: zero-filled), and "
-                    "the totals for the whole image and for the part that stays in use after "
-                    "boot (inside __run_start..__run_end when the ELF defines them, otherwise "
-                    "everything but .boot/.init sections). With --symbol: the function+offset "
-                    "and source line of each address.")
-    i.add_argument("elf", help="an ELF file, e.g. build/monitor/monitor.elf")
+        "inspect", help="an ELF's sections or symbols, or what an image's bundles hold",
+        description="FILE may be an ELF, a bundle or an image. ELF without --symbol: the "
+                    "allocated sections with their kind (text: code and read-only data, "
+                    "data: writable, bss: zero-filled), and the totals for the whole image "
+                    "and for the part that stays in use after boot (inside "
+                    "__run_start..__run_end when the ELF defines them, otherwise everything "
+                    "but .boot/.init sections). With --symbol: the function+offset and "
+                    "source line of each address. A bundle (bundleN from `questv build`) or "
+                    "an image (.iso): each bundle is checked (docs/bundle.md) and its "
+                    "modules and services listed; a damaged bundle is refused (exit 2) with "
+                    "what is wrong.")
+    i.add_argument("elf", metavar="FILE",
+                   help="e.g. build/monitor/monitor.elf, build/questv.iso or a bundle file")
     i.add_argument("--symbol", type=_address, action="append", default=[], metavar="ADDR",
                    help="symbolize ADDR (0x... or decimal); may be given several times")
     i.set_defaults(func=cmd_inspect)
