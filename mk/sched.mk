@@ -3,8 +3,11 @@
 # drives with simulated time (tests/kernel/test_sched*.py).
 
 SCHED_DIR := $(BUILD)/sched
-SCHED_SRCS := $(wildcard kernel/sched/*.c)
-SCHED_HDRS := $(wildcard kernel/sched/*.h) include/questv/types.h
+# kernel/sched/k*.c are the kernel-side pieces (they use the kernel's clock,
+# timer and threads): linked into the kernel only (mk/kernel.mk), not part
+# of the core built here.
+SCHED_SRCS := $(filter-out kernel/sched/k%.c,$(wildcard kernel/sched/*.c))
+SCHED_HDRS := $(filter-out kernel/sched/k%.h,$(wildcard kernel/sched/*.h)) include/questv/types.h
 SCHED_BOARD_OBJS := $(patsubst kernel/sched/%.c,$(SCHED_DIR)/board/%.o,$(SCHED_SRCS))
 SCHED_BOARD_LIB := $(SCHED_DIR)/libqvsched-board.a
 SCHED_HOST_LIB := $(SCHED_DIR)/libqvsched.so

@@ -69,6 +69,26 @@ u64 qvs_rq_available(const struct qvs_vcpu *v, u64 now)
 	return sum;
 }
 
+u64 qvs_rq_due(const struct qvs_vcpu *v, u64 now, u64 slack)
+{
+	u64 t, sum;
+	u32 n;
+
+	if (v->rq_len == 0)
+		return QVS_NEVER;
+	t = v->rq[0].time > now ? v->rq[0].time : now;
+	for (;;) {
+		n = rq_usable_entries(v, t, &sum);
+		if (sum > slack)
+			return t;
+		if (n == v->rq_len)
+			return QVS_NEVER;
+		/* Entry n joins a chunk that starts once it is due within the
+		 * `sum` ns ahead of it; it was not at t, so this is later. */
+		t = v->rq[n].time - sum;
+	}
+}
+
 void qvs_rq_coalesce(struct qvs_vcpu *v, u64 now)
 {
 	u64 sum;
@@ -98,11 +118,23 @@ static void rq_charge_within(struct qvs_vcpu *v, u64 start, u64 used)
 	rq_insert(v, start + v->period, used);
 }
 
+/* Time the server needs at its own rate C/T to earn `ns` of budget,
+ * rounded up and kept far from overflow. */
+static u64 earn_time(const struct qvs_vcpu *v, u64 ns)
+{
+	unsigned __int128 t = ((unsigned __int128)ns * v->period + v->budget - 1) / v->budget;
+
+	return t > (1ull << 62) ? 1ull << 62 : (u64)t;
+}
+
 /* The chunk ran `over` ns past its budget (a late timer, a section that
  * could not be preempted). That time was taken from entries not yet due, so
  * it is taken out of them and comes back with the chunk at start + T: the
- * total stays C (no amplification). If even the whole budget did not cover
- * it, the replenishment moves later by what is left. */
+ * total stays C (no amplification). What no entry covered was budget the
+ * server did not have: its replenishment waits the time the server needs at
+ * its rate C/T to earn that much, so that repeated overruns cannot lift its
+ * share above C/T (postponing by the overrun alone would let a server that
+ * overruns by o every period run (C + o) / (T + o)). */
 static void rq_charge_over(struct qvs_vcpu *v, u64 start, u64 budget, u64 over)
 {
 	u64 taken = 0;
@@ -120,7 +152,7 @@ static void rq_charge_over(struct qvs_vcpu *v, u64 start, u64 budget, u64 over)
 		if (v->rq[0].amount == 0)
 			rq_remove(v, 0);
 	}
-	rq_insert(v, start + v->period + (over - taken), budget + taken);
+	rq_insert(v, start + v->period + earn_time(v, over - taken), budget + taken);
 }
 
 void qvs_rq_charge(struct qvs_vcpu *v, u64 start, u64 used, u64 budget)

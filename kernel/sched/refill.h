@@ -16,6 +16,10 @@ void qvs_rq_reset(struct qvs_vcpu *v, u64 now);
  * 0 when the head is still in the future. */
 u64 qvs_rq_available(const struct qvs_vcpu *v, u64 now);
 
+/* The earliest time from `now` on at which a chunk could start with more
+ * than `slack` ns of budget (QVS_NEVER if C itself is no more than that). */
+u64 qvs_rq_due(const struct qvs_vcpu *v, u64 now, u64 slack);
+
 /* Folds into the head what qvs_rq_available counted, so the chunk draws on
  * a single entry. */
 void qvs_rq_coalesce(struct qvs_vcpu *v, u64 now);

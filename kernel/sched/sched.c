@@ -176,7 +176,7 @@ static void chunk_end(struct qvs_sched *s, u64 now)
 		v->stats.overruns++;
 		v->stats.overrun_ns += used - s->chunk_budget;
 	}
-	if (v->io_used >= v->budget)
+	if (v->io_used + s->slack >= v->budget)
 		io_end(v);
 }
 
@@ -225,16 +225,17 @@ static void advance(struct qvs_sched *s, u64 now)
 			s->cur->stats.bg_ns += now - s->now;
 	}
 	s->now = now;
-	if (s->cur_fg && now - s->chunk_start >= s->chunk_budget)
+	if (s->cur_fg && now - s->chunk_start + s->slack >= s->chunk_budget)
 		chunk_end(s, now);
 	release_expired(s, now);
 }
 
 /* ---- decisions ---- */
 
+/* With no more than the slack left a chunk would be over as it starts. */
 static bool foreground_eligible(const struct qvs_sched *s, const struct qvs_vcpu *v, u64 now)
 {
-	return runnable(v) && qvs_vcpu_available(s, v, now) > 0;
+	return runnable(v) && qvs_vcpu_available(s, v, now) > s->slack;
 }
 
 static struct qvs_vcpu *pick(const struct qvs_sched *s, u64 now, bool *fg)
@@ -264,12 +265,15 @@ static void dispatch(struct qvs_sched *s, struct qvs_vcpu *v, bool fg, u64 now)
 		chunk_start(s, v, now);
 }
 
-/* When budget next appears for a VCPU that has work but none to run on. */
-static u64 budget_due(const struct qvs_vcpu *v)
+/* When budget next appears for a VCPU that has work but none to run on
+ * (more than the slack: less would not start a chunk). */
+static u64 budget_due(const struct qvs_sched *s, const struct qvs_vcpu *v, u64 now)
 {
 	if (v->kind == QVS_MAIN)
-		return v->rq_len ? v->rq[0].time : QVS_NEVER;
-	return v->io_for && !v->io_active ? v->io_eligible : QVS_NEVER;
+		return qvs_rq_due(v, now, s->slack);
+	if (!v->io_for || v->io_active || io_budget_for(v) <= s->slack)
+		return QVS_NEVER;
+	return v->io_eligible;
 }
 
 static u64 earliest(u64 a, u64 b)
@@ -281,11 +285,14 @@ static u64 next_event(const struct qvs_sched *s, u64 now)
 {
 	u64 ev = QVS_NEVER;
 
+	/* The chunk's end, early by the slack so that the interrupt's
+	 * latency does not carry it past its budget. */
 	if (s->cur_fg)
-		ev = s->chunk_start + s->chunk_budget;
+		ev = s->chunk_start + s->chunk_budget -
+		     (s->chunk_budget > s->slack ? s->slack : s->chunk_budget);
 	for (const struct qvs_vcpu *v = s->vcpus; v; v = v->next) {
 		if (runnable(v) && !foreground_eligible(s, v, now))
-			ev = earliest(ev, budget_due(v));
+			ev = earliest(ev, budget_due(s, v, now));
 		for (const struct qvs_thread *t = v->threads; t; t = t->next_all)
 			if (t->state == QVS_SLEEPING || t->state == QVS_PERIOD_WAIT)
 				ev = earliest(ev, t->wake_at);
@@ -323,6 +330,12 @@ void qvs_init(struct qvs_sched *s, u64 now)
 	s->cur_fg = false;
 	s->chunk_start = now;
 	s->chunk_budget = 0;
+	s->slack = 0;
+}
+
+void qvs_set_slack(struct qvs_sched *s, u64 slack)
+{
+	s->slack = slack;
 }
 
 static void vcpu_clear(struct qvs_vcpu *v, u32 id, u8 kind, u64 now)
@@ -520,6 +533,13 @@ enum qvs_status qvs_thread_wake(struct qvs_sched *s, struct qvs_thread *t, u64 n
 	return QVS_OK;
 }
 
+static void io_take_owner(struct qvs_vcpu *io, struct qvs_vcpu *owner)
+{
+	if (!io->io_for || owner->period < io->io_for->period ||
+	    (owner->period == io->io_for->period && owner->id < io->io_for->id))
+		io->io_for = owner;
+}
+
 enum qvs_status qvs_io_wake(struct qvs_sched *s, struct qvs_thread *t, struct qvs_vcpu *owner,
 			    u64 now)
 {
@@ -530,10 +550,18 @@ enum qvs_status qvs_io_wake(struct qvs_sched *s, struct qvs_thread *t, struct qv
 	advance(s, now);
 	if (t->state != QVS_BLOCKED)
 		return QVS_E_STATE;
-	if (!io->io_for || owner->period < io->io_for->period ||
-	    (owner->period == io->io_for->period && owner->id < io->io_for->id))
-		io->io_for = owner;
+	io_take_owner(io, owner);
 	run_append(t);
+	return QVS_OK;
+}
+
+enum qvs_status qvs_io_inherit(struct qvs_sched *s, struct qvs_vcpu *io, struct qvs_vcpu *owner,
+			       u64 now)
+{
+	if (!io || !owner || owner->kind != QVS_MAIN || io->kind != QVS_IO)
+		return QVS_E_PARAM;
+	advance(s, now);
+	io_take_owner(io, owner);
 	return QVS_OK;
 }
 

@@ -106,6 +106,11 @@ struct qvs_sched {
 	bool cur_fg;
 	u64 chunk_start;              /* foreground chunk under way since */
 	u64 chunk_budget;             /* budget it may use */
+	/* A budget with no more than `slack` ns left counts as spent, and the
+	 * timer for a chunk's exhaustion is asked `slack` ns early: the kernel
+	 * sets it to the timer interrupt's delivery latency, so that the chunk
+	 * really stops within its budget (qvs_set_slack). 0 by default. */
+	u64 slack;
 };
 
 /* Why a VCPU was refused: the numbers for a message a user understands. */
@@ -131,6 +136,13 @@ struct qvs_decision {
 
 /* Starts an empty scheduler at time `now`. */
 void qvs_init(struct qvs_sched *s, u64 now);
+
+/* The interrupt latency to allow for: from now on a chunk's exhaustion is
+ * due `slack` ns before its budget runs out, and a VCPU with no more than
+ * `slack` ns of budget left runs only at background priority (the rest
+ * stays queued and is used with the next replenishment). A running chunk
+ * keeps its budget; the new value applies to its end. */
+void qvs_set_slack(struct qvs_sched *s, u64 slack);
 
 /* Adds a Main VCPU with budget C and period T (ns), a sporadic server whose
  * replenishment queue is `rq[0..rq_cap)` (rq_cap >= QVS_MIN_REFILLS). `id`
@@ -170,6 +182,13 @@ enum qvs_status qvs_thread_wake(struct qvs_sched *s, struct qvs_thread *t, u64 n
  * serves in its current activation, and its budget follows that owner. */
 enum qvs_status qvs_io_wake(struct qvs_sched *s, struct qvs_thread *t, struct qvs_vcpu *owner,
 			    u64 now);
+
+/* Makes I/O VCPU `io` work on behalf of Main VCPU `owner` as qvs_io_wake
+ * does (it keeps the higher of the two priorities), without waking a
+ * thread: for a kernel that wakes its threads its own way, right after. A
+ * VCPU with no runnable thread at the next decision stops inheriting. */
+enum qvs_status qvs_io_inherit(struct qvs_sched *s, struct qvs_vcpu *io, struct qvs_vcpu *owner,
+			       u64 now);
 
 /* The thread sleeps until `until` (no-op if that is not in the future). */
 enum qvs_status qvs_thread_sleep_until(struct qvs_sched *s, struct qvs_thread *t, u64 until,

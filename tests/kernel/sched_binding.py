@@ -63,6 +63,7 @@ def load() -> ctypes.CDLL:
     sigs = {
         "qvsh_new": (vp, [i, i, U64]),
         "qvsh_free": (None, [vp]),
+        "qvsh_set_slack": (None, [vp, U64]),
         "qvsh_add_main": (i, [vp, u32, U64, U64, u32, U64, ctypes.POINTER(u32),
                               ctypes.c_char_p, ctypes.c_size_t]),
         "qvsh_add_io": (i, [vp, u32, u32, U64, ctypes.POINTER(u32), ctypes.c_char_p,
@@ -75,6 +76,7 @@ def load() -> ctypes.CDLL:
         "qvsh_block": (i, [vp, i, U64]),
         "qvsh_wake": (i, [vp, i, U64]),
         "qvsh_io_wake": (i, [vp, i, i, U64]),
+        "qvsh_io_inherit": (i, [vp, i, i, U64]),
         "qvsh_sleep_until": (i, [vp, i, U64, U64]),
         "qvsh_wait_period": (i, [vp, i, U64]),
         "qvsh_yield": (i, [vp, i, U64]),
@@ -113,6 +115,10 @@ class Sched:
         if getattr(self, "h", None):
             self.lib.qvsh_free(self.h)
             self.h = None
+
+    def set_slack(self, slack: int) -> None:
+        """Interrupt latency to allow for (qvs_set_slack)."""
+        self.lib.qvsh_set_slack(self.h, slack)
 
     def _vcpu_result(self, r: int, info: ctypes.Array, msg: ctypes.Array) -> int:
         if r == -E_ADMISSION:
@@ -162,6 +168,9 @@ class Sched:
 
     def io_wake(self, t: int, owner: int, now: int) -> int:
         return self.lib.qvsh_io_wake(self.h, t, owner, now)
+
+    def io_inherit(self, v: int, owner: int, now: int) -> int:
+        return self.lib.qvsh_io_inherit(self.h, v, owner, now)
 
     def sleep_until(self, t: int, until: int, now: int) -> int:
         return self.lib.qvsh_sleep_until(self.h, t, until, now)

@@ -31,6 +31,13 @@ void *qvsh_new(int maxv, int maxt, u64 now)
 	return h;
 }
 
+void qvsh_set_slack(void *p, u64 slack)
+{
+	struct harness *h = p;
+
+	qvs_set_slack(&h->s, slack);
+}
+
 void qvsh_free(void *p)
 {
 	struct harness *h = p;
@@ -158,6 +165,13 @@ int qvsh_io_wake(void *p, int ti, int owner, u64 now)
 	struct harness *h = p;
 
 	return (int)qvs_io_wake(&h->s, &h->threads[ti], &h->vcpus[owner], now);
+}
+
+int qvsh_io_inherit(void *p, int vi, int owner, u64 now)
+{
+	struct harness *h = p;
+
+	return (int)qvs_io_inherit(&h->s, &h->vcpus[vi], &h->vcpus[owner], now);
 }
 
 int qvsh_sleep_until(void *p, int ti, u64 until, u64 now)

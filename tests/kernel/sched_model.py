@@ -17,6 +17,11 @@ The rules, in the words of the model:
 - Rate-monotonic priorities (period, then id; an I/O VCPU sits just above
   its owner). Foreground first; if no VCPU has budget, the highest-priority
   VCPU with work runs in background, uncharged.
+- Slack s (the timer's latency): a budget with s or less left counts as
+  spent, a running chunk's end is due s early, and a VCPU that has work but
+  no more than s of budget waits for the moment a chunk could start with
+  more. A chunk that overran by more than the following entries hold waits
+  the time its VCPU needs at C/T to earn the rest.
 """
 
 from __future__ import annotations
@@ -70,6 +75,10 @@ class Model:
         self.fg = False
         self.chunk_from = now
         self.chunk_budget = 0
+        self.slack = 0
+
+    def set_slack(self, slack: int) -> None:
+        self.slack = slack
 
     # ---- priorities ----
     def key(self, i: int) -> tuple[int, int, int, int]:
@@ -143,7 +152,9 @@ class Model:
             v.refills[0][0] += take
             if v.refills[0][1] == 0:
                 v.refills.pop(0)
-        self.hand_back(v, start + v.period + over - taken, budget + taken)
+        rest = over - taken
+        self.hand_back(v, start + v.period + min(-(-rest * v.period // v.budget), 2**62),
+                       budget + taken)
 
     def io_finish(self, v: MVcpu) -> None:
         v.active = False
@@ -161,7 +172,7 @@ class Model:
         if used > self.chunk_budget:
             v.stats["overruns"] += 1
             v.stats["overrun_ns"] += used - self.chunk_budget
-        if v.act_used >= v.budget:
+        if v.act_used + self.slack >= v.budget:
             self.io_finish(v)
 
     def start_chunk(self, i: int, now: int) -> None:
@@ -185,7 +196,7 @@ class Model:
         if self.running is not None:
             self.v[self.running].stats["fg" if self.fg else "bg"] += now - self.now
         self.now = now
-        if self.fg and now - self.chunk_from >= self.chunk_budget:
+        if self.fg and now - self.chunk_from + self.slack >= self.chunk_budget:
             self.end_chunk(now)
         for i in self.by_id():
             for ti in self.v[i].threads:
@@ -207,7 +218,7 @@ class Model:
                     self.io_finish(v)
                 v.owner = None
         with_work = [i for i, v in enumerate(self.v) if v.queue]
-        eligible = [i for i in with_work if self.available(i, now) > 0]
+        eligible = [i for i in with_work if self.available(i, now) > self.slack]
         pool = eligible or with_work
         best = min(pool, key=self.key) if pool else None
         fg = bool(eligible)
@@ -223,17 +234,31 @@ class Model:
     def next_event(self, now: int) -> int:
         times = [NEVER]
         if self.fg:
-            times.append(self.chunk_from + self.chunk_budget)
+            times.append(self.chunk_from + max(0, self.chunk_budget - self.slack))
         for i, v in enumerate(self.v):
-            if v.queue and self.available(i, now) == 0:
+            if v.queue and self.available(i, now) <= self.slack:
                 if not v.io and v.refills:
-                    times.append(v.refills[0][0])
-                elif v.io and v.owner is not None and not v.active:
+                    times.append(self.main_due(v, now))
+                elif (v.io and v.owner is not None and not v.active
+                      and self.io_grant(v) > self.slack):
                     times.append(v.eligible)
             for ti in v.threads:
                 if self.t[ti].state in ("sleeping", "period"):
                     times.append(self.t[ti].wake_at)
         return min(times)
+
+    def main_due(self, v: MVcpu, now: int) -> int:
+        """First time from now on a chunk could start with more than the slack:
+        tried at each moment the usable total can grow."""
+        moments = {max(now, v.refills[0][0])}
+        prefix = 0
+        for time, amount in v.refills:
+            moments.add(time - prefix)
+            prefix += amount
+        for t in sorted(m for m in moments if m >= max(now, v.refills[0][0])):
+            if self.usable(v, t)[1] > self.slack:
+                return t
+        return NEVER
 
     # ---- set-up ----
     def admit(self, cand: MVcpu, replaces: int | None = None) -> None:

@@ -30,6 +30,9 @@ class Scenario:
     events: list[tuple[int, str, int, int]] = field(default_factory=list)  # (t, kind, th, owner)
     end: int = 1_000_000
     timer_late: int = 0                   # the timer fires this much late (overrun tests)
+    timer_jitter: int = 0                 # ... plus a random 0..timer_jitter (seeded)
+    slack: int = 0                        # qvs_set_slack: the latency the kernel allows for
+    seed: int = 0
     changes: list[tuple[int, int, int, int]] = field(default_factory=list)  # (t, vcpu, C, T)
 
 
@@ -42,6 +45,9 @@ class Result:
 
 
 def run(impl: Any, sc: Scenario) -> Result:
+    if sc.slack:
+        impl.set_slack(sc.slack)
+    late_rng = random.Random(sc.seed)
     for spec in sc.vcpus:
         if spec[0] == "main":
             impl.add_main(spec[1], spec[2], spec[3], 0, spec[4])
@@ -94,7 +100,10 @@ def run(impl: Any, sc: Scenario) -> Result:
             break
         nxt = sc.end
         if d.next_event != 2**64 - 1:
-            nxt = min(nxt, d.next_event + sc.timer_late)
+            late = sc.timer_late
+            if sc.timer_jitter:
+                late += late_rng.randint(0, sc.timer_jitter)
+            nxt = min(nxt, d.next_event + late)
         if ei < len(events):
             nxt = min(nxt, events[ei][0])
         if ci < len(changes):

@@ -147,3 +147,40 @@ def test_long_runs_keep_the_window_guarantee_and_match_the_model(seed: int) -> N
     want = sched_sim.run(sched_model.Model(), sc)
     assert got.trace == want.trace
     assert got.stats == want.stats
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_slack_absorbs_late_timers_matches_model_and_keeps_every_window(seed: int) -> None:
+    # The kernel asks for the budget timer `slack` early (qvs_set_slack) and
+    # the timer comes 0..slack late: no chunk may run past its budget, so no
+    # overrun and at most C in every window of T, without the overrun term.
+    rng = random.Random(7000 + seed)
+    sc = scenario(7000 + seed)
+    sc.slack = rng.randint(20, 150)
+    sc.timer_jitter = sc.slack
+    sc.seed = seed
+    got = sched_sim.run(sb.Sched(), sc)
+    want = sched_sim.run(sched_model.Model(), sc)
+    assert got.trace == want.trace
+    assert got.log == want.log
+    assert got.stats == want.stats
+    for i, spec in enumerate(sc.vcpus):
+        if spec[0] == "main":
+            check_windows(sc, got, i)
+            assert got.stats[i]["overruns"] == 0, (i, got.stats[i])
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_timers_later_than_the_slack_match_model_and_never_create_budget(seed: int) -> None:
+    sc = scenario(8000 + seed)
+    sc.slack = 40
+    sc.timer_late = 10
+    sc.timer_jitter = 120
+    sc.seed = seed
+    got = sched_sim.run(sb.Sched(), sc)
+    want = sched_sim.run(sched_model.Model(), sc)
+    assert got.trace == want.trace
+    assert got.stats == want.stats
+    for i, spec in enumerate(sc.vcpus):
+        if spec[0] == "main":
+            assert got.refill_totals[i] == epochs(sc, got, i)[-1][1]

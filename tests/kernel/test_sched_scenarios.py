@@ -6,6 +6,7 @@ comments from the rules in docs/scheduling.md."""
 
 from __future__ import annotations
 
+import itertools
 import sys
 from pathlib import Path
 
@@ -76,17 +77,50 @@ def test_budget_amplification_does_not_happen() -> None:
 
 
 def test_overrun_is_taken_out_of_later_replenishments() -> None:
-    # S (C=3000) runs 1000 and blocks: queue (0, 2000), (10000, 1000). It
-    # wakes at 20000 with both due (one chunk of 3000) and overruns by 500.
-    # The 3000 + 500 it used comes back at 30000 + 500 as C, not C + 500.
+    # S (C=3000) runs 1000 and blocks: queue (0, 2000), (10000, 1000). Woken
+    # at 5000 it has 2000 (the second entry is not due by 7000) and overruns
+    # by 500. The 500 comes out of the entry at 10000 (which moves to 10500)
+    # and back with the chunk at 15000: the total stays C.
+    sc = Scenario(vcpus=[("main", 0, 3000, 10000, 4)],
+                  threads=[(0, [(1000, "block", 0), (10**9, "block", 0)])],
+                  events=[(5000, "wake", 0, -1)], end=10000, timer_late=500)
+    s = sb.Sched()
+    res = ss.run(s, sc)
+    assert fg(res, 0) == [(0, 1000), (5000, 7500)]
+    assert s.refills(0) == [(10500, 500), (15000, 2500)]
+    assert res.stats[0]["overruns"] == 1 and res.stats[0]["overrun_ns"] == 500
+
+
+def test_overrun_no_entry_covers_is_earned_back_at_the_servers_rate() -> None:
+    # Woken at 20000 with both entries due, S has one chunk of 3000 and
+    # overruns by 500 that no later entry covers. At its rate C/T = 0.3 it
+    # takes 500 / 0.3 = 1667 (rounded up) to earn that: C comes back at
+    # 30000 + 1667, not 30000 + 500.
     sc = Scenario(vcpus=[("main", 0, 3000, 10000, 4)],
                   threads=[(0, [(1000, "block", 0), (10**9, "block", 0)])],
                   events=[(20000, "wake", 0, -1)], end=24000, timer_late=500)
     s = sb.Sched()
     res = ss.run(s, sc)
     assert fg(res, 0) == [(0, 1000), (20000, 23500)]
-    assert s.refills(0) == [(30500, 3000)]
+    assert s.refills(0) == [(31667, 3000)]
     assert res.stats[0]["overruns"] == 1
+
+
+def test_repeated_overruns_do_not_lift_the_share_above_c_over_t() -> None:
+    # A hog whose timer is 300 late every time: each chunk runs 2300, and
+    # the next one waits 300 * T / C = 1500 longer (and starts 300 late,
+    # the timer for its replenishment being late too). Over a long run its
+    # foreground share stays within C/T (postponing by 300 alone would give
+    # 2300 / 10600 = 0.217): 2300 per 11800.
+    sc = Scenario(vcpus=[("main", 0, 2000, 10000, 4)], threads=[(0, HOG)], end=1_000_000,
+                  timer_late=300)
+    res = ss.run(sb.Sched(), sc)
+    chunks = fg(res, 0)
+    assert [b - a for a, b in chunks[:3]] == [2300, 2300, 2300]
+    starts = [a for a, _ in chunks[:4]]
+    assert [y - x for x, y in itertools.pairwise(starts)] == [10000 + 1500 + 300] * 3
+    share = sum(b - a for a, b in chunks) / sc.end
+    assert 0.19 <= share <= 0.2
 
 
 def test_blocked_vcpu_keeps_its_budget() -> None:
@@ -366,3 +400,74 @@ def test_exited_threads_and_removed_vcpus_leave_the_schedule() -> None:
     assert (d.thread, d.vcpu, d.foreground) == (tb, b, True)
     # The freed utilization is available again: 0.2 + 0.51 + 0.1 <= 0.780.
     s.add_main(3, 1000, 10000, 0)
+
+
+def test_slack_ends_chunks_early_enough_and_keeps_the_share() -> None:
+    # The kernel's timer interrupt arrives 10..50 late (as under Bochs); with
+    # a slack of 50 the chunk's timer is asked 50 early. Every chunk stops
+    # within C = 2000, and what the early stop leaves is used later, so the
+    # hog's share stays within C/T and above (C - slack) / T.
+    sc = Scenario(vcpus=[("main", 0, 2000, 10000, 4)], threads=[(0, HOG)], end=2_000_000,
+                  timer_late=10, timer_jitter=40, slack=50, seed=3)
+    s = sb.Sched()
+    res = ss.run(s, sc)
+    chunks = fg(res, 0)
+    assert len(chunks) >= 190
+    assert all(b - a <= 2000 for a, b in chunks)
+    assert ss.max_window(chunks, 10000)[0] <= 2000
+    assert res.stats[0]["overruns"] == 0
+    share = sum(b - a for a, b in chunks) / sc.end
+    assert (2000 - 50) / 10000 <= share <= 0.2
+    assert s.refill_total(0) == 2000
+
+
+def test_budget_within_the_slack_waits_for_the_next_replenishment() -> None:
+    # A VCPU whose chunk stopped with 30 left (slack 50) does not start a
+    # chunk for those 30: it waits until the next replenishment joins them.
+    sc = Scenario(vcpus=[("main", 0, 2000, 10000, 4)], threads=[(0, HOG)], end=12_000,
+                  slack=50, timer_late=20)
+    s = sb.Sched()
+    res = ss.run(s, sc)
+    # Timer asked at 1950, came at 1970: 30 left in the head entry.
+    assert fg(res, 0)[0] == (0, 1970)
+    assert s.available(0, 5000) == 30
+    # The 1970 comes back at 10000; with the 30 due already, a chunk can
+    # start once the 1970 is due within 30 of its start: at 9970, whose
+    # timer comes 20 late.
+    assert fg(res, 0)[1][0] == 9990
+
+
+def test_io_inherit_then_wake_is_what_io_wake_does() -> None:
+    # The kernel sets the owner with qvs_io_inherit and wakes the thread its
+    # own way (kthread_wake): the same schedule and budget as qvs_io_wake.
+    def build() -> tuple[sb.Sched, int, int, int]:
+        s = sb.Sched()
+        lo = s.add_main(0, 4000, 40000, 0)
+        hi = s.add_main(1, 1000, 10000, 0)
+        io = s.add_io(2, 100_000, 0)
+        s.add_thread(lo, 0)                      # a hog on the low VCPU
+        t = s.add_thread(io, 0)
+        s.schedule(0)
+        assert s.block(t, 0) == sb.OK
+        return s, hi, io, t
+
+    a, hi, io, t = build()
+    assert a.io_wake(t, hi, 100) == sb.OK
+    b, _, _, u = build()
+    assert b.io_inherit(io, hi, 100) == sb.OK
+    assert b.wake(u, 100) == sb.OK
+    for s, th in ((a, t), (b, u)):
+        d = s.schedule(100)
+        assert (d.vcpu, d.thread, d.foreground) == (io, th, True)
+        assert s.io_info(io)["budget"] == 1000  # T_hi * U = 10000 * 0.1
+        assert d.next_event == 1100
+    # Inheriting from a lower-priority owner keeps the higher one; a Main
+    # VCPU cannot be the I/O side, nor an I/O VCPU the owner.
+    assert b.io_inherit(io, 0, 200) == sb.OK
+    assert b.io_info(io)["owner"] == hi
+    assert b.io_inherit(hi, 0, 200) == sb.E_PARAM
+    assert b.io_inherit(io, io, 200) == sb.E_PARAM
+    # With no thread left to run at the next decision, it stops inheriting.
+    assert b.block(u, 300) == sb.OK
+    b.schedule(300)
+    assert b.io_info(io)["owner"] == -1
