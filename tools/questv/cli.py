@@ -8,6 +8,8 @@ should be).
 from __future__ import annotations
 
 import argparse
+import os
+import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -174,12 +176,165 @@ def cmd_repl(args: argparse.Namespace) -> int:
     return run_repl(_hub_port(args.line), args.sandbox, baud=args.baud, timeout=args.timeout)
 
 
+class _BoardRepl:
+    """Sandbox N's console through the board's hub, driven as a raw REPL."""
+
+    def __init__(self, line: str, sandbox: int, *, baud: int, timeout: float) -> None:
+        from .hub import frame as F
+        from .hub.console import connect
+        from .hub.link import open_transport
+        from .rawrepl import RawRepl
+
+        self._data = F.FrameType.DATA
+        self.transport = open_transport(_hub_port(line), baud)
+        try:
+            self.link, _, early = connect(self.transport, min(timeout, 10.0))
+        except BaseException:
+            self.transport.close()
+            raise
+        self.sandbox = sandbox
+        self._early = b"".join(f.payload for f in early
+                               if f.type == self._data and f.sb == sandbox)
+        self.repl = RawRepl(self._read, lambda data: self.link.send_keys(sandbox, data),
+                            timeout=timeout)
+
+    def _read(self, timeout: float) -> bytes:
+        data, self._early = self._early, b""
+        frames = self.link.poll(0 if data else timeout)
+        return data + b"".join(f.payload for f in frames
+                               if f.type == self._data and f.sb == self.sandbox)
+
+    def close(self) -> None:
+        try:
+            if self.repl.in_raw:
+                self.repl.exit()
+            self.link.bye()
+        finally:
+            self.link.close()
+
+
+def _read_source(path: str) -> str:
+    try:
+        return Path(path).read_bytes().decode("utf-8")
+    except OSError as err:
+        raise _Refused(f"{path}: cannot read it: {err.strerror}") from err
+    except UnicodeDecodeError as err:
+        raise _Refused(f"{path}: not UTF-8 text") from err
+
+
+def _check_sandbox(n: int) -> None:
+    if not 0 <= n < 16:
+        raise _Refused(f"sandbox {n}: ids are 0..15")
+
+
+def cmd_swap(args: argparse.Namespace) -> int:
+    from .compile import check_source
+    from .config import SERVICE_NAME_LEN
+    from .hub.link import HubError
+    from .rawrepl import RawReplError
+
+    _check_sandbox(args.sandbox)
+    if not re.match(r"^[A-Za-z_][A-Za-z0-9_-]*$", args.service) or \
+            len(args.service.encode()) > SERVICE_NAME_LEN:
+        raise _Refused(f"{args.service!r} is not a service name")
+    if args.timeout <= 0:
+        raise _Refused("--timeout must be positive")
+    source = _read_source(args.file)
+    qpy = Path(args.build_dir) / "host/qpy"
+    if not qpy.is_file():
+        raise BuildError(f"{qpy} does not exist: run `make binaries` first (the file is "
+                         "compiled on this machine before it goes to the board)")
+    # Refused here, before the board is touched: the running service is not
+    # even asked.
+    check_source(qpy, Path(args.file))
+    code = (f"import quest\nquest.swap({args.service!r}, {source!r}"
+            f"{', hook=False' if args.no_state else ''})\n")
+    try:
+        board = _BoardRepl(args.line, args.sandbox, baud=args.baud, timeout=args.timeout)
+    except HubError as err:
+        print(f"questv swap: {err}", file=sys.stderr)
+        return EXIT_FAILED
+    try:
+        board.repl.enter()
+        out, err = board.repl.exec(code)
+    except (RawReplError, EOFError, OSError) as exc:
+        print(f"questv swap: sb{args.sandbox}: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+    finally:
+        board.close()
+    if out:
+        sys.stdout.write(out.decode(errors="replace"))
+    if err:
+        text = err.decode(errors="replace").rstrip()
+        print(f"questv swap: sb{args.sandbox} refused {args.file} for service "
+              f"{args.service!r}; the old version keeps running:\n{text}", file=sys.stderr)
+        return EXIT_FAILED
+    print(f"questv swap: sb{args.sandbox}: service {args.service!r} now runs {args.file}")
+    return 0
+
+
+PUSH_CHUNK = 512  # bytes of the file per exec: well inside any REPL heap
+
+
+def cmd_push(args: argparse.Namespace) -> int:
+    from .hub.link import HubError
+    from .rawrepl import RawReplError
+
+    _check_sandbox(args.sandbox)
+    if args.timeout <= 0:
+        raise _Refused("--timeout must be positive")
+    try:
+        data = Path(args.file).read_bytes()
+    except OSError as err:
+        raise _Refused(f"{args.file}: cannot read it: {err.strerror}") from err
+    dest = args.dest or Path(args.file).name
+    if not dest or "\0" in dest:
+        raise _Refused(f"{dest!r} is not a file name")
+    try:
+        board = _BoardRepl(args.line, args.sandbox, baud=args.baud, timeout=args.timeout)
+    except HubError as err:
+        print(f"questv push: {err}", file=sys.stderr)
+        return EXIT_FAILED
+    try:
+        board.repl.enter()
+        steps = [f"_f = open({dest!r}, 'wb')"]
+        steps += [f"_f.write({data[i:i + PUSH_CHUNK]!r})" for i in range(0, len(data), PUSH_CHUNK)]
+        steps += ["_f.close()\ndel _f", f"import os\nprint(os.stat({dest!r})[6])"]
+        out = b""
+        for step in steps:
+            out, err = board.repl.exec(step)
+            if err:
+                print(f"questv push: sb{args.sandbox}: {dest}: "
+                      f"{err.decode(errors='replace').rstrip()}", file=sys.stderr)
+                return EXIT_FAILED
+    except (RawReplError, EOFError, OSError) as exc:
+        print(f"questv push: sb{args.sandbox}: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+    finally:
+        board.close()
+    size = out.decode(errors="replace").strip()
+    if size != str(len(data)):
+        print(f"questv push: sb{args.sandbox}: {dest} has {size} bytes on the board, not "
+              f"{len(data)}", file=sys.stderr)
+        return EXIT_FAILED
+    print(f"questv push: {args.file} -> sb{args.sandbox}:{dest} ({len(data)} bytes)")
+    return 0
+
+
 def _address(text: str) -> int:
     try:
         return int(text, 0)
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r} is not an address (0x... or decimal)") \
             from None
+
+
+def _line_option(p: argparse.ArgumentParser) -> None:
+    default = os.environ.get("QUESTV_LINE")
+    p.add_argument("--line", default=default, required=default is None,
+                   help="the board's serial line: a device, socket://HOST:PORT (what "
+                        "`questv run --serial socket` prints), tcp:HOST:PORT or unix:PATH "
+                        "(default: $QUESTV_LINE)")
 
 
 class _Refused(Exception):
@@ -297,6 +452,46 @@ def _parser() -> argparse.ArgumentParser:
     rp.add_argument("--timeout", type=float, default=5.0, metavar="S",
                     help="how long the handshake may take (default: 5)")
     rp.set_defaults(func=cmd_repl)
+    sw = sub.add_parser(
+        "swap", help="replace a running service on the board with a new version",
+        description="Compile FILE on this machine first (build/host/qpy --check): a file "
+                    "that does not compile is refused with its file, line and column, "
+                    "exit status 2, and the board is not touched. Then connect to the "
+                    "board's serial --line through the console hub (as `questv console "
+                    "--hub`), enter sandbox N's raw REPL and run quest.swap(SERVICE, "
+                    "<FILE's text>): the board compiles and imports the new code in a fresh "
+                    "interpreter, and only then stops the old one at a safe point and "
+                    "starts the new one (handing state over via save_state()/"
+                    "restore_state() unless --no-state). If the board refuses (an error "
+                    "at import, no such service), its error is printed, the old version "
+                    "keeps running and the exit status is 1.")
+    sw.add_argument("sandbox", type=int, metavar="N", help="sandbox id")
+    sw.add_argument("service", metavar="SERVICE", help="the service's name in system.toml")
+    sw.add_argument("file", metavar="FILE", help="the new version's Python source")
+    _line_option(sw)
+    sw.add_argument("--baud", type=int, default=115200, help="line speed (default: 115200)")
+    sw.add_argument("--timeout", type=float, default=60.0, metavar="S",
+                    help="how long to wait for each answer of the board (default: 60)")
+    sw.add_argument("--no-state", action="store_true",
+                    help="do not hand the old version's state to the new one")
+    sw.add_argument("--build-dir", default="build",
+                    help="where `make binaries` put host/qpy (default: build)")
+    sw.set_defaults(func=cmd_swap)
+
+    pu = sub.add_parser(
+        "push", help="copy a file into a sandbox's RAM filesystem",
+        description="Connect to the board's serial --line through the console hub, enter "
+                    "sandbox N's raw REPL and write FILE to DEST (default: FILE's name) in "
+                    "its RAM filesystem, where `import` finds modules; the size on the "
+                    "board is checked afterwards.")
+    pu.add_argument("sandbox", type=int, metavar="N", help="sandbox id")
+    pu.add_argument("file", metavar="FILE", help="the file to copy")
+    pu.add_argument("dest", nargs="?", metavar="DEST", help="its name on the board")
+    _line_option(pu)
+    pu.add_argument("--baud", type=int, default=115200, help="line speed (default: 115200)")
+    pu.add_argument("--timeout", type=float, default=30.0, metavar="S",
+                    help="how long to wait for each answer of the board (default: 30)")
+    pu.set_defaults(func=cmd_push)
     return p
 
 
