@@ -428,11 +428,38 @@ reset:
 }
 
 /* ------------------------------------------------------------ friendly */
-/* True when the gathered statement opens a block (its last significant
- * line ends with ':') or ends with a backslash: CPython's REPL then waits
- * for the blank line even if the code so far compiles. */
+/* True when the line starts a compound statement ("while x: f()" too):
+ * CPython's REPL waits for a blank line after those. */
+static bool compound_keyword(const char *s, size_t n)
+{
+	static const char *const kw[] = {"if", "for", "while", "def", "class", "with", "try", "async"};
+	size_t i = 0;
+	while (i < n && (s[i] == ' ' || s[i] == '\t'))
+		i++;
+	if (i < n && s[i] == '@')
+		return true;
+	for (size_t k = 0; k < sizeof kw / sizeof kw[0]; k++) {
+		size_t m = slen(kw[k]);
+		if (i + m > n)
+			continue;
+		bool same = true;
+		for (size_t j = 0; j < m; j++)
+			same &= s[i + j] == kw[k][j];
+		char next = i + m < n ? s[i + m] : '\n';
+		if (same && (next == ' ' || next == '\t' || next == ':' || next == '(' || next == '\n'))
+			return true;
+	}
+	return false;
+}
+
+/* True when the gathered statement opens a block (it starts with a
+ * compound keyword, or its last significant line ends with ':') or ends
+ * with a backslash: CPython's REPL then waits for the blank line even if
+ * the code so far compiles. */
 static bool opens_block(const char *s, size_t n)
 {
+	if (compound_keyword(s, n))
+		return true;
 	size_t end = n;
 	while (end && (s[end - 1] == '\n' || s[end - 1] == ' ' || s[end - 1] == '\t' || s[end - 1] == '\r'))
 		end--;
