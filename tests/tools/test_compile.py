@@ -82,8 +82,21 @@ def write_system(tmp_path: Path, app_text: str) -> Path:
     (tmp_path / "apps/ticker.py").write_text(app_text)
     (tmp_path / "apps/pkg").mkdir()
     (tmp_path / "apps/pkg/__init__.py").write_text("NAME = 'pkg'\n")
-    (tmp_path / "system.toml").write_text((ROOT / "system.toml").read_text().split(
-        "[[device]]")[0].split("[[sandbox.service]]")[0] + '''
+    sandboxes = "".join(f'''
+[[sandbox]]
+name = "sb{i}"
+cores = [{i}]
+memory_mib = 16
+{'devices = ["uart0"]' if i == 0 else ""}
+''' for i in range(4))
+    (tmp_path / "system.toml").write_text(f'''
+[machine]
+cores = 4
+memory_mib = 256
+
+[system]
+supervisor = "sb0"
+{sandboxes}
 [[sandbox.service]]
 name = "tick"
 module = "ticker"
