@@ -114,3 +114,15 @@ def test_against_qpy_board():
     finally:
         proc.kill()
         proc.wait()
+
+
+def test_enter_is_not_held_up_by_a_chatty_console():
+    """A service printing all the time on the same console: enter() still gets in."""
+    board = FakeBoard()
+    real_read = board.read
+
+    def chatty(timeout: float) -> bytes:
+        return b"tick\r\n" + real_read(timeout)
+    r = RawRepl(chatty, board.write, timeout=3)
+    r.enter()
+    assert r.in_raw

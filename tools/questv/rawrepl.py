@@ -88,7 +88,10 @@ class RawRepl:
         self._write(b"\r\x03\x03")       # Ctrl-C twice: stop a running program
         time.sleep(0.05)
         self._buf.clear()
-        while self._read(0.05):        # drop the friendly REPL's output so far
+        # Drop the friendly REPL's output so far, for at most a second: a
+        # service printing on the same console must not keep us here.
+        until = time.monotonic() + 1.0
+        while self._read(0.05) and time.monotonic() < until:
             pass
         self._write(b"\r\x01")          # Ctrl-A
         self.read_until(RAW_BANNER + b">")
