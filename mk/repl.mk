@@ -11,10 +11,8 @@
 
 REPL_DIR := $(BUILD)/repl
 REPL_SRCS := ports/repl/repl.c ports/ramfs/ramfs.c
-REPL_HDRS := ports/repl/repl.h ports/ramfs/ramfs.h ports/ramfs/qv_fs_local.h runtime/qv.h
-# Until runtime/qv.h declares struct qv_fs, ramfs.h takes its own copy.
-REPL_FSDEF := $(shell grep -q 'struct qv_fs {' runtime/qv.h || echo -DRAMFS_LOCAL_QV_FS)
-REPL_INC := -Iruntime -Iports/repl -Iports/ramfs $(REPL_FSDEF)
+REPL_HDRS := ports/repl/repl.h ports/ramfs/ramfs.h runtime/qv.h
+REPL_INC := -Iruntime -Iports/repl -Iports/ramfs
 REPL_RT_OBJS := $(patsubst runtime/%.c,$(BUILD)/runtime/host/%.o,$(sort $(wildcard runtime/*.c)))
 QPY_BOARD := $(BUILD)/host/qpy-board
 RAMFS_DRIVER := $(BUILD)/host/ramfs-driver

@@ -222,9 +222,7 @@ int main(int argc, char **argv)
 	b.port.wall_us = p_wall;
 	b.port.poll_interrupt = p_poll;
 	b.port.find_module = p_find;
-#ifndef RAMFS_LOCAL_QV_FS
 	b.port.fs = ramfs_ops();
-#endif
 
 	struct termios saved;
 	bool restore = false;

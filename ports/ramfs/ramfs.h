@@ -23,11 +23,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-#ifdef RAMFS_LOCAL_QV_FS
-#include "qv_fs_local.h"
-#else
 #include "qv.h"
-#endif
 
 #define RAMFS_NAME_MAX 63     /* bytes in one path component */
 #define RAMFS_MAX_HANDLES 16  /* files open at once */
