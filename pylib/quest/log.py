@@ -1,13 +1,12 @@
-"""One console line per event, tagged with the time and the source.
-
-    from quest import log
-    lg = log.Logger("ctl")
-    lg.info("started, period", 10, "ms")   ->  "[  1234.567] ctl info: started, period 10 ms"
-
-Levels below `level` (DEBUG < INFO < WARN < ERROR) are dropped. The line goes
-to print(), which is the interpreter's console (the sandbox's, through the
-hub).
-"""
+# One console line per event, tagged with the time and the source.
+#
+#     from quest import log
+#     lg = log.Logger("ctl")
+#     lg.info("started, period", 10, "ms")   ->  "[  1234.567] ctl info: started, period 10 ms"
+#
+# Levels below `level` (DEBUG < INFO < WARN < ERROR) are dropped. The line goes
+# to print(), which is the interpreter's console (the sandbox's, through the
+# hub).
 
 DEBUG = 10
 INFO = 20

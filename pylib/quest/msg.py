@@ -1,20 +1,19 @@
-"""Message encoding over channels: Python values to bytes and back.
-
-A channel carries byte strings up to its slot size; pack() turns a value of
-the simple types (None, bool, int, float, str, bytes, list, tuple, dict) into
-one such string and unpack() takes it back. The format is small and fixed:
-a version byte 0x51 ('Q'), then the value as a tag byte and its body:
-
-  N None   T True   F False
-  i int    zigzag varint (any size)
-  f float  8 bytes, IEEE 754 little-endian
-  s str    varint length, UTF-8       b bytes  varint length, the bytes
-  l list   varint count, the items    t tuple  the same
-  d dict   varint count, key and value after each other
-
-Data that does not parse raises ValueError naming the offset; it never
-returns a half-built value. send()/recv() do the same over a quest.Channel.
-"""
+# Message encoding over channels: Python values to bytes and back.
+#
+# A channel carries byte strings up to its slot size; pack() turns a value of
+# the simple types (None, bool, int, float, str, bytes, list, tuple, dict) into
+# one such string and unpack() takes it back. The format is small and fixed:
+# a version byte 0x51 ('Q'), then the value as a tag byte and its body:
+#
+#   N None   T True   F False
+#   i int    zigzag varint (any size)
+#   f float  8 bytes, IEEE 754 little-endian
+#   s str    varint length, UTF-8       b bytes  varint length, the bytes
+#   l list   varint count, the items    t tuple  the same
+#   d dict   varint count, key and value after each other
+#
+# Data that does not parse raises ValueError naming the offset; it never
+# returns a half-built value. send()/recv() do the same over a quest.Channel.
 
 import struct
 
@@ -73,7 +72,7 @@ def _put(out, v, depth):
 
 
 def pack(v) -> bytes:
-    """The bytes of value v."""
+    # The bytes of value v.
     out = bytearray([VERSION])
     _put(out, v, 0)
     return bytes(out)
@@ -158,7 +157,7 @@ class _Reader:
 
 
 def unpack(data):
-    """The value in data (bytes from pack)."""
+    # The value in data (bytes from pack).
     r = _Reader(bytes(data))
     if r.byte() != VERSION:
         r.pos = 0
@@ -170,7 +169,7 @@ def unpack(data):
 
 
 def send(channel, v, timeout_ms=None):
-    """Packs v and sends it on channel (see quest.Channel.send)."""
+    # Packs v and sends it on channel (see quest.Channel.send).
     data = pack(v)
     if len(data) > channel.slot_size:
         raise ValueError(f"msg.send: {len(data)} bytes do not fit a {channel.slot_size}-byte slot")
@@ -178,7 +177,7 @@ def send(channel, v, timeout_ms=None):
 
 
 def recv(channel, timeout_ms=None):
-    """The next value from channel; None on timeout too (to tell a None
-    that was sent from a timeout, call channel.recv and unpack)."""
+    # The next value from channel; None on timeout too (to tell a None
+    # that was sent from a timeout, call channel.recv and unpack).
     data = channel.recv(timeout_ms)
     return None if data is None else unpack(data)

@@ -1,13 +1,12 @@
-"""Helpers for service loops.
-
-periodic(step) calls step() once per period of the service's VCPU
-(quest.wait_period between calls) until step returns False; with
-period_ms it keeps its own period by sleeping instead (for a thread that
-shares a VCPU). Both return the number of periods that ended late.
-
-Heartbeat(channel, every_ms) sends a small counter message on a channel at
-most every every_ms, for a supervisor or a peer to watch.
-"""
+# Helpers for service loops.
+#
+# periodic(step) calls step() once per period of the service's VCPU
+# (quest.wait_period between calls) until step returns False; with
+# period_ms it keeps its own period by sleeping instead (for a thread that
+# shares a VCPU). Both return the number of periods that ended late.
+#
+# Heartbeat(channel, every_ms) sends a small counter message on a channel at
+# most every every_ms, for a supervisor or a peer to watch.
 
 import quest
 
@@ -41,8 +40,8 @@ class Heartbeat:
         self.last = None
 
     def beat(self):
-        """Sends a beat if every_ms has passed since the last; returns
-        whether it did. A full channel drops the beat, never blocks."""
+        # Sends a beat if every_ms has passed since the last; returns
+        # whether it did. A full channel drops the beat, never blocks.
         now = quest.ticks_ms()
         if self.last is not None and now - self.last < self.every_ms:
             return False

@@ -1,26 +1,25 @@
-"""The per-sandbox service supervisor.
-
-The port starts this module as a system service at boot (when the bundle
-has it). It waits for the exit events of the sandbox's services and applies
-each service's restart policy from system.toml:
-
-  never    a service that fails is not restarted (its alternate, if it has
-           one, is started instead, since no restarts are left);
-  always   every end (a failure or main() returning) restarts it at once;
-  backoff  a failure restarts it after backoff_ms * 2**n, n the restarts
-           since its last healthy run, capped at BACKOFF_CAP_MS.
-
-restart_limit (0: none) bounds the restarts after failures in a row; past it
-the alternate module is started in the service's place, or, without one (or
-when the alternate fails past the limit too), the supervisor gives up. A run
-of HEALTHY_MS or more clears the count. A service stopped on purpose
-(quest.Service.stop) is left alone.
-
-Every decision is one console line naming the service and the reason (the
-last line of the exception that ended it). The decision logic is the pure
-class Supervisor (no I/O, time handed in), tested on the host under both
-CPython and qpy; run() joins it to _quest.
-"""
+# The per-sandbox service supervisor.
+#
+# The port starts this module as a system service at boot (when the bundle
+# has it). It waits for the exit events of the sandbox's services and applies
+# each service's restart policy from system.toml:
+#
+#   never    a service that fails is not restarted (its alternate, if it has
+#            one, is started instead, since no restarts are left);
+#   always   every end (a failure or main() returning) restarts it at once;
+#   backoff  a failure restarts it after backoff_ms * 2**n, n the restarts
+#            since its last healthy run, capped at BACKOFF_CAP_MS.
+#
+# restart_limit (0: none) bounds the restarts after failures in a row; past it
+# the alternate module is started in the service's place, or, without one (or
+# when the alternate fails past the limit too), the supervisor gives up. A run
+# of HEALTHY_MS or more clears the count. A service stopped on purpose
+# (quest.Service.stop) is left alone.
+#
+# Every decision is one console line naming the service and the reason (the
+# last line of the exception that ended it). The decision logic is the pure
+# class Supervisor (no I/O, time handed in), tested on the host under both
+# CPython and qpy; run() joins it to _quest.
 
 NEVER = "never"
 ALWAYS = "always"
@@ -47,8 +46,8 @@ ENDED_STATES = ("exited", "failed")
 
 
 def last_line(text):
-    """The last non-blank line of an error text: for a traceback, the
-    exception and its message."""
+    # The last non-blank line of an error text: for a traceback, the
+    # exception and its message.
     if not text:
         return ""
     lines = [ln.strip() for ln in str(text).splitlines() if ln.strip()]
@@ -56,7 +55,7 @@ def last_line(text):
 
 
 class Policy:
-    """A service's restart policy, from its spec (a dict as _quest gives it)."""
+    # A service's restart policy, from its spec (a dict as _quest gives it).
 
     def __init__(self, name, module, restart=NEVER, restart_limit=0, backoff_ms=0,
                  alternate=""):
@@ -83,9 +82,9 @@ class Policy:
 
 
 class Decision:
-    """What the supervisor does about one event: `action` (RESTART,
-    ALTERNATE, GIVE_UP or NOTHING) of `module` under the service's name,
-    `delay_ms` from `at_ms`, and the console line that says why."""
+    # What the supervisor does about one event: `action` (RESTART,
+    # ALTERNATE, GIVE_UP or NOTHING) of `module` under the service's name,
+    # `delay_ms` from `at_ms`, and the console line that says why.
 
     def __init__(self, name, action, module, delay_ms, at_ms, line):
         self.name = name
@@ -112,10 +111,10 @@ class _Track:
 
 
 class Supervisor:
-    """The decision logic. on_event() takes a service's info (a dict with at
-    least name, state, exit_status, last_error and run_ms, the length of the
-    run that just ended) and the time; it returns the Decision, and delayed
-    restarts wait in pending until due() hands them out."""
+    # The decision logic. on_event() takes a service's info (a dict with at
+    # least name, state, exit_status, last_error and run_ms, the length of the
+    # run that just ended) and the time; it returns the Decision, and delayed
+    # restarts wait in pending until due() hands them out.
 
     def __init__(self, backoff_cap_ms=BACKOFF_CAP_MS, healthy_ms=HEALTHY_MS):
         self.backoff_cap_ms = backoff_cap_ms
@@ -124,14 +123,14 @@ class Supervisor:
         self.pending = []
 
     def track(self, policy):
-        """Starts (or restarts) following a service with this policy."""
+        # Starts (or restarts) following a service with this policy.
         t = self.tracks.get(policy.name)
         if t is None or t.policy.module != policy.module and not t.on_alternate:
             self.tracks[policy.name] = _Track(policy)
         return self.tracks[policy.name]
 
     def backoff_delay(self, policy, n):
-        """Delay before the restart that follows n restarts in a row."""
+        # Delay before the restart that follows n restarts in a row.
         if policy.restart != BACKOFF:
             return 0
         delay = policy.backoff_ms
@@ -198,8 +197,8 @@ class Supervisor:
         return d
 
     def due(self, now_ms):
-        """The pending restarts whose time has come, in order; they leave
-        pending."""
+        # The pending restarts whose time has come, in order; they leave
+        # pending.
         ready = [d for d in self.pending if d.due_ms <= now_ms]
         self.pending = [d for d in self.pending if d.due_ms > now_ms]
         ready.sort(key=lambda d: d.due_ms)
@@ -211,7 +210,7 @@ class Supervisor:
         return min(d.due_ms for d in self.pending)
 
     def cancel(self, name):
-        """Drops a pending restart (the service was stopped or swapped)."""
+        # Drops a pending restart (the service was stopped or swapped).
         self.pending = [d for d in self.pending if d.name != name]
 
 
@@ -222,9 +221,9 @@ def _is_system(info):
 
 
 def start_args(spec, source=None):
-    """The positional arguments of _quest.svc_start for a spec dict (the
-    native side reads no dicts): name, module, alternate, budget_us,
-    period_us, heap_kib, restart code, restart_limit, backoff_ms, source."""
+    # The positional arguments of _quest.svc_start for a spec dict (the
+    # native side reads no dicts): name, module, alternate, budget_us,
+    # period_us, heap_kib, restart code, restart_limit, backoff_ms, source.
     restart = spec.get("restart", NEVER)
     if not isinstance(restart, int):
         if restart not in POLICIES:
@@ -243,9 +242,9 @@ def _spec_for(info, module):
 
 
 def run(q=None, log=print, idle_ms=1000, max_events=None):
-    """The supervisor service: waits for service events and acts on them
-    until stopped. `q` is the _quest module (a fake on the host); max_events
-    bounds the loop for tests."""
+    # The supervisor service: waits for service events and acts on them
+    # until stopped. `q` is the _quest module (a fake on the host); max_events
+    # bounds the loop for tests.
     if q is None:
         import _quest as q
     sup = Supervisor()

@@ -51,6 +51,14 @@ def ticks_ms():
     return now[0] // 1000
 
 
+def ticks_diff(a, b):
+    return a - b
+
+
+def inject(kind, arg):
+    raise RuntimeError("_inject is only in test builds")
+
+
 def sleep_us(us):
     calls.append(("sleep_us", us))
     now[0] += us

@@ -44,6 +44,18 @@ def ticks_us():
     return clock[0] * 1000
 
 
+def ticks_diff(a, b):
+    return a - b
+
+
+def wait_period():
+    return 0
+
+
+def inject(kind, arg):
+    raise RuntimeError("_inject is only in test builds")
+
+
 def svc_count():
     return len(infos)
 
