@@ -7,7 +7,12 @@
  *                backwards (duplicated or reordered) and corrupt messages,
  *                and every error the ring code reports;
  *   READ_CHANNEL / WRITE_CHANNEL  an outsider touches a channel's real pages;
- *   WRITE_PEER_RING  a consumer writes through its read-only producer mapping.
+ *   WRITE_PEER_RING  a consumer writes through its read-only producer mapping;
+ *   RT_CHAN_SEND / RT_CHAN_RECV  create the run-time channel "rt" with the
+ *                peer (QV_HC_CHAN_CREATE), then stream over it as above, the
+ *                consumer halting until the doorbell instead of polling;
+ *   RT_CHAN_OUTSIDER  asks to join "rt" with the sandbox of its argument,
+ *                must be refused, then touches the channel's real pages.
  *
  * The workloads poll from the heartbeat loop's idle time (chantest_idle) and
  * print only from chantest_report, which runs in the sandbox's print slot. */
@@ -21,6 +26,8 @@
 
 struct stream {
 	struct kchan *k;
+	const struct qv_chan_wait *w; /* NULL: polls only */
+	u64 timeout;         /* recv: how long a call may wait (TSC ticks) */
 	bool sender;
 	bool garbled;        /* GARBAGE_SEND: slots garbled before streaming */
 	bool done_shown;
@@ -89,17 +96,159 @@ static void garble(struct kchan *k)
 	}
 }
 
-static void add_stream(struct kchan *k, bool sender, bool garbage)
+static struct stream *add_stream(struct kchan *k, bool sender, bool garbage)
 {
 	if (!k || k->attach != QV_CHAN_OK || n_streams >= QV_CHANINFO_MAX ||
 	    (k->info.role == QV_CHAN_ROLE_PRODUCER) != sender)
-		return;
-	struct stream *s = &streams[n_streams++];
+		return NULL;
+	struct stream *s = &streams[n_streams];
 	s->k = k;
 	s->sender = sender;
 	if (garbage) {
 		garble(k);
 		s->garbled = true;
+	}
+	__atomic_store_n(&n_streams, n_streams + 1, __ATOMIC_RELEASE);
+	return s;
+}
+
+/* The run-time channel test: "rt", 64 B x 16, created by both ends with
+ * QV_HC_CHAN_CREATE (asked again at every step while the peer has not
+ * asked), then a stream as on a declared channel; the producer rings, the
+ * consumer halts until rung (recv waits up to RT_RECV_WAIT_MS per call). */
+#define RT_NAME "rt"
+#define RT_SLOT_SIZE 64u
+#define RT_SLOTS 16u
+#define RT_RECV_WAIT_MS 5u
+#define RT_BOGUS_INDEX (QV_CHANINFO_RT_INDEX + QV_CHAN_RT_MAX)
+#define OUTSIDER_WAIT_NS 120000000000ull
+
+static struct {
+	bool armed, sender, created, shown;
+	u32 peer;
+	int err;              /* the refusal that ended the attempts, 0 if none */
+	u64 tries, create_tsc;
+	struct kchan *k;
+	struct stream *s;
+	s64 ring_as_consumer, ring_unknown; /* receiver: the two doorbells it may not ring */
+} rtc;
+
+static void rt_create_step(void)
+{
+	u64 t0 = rdtsc();
+	int err = 0;
+	struct kchan *k = chanlink_create(RT_NAME, rtc.peer, RT_SLOT_SIZE, RT_SLOTS, rtc.sender,
+					  0, &err);
+	u64 t = rdtsc() - t0;
+
+	rtc.tries++;
+	if (!k) {
+		if (err != QV_HC_EBUSY) {
+			rtc.err = err;
+			rtc.armed = false;
+		}
+		return;
+	}
+	rtc.create_tsc = t;  /* the call that agreed (or mapped the agreed channel) */
+	rtc.k = k;
+	if (!rtc.sender) {
+		rtc.ring_as_consumer = chanlink_ring(k);
+		rtc.ring_unknown = hypercall(QV_HC_DOORBELL, RT_BOGUS_INDEX, 0, 0);
+	}
+	struct stream *s = add_stream(k, rtc.sender, false);
+	if (s) {
+		s->w = chanlink_bell_wait(k);
+		s->timeout = (u64)kboot.tsc_khz * RT_RECV_WAIT_MS;
+	}
+	rtc.s = s;
+	__atomic_store_n(&rtc.created, true, __ATOMIC_RELEASE);
+}
+
+static void rt_report(void)
+{
+	if (!rtc.armed && !rtc.err)
+		return;
+	if (rtc.err && !rtc.shown) {
+		rtc.shown = true;
+		kprintf("rtchan %s: refused (%d) after %lu tries", RT_NAME, rtc.err, rtc.tries);
+		return;
+	}
+	if (!__atomic_load_n(&rtc.created, __ATOMIC_ACQUIRE))
+		return;
+	struct kchan *k = rtc.k;
+	if (!rtc.shown) {
+		rtc.shown = true;
+		kprintf("rtchan %s: %s sb%u, %u B x %u, prod 0x%lx cons 0x%lx, index 0x%x, %s, "
+			"tries=%lu create_tsc=%lu", RT_NAME, rtc.sender ? "to" : "from",
+			k->info.peer, k->info.slot_size, k->info.slot_count, k->info.prod_gpa,
+			k->info.cons_gpa, k->info.index, qv_chan_status_name(k->attach), rtc.tries,
+			rtc.create_tsc);
+		if (!rtc.sender)
+			kprintf("rtchan %s: doorbell as consumer %ld, on unknown channel %ld", RT_NAME,
+				rtc.ring_as_consumer, rtc.ring_unknown);
+	}
+}
+
+/* After its stream is done: how the doorbell went. */
+static void rt_bell_report(const struct stream *s)
+{
+	const struct kchan *k = s->k;
+
+	if (s->sender)
+		kprintf("rtchan send %s: rings=%lu refused=%lu sleeps_seen=%lu", RT_NAME, k->rings,
+			k->rings_refused, k->tx.st.doorbells);
+	else
+		kprintf("rtchan recv %s: sleeps=%lu doorbell_wakes=%lu irqs=%lu armed=%lu", RT_NAME,
+			k->sleeps, k->wakes, chanlink_doorbell_irqs(), k->rx.st.doorbells);
+}
+
+/* How many earlier boots of this sandbox ran the same attack kind. */
+static u32 earlier_boots_of(u32 kind)
+{
+	u32 n = 0;
+
+	for (u32 b = 0; b < kboot.boot_count && b < QV_MAX_TEST_ATTACKS; b++)
+		n += (kboot.test_attacks[b] & 0xFF) == kind;
+	return n;
+}
+
+/* The outsider: asks to join "rt" with `victim` (as its consumer), which
+ * the monitor must refuse once the real pair agreed; then, at the host
+ * addresses its own monitor refreshed during that call, reads the
+ * channel's producer region (first boot with this attack) or writes its
+ * consumer page (later boots). Both must end in an EPT violation. */
+static void rt_outsider(u32 victim)
+{
+	int err = 0;
+	struct kchan *k = chanlink_create(RT_NAME, victim, RT_SLOT_SIZE, RT_SLOTS, false,
+					  OUTSIDER_WAIT_NS, &err);
+
+	kprintf("attack %u: join run-time channel %s of sb%u: %s (%d)", kboot.boot_count, RT_NAME,
+		victim, k ? "JOINED" : "refused", err);
+	if (k) {
+		kprintf("attack %u NOT contained: joined %s", kboot.boot_count, RT_NAME);
+		return;
+	}
+	const struct qv_chaninfo *live = (const void *)(uintptr_t)QV_CHANINFO_GPA;
+	u32 n = 0;
+	while (n < QV_CHAN_RT_MAX && !live->test_rt_host_prod[n])
+		n++;
+	if (n == QV_CHAN_RT_MAX) {
+		kprintf("attack %u: no run-time channel to aim at", kboot.boot_count);
+		return;
+	}
+	if (earlier_boots_of(QV_ATTACK_RT_CHAN_OUTSIDER) == 0) {
+		u64 addr = live->test_rt_host_prod[n];
+		kprintf("attack %u: read producer pages of run-time channel %u at 0x%lx",
+			kboot.boot_count, n, addr);
+		u64 v = *(volatile u64 *)(uintptr_t)addr;
+		kprintf("attack %u NOT contained: read 0x%lx", kboot.boot_count, v);
+	} else {
+		u64 addr = live->test_rt_host_cons[n];
+		kprintf("attack %u: write consumer page of run-time channel %u at 0x%lx",
+			kboot.boot_count, n, addr);
+		*(volatile u64 *)(uintptr_t)addr = 0xBADC0FFEE0DDF00Dull;
+		kprintf("attack %u NOT contained: wrote the consumer page", kboot.boot_count);
 	}
 }
 
@@ -310,6 +459,15 @@ bool chantest_start(void)
 	case QV_TEST_BENCH_SEND:
 	case QV_TEST_BENCH_ECHO:
 		return bench_arm(chanlink_find(arg), kind == QV_TEST_BENCH_SEND);
+	case QV_TEST_RT_CHAN_SEND:
+	case QV_TEST_RT_CHAN_RECV:
+		rtc.armed = true;
+		rtc.sender = kind == QV_TEST_RT_CHAN_SEND;
+		rtc.peer = arg;
+		return true;
+	case QV_ATTACK_RT_CHAN_OUTSIDER:
+		rt_outsider(arg);
+		break;
 	default:
 		break;
 	}
@@ -320,7 +478,7 @@ static void send_step(struct stream *s)
 {
 	for (u32 n = 0; n < STEP_MESSAGES && s->next < STREAM_MESSAGES; n++) {
 		u32 len = make_msg(s->next, s->k->info.slot_size);
-		enum qv_chan_status st = qv_chan_send(&s->k->tx, msg, len, QV_CHAN_POLL, NULL);
+		enum qv_chan_status st = qv_chan_send(&s->k->tx, msg, len, QV_CHAN_POLL, s->w);
 		if (st == QV_CHAN_E_FULL) {
 			s->full++;
 			return;
@@ -359,8 +517,8 @@ static void recv_step(struct stream *s)
 	for (u32 n = 0; n < STEP_MESSAGES; n++) {
 		u32 len = 0;
 		enum qv_chan_status st = qv_chan_recv(&s->k->rx, msg, sizeof(msg), &len,
-						      QV_CHAN_POLL, NULL);
-		if (st == QV_CHAN_E_EMPTY)
+						      s->w ? s->timeout : QV_CHAN_POLL, s->w);
+		if (st == QV_CHAN_E_EMPTY || st == QV_CHAN_E_TIMEOUT)
 			return;
 		if (st == QV_CHAN_OK) {
 			check_msg(s, len);
@@ -378,6 +536,8 @@ void chantest_idle(void)
 {
 	if (bench.armed)
 		bench_run();
+	if (rtc.armed && !rtc.created)
+		rt_create_step();
 	for (u32 i = 0; i < n_streams; i++) {
 		if (streams[i].sender)
 			send_step(&streams[i]);
@@ -407,11 +567,15 @@ static void report_stream(struct stream *s)
 	else
 		kprintf("chantest recv %s: done messages=%lu lost=%lu back=%lu corrupt=%lu errors=%u",
 			name, s->messages, s->lost, s->back, s->corrupt, s->n_errors);
+	if (s->w)
+		rt_bell_report(s);
 }
 
 void chantest_report(void)
 {
 	bench_report();
-	for (u32 i = 0; i < n_streams; i++)
+	rt_report();
+	u32 n = __atomic_load_n(&n_streams, __ATOMIC_ACQUIRE);
+	for (u32 i = 0; i < n; i++)
 		report_stream(&streams[i]);
 }

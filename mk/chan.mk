@@ -8,6 +8,9 @@
 #   chan_fuzz_asan    the consumer over producer pages read from stdin,
 #                     under AddressSanitizer and UBSan
 #   chan_bench        send/recv loop for instruction counts (callgrind)
+#   libqvchanrt.so    the monitors' run-time channels (monitor/hc_chan.c)
+#                     over stand-ins for the rest of the monitor
+#                     (tests/kernel/chan_rt_harness.c), via ctypes
 
 CHAN_DIR := $(BUILD)/chan
 CHAN_SRCS := kernel/chan/chan.c
@@ -18,10 +21,15 @@ CHAN_STRESS := $(CHAN_DIR)/chan_stress
 CHAN_STRESS_TSAN := $(CHAN_DIR)/chan_stress_tsan
 CHAN_FUZZ := $(CHAN_DIR)/chan_fuzz_asan
 CHAN_BENCH := $(CHAN_DIR)/chan_bench
+CHAN_RT_LIB := $(CHAN_DIR)/libqvchanrt.so
+CHAN_RT_SRCS := monitor/hc_chan.c monitor/ept.c kernel/chan/chan.c tests/kernel/chan_rt_harness.c
+CHAN_RT_HDRS := monitor/chan.h monitor/mon.h monitor/ept.h include/questv/chaninfo.h \
+	include/questv/hypercall.h $(CHAN_HDRS)
 CHAN_HOST_FLAGS := $(HOST_CFLAGS) -Iinclude -Ikernel/chan
 CHAN_ASAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 
-HOST_BINARIES += $(CHAN_HOST_LIB) $(CHAN_STRESS) $(CHAN_STRESS_TSAN) $(CHAN_FUZZ) $(CHAN_BENCH)
+HOST_BINARIES += $(CHAN_HOST_LIB) $(CHAN_STRESS) $(CHAN_STRESS_TSAN) $(CHAN_FUZZ) $(CHAN_BENCH) \
+	$(CHAN_RT_LIB)
 # Not an image ELF, so not in BOARD_BINARIES; building the archive keeps
 # `make binaries` proving the source compiles with the board flags.
 binaries: $(CHAN_BOARD_LIB)
@@ -53,6 +61,13 @@ $(CHAN_FUZZ): $(CHAN_SRCS) tests/kernel/chan_fuzz.c $(CHAN_HDRS) mk/chan.mk
 $(CHAN_BENCH): $(CHAN_SRCS) tests/kernel/chan_bench.c $(CHAN_HDRS) mk/chan.mk
 	@mkdir -p $(dir $@)
 	$(HOST_CC) $(CHAN_HOST_FLAGS) $(CHAN_SRCS) tests/kernel/chan_bench.c -o $@
+
+# The harness calls hc_chan.c as the exit handler would; -fsanitize keeps
+# its pointer work honest.
+$(CHAN_RT_LIB): $(CHAN_RT_SRCS) $(CHAN_RT_HDRS) mk/chan.mk
+	@mkdir -p $(dir $@)
+	$(HOST_CC) $(HOST_CFLAGS) -Iinclude -fPIC -shared -fsanitize=undefined \
+		-fno-sanitize-recover=all $(CHAN_RT_SRCS) -o $@
 
 # The freestanding test compiles the source again with exactly these flags.
 .PHONY: chan-board-flags

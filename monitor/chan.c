@@ -5,6 +5,7 @@
  * processor places and zeroes the memory, before any sandbox runs. */
 #include "chan.h"
 #include "manifest.h"
+#include "vmx.h"
 #include "questv/chaninfo.h"
 #include "../kernel/chan/chan.h"
 #include "../kernel/lib/uart.h"
@@ -15,10 +16,17 @@ struct mon_chan {
 };
 
 static struct mon_chan chans[QV_MAX_CHANNELS];
+static u32 list_index[QV_MAX_SANDBOXES][QV_CHANINFO_MAX];
+static u32 list_len[QV_MAX_SANDBOXES];
 volatile u32 *chan_uart_lock;
+
+_Static_assert(sizeof(struct qv_chaninfo) <= PAGE_SIZE, "the channel list is one page");
 static u64 uart_lock_host;
 
 static u64 chan_gpa(const struct sandbox *sb, u32 i);
+
+#define X2APIC_ICR       0x830u
+#define MSR_EPT_VPID_CAP 0x48Cu
 
 /* The sandbox that owns the UART at COM1, the monitors' serial line. */
 static bool owns_com1(const struct sandbox *sb)
@@ -71,17 +79,57 @@ const char *__init chan_plan(u64 *bytes)
 		chans[i].host = total;
 		total += (u64)chans[i].lay.total_pages * PAGE_SIZE;
 	}
-	*bytes = total;
+	*bytes = total + chan_rt_pool_bytes();
 	return NULL;
 }
 
 void __init chan_place(u64 base)
 {
+	u64 end = base;
+
 	for (u32 i = 0; i < mon.manifest->n_channels; i++) {
 		chans[i].host += base;
+		end = chans[i].host + (u64)chans[i].lay.total_pages * PAGE_SIZE;
 		memset((void *)(uintptr_t)chans[i].host, 0,
 		       (u64)chans[i].lay.total_pages * PAGE_SIZE);
 	}
+	chan_rt_pool_place(end); /* zeroed page by page as it is handed out */
+}
+
+u64 chan_rt_window_gpa(const struct sandbox *sb)
+{
+	return ALIGN_UP(uart_lock_gpa(sb) + PAGE_SIZE, 2ull << 20);
+}
+
+bool chan_declared(const char *name)
+{
+	for (u32 i = 0; i < mon.manifest->n_channels; i++)
+		if (memcmp(mchan(i)->name, name, QV_NAME_LEN) == 0)
+			return true;
+	return false;
+}
+
+u32 chan_listed(const struct sandbox *sb)
+{
+	return list_len[sb->cfg.id];
+}
+
+void chan_list_append(const struct sandbox *sb, u32 index)
+{
+	u32 id = sb->cfg.id;
+
+	if (list_len[id] < QV_CHANINFO_MAX)
+		list_index[id][list_len[id]++] = index;
+}
+
+s64 chan_list_find(const struct sandbox *sb, u32 index)
+{
+	u32 id = sb->cfg.id;
+
+	for (u32 i = 0; i < list_len[id]; i++)
+		if (list_index[id][i] == index)
+			return i;
+	return -1;
 }
 
 static u64 window_gpa(const struct sandbox *sb)
@@ -175,13 +223,16 @@ void chan_fill_info(const struct sandbox *sb)
 	ci->window_gpa = window_gpa(sb);
 	if (uart_lock_host && owns_com1(sb))
 		ci->uart_lock_gpa = uart_lock_gpa(sb);
+	list_len[sb->cfg.id] = 0;
 	for (u32 i = 0; i < h->n_channels; i++) {
 		if (!is_end(mchan(i), sb->cfg.id) || ci->n_channels >= QV_CHANINFO_MAX)
 			continue;
 		struct qv_chaninfo_entry *e = &ci->ch[ci->n_channels++];
 		fill_entry(sb, i, e);
+		chan_list_append(sb, i);
 		ci->window_size = e->cons_gpa + PAGE_SIZE - ci->window_gpa;
 	}
+	chan_rt_fill_info(sb, ci);
 	if (!(h->flags & QV_MANIFEST_F_TEST_BUILD))
 		return;
 	for (u32 i = 0; i < h->n_channels; i++) {
@@ -202,4 +253,28 @@ void __init chan_report(void)
 			   c->slot_count, m->lay.producer_pages, m->host,
 			   (u64)(m->host + m->lay.total_pages * PAGE_SIZE));
 	}
+	mon_printf("run-time channel pool: %u pages, host 0x%lx-0x%lx", QV_CHAN_RT_POOL_PAGES,
+		   mon.channels.base + mon.channels.size - chan_rt_pool_bytes(),
+		   mon.channels.base + mon.channels.size);
+}
+
+void chan_hw_invept(const struct sandbox *sb)
+{
+	struct {
+		u64 eptp, zero;
+	} desc = { ept_pointer(sb->ept_root), 0 };
+	/* single-context (type 1) when the CPU has it, else all-context (2) */
+	u64 type = rdmsr(MSR_EPT_VPID_CAP) >> 25 & 1 ? 1 : 2;
+
+	__asm__ volatile("invept %0, %1" : : "m"(desc), "r"(type) : "memory", "cc");
+}
+
+bool chan_hw_doorbell(u32 core)
+{
+	if (!lapic_has_x2apic())
+		return false;
+	/* x2APIC ICR: destination in the high half; fixed delivery, physical
+	 * destination, edge, assert are all zero bits: only the vector. */
+	wrmsr(X2APIC_ICR, (u64)mon.cpus[core].apic_id << 32 | QV_DOORBELL_VECTOR);
+	return true;
 }

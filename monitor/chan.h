@@ -30,4 +30,31 @@ extern volatile u32 *chan_uart_lock;
 /* Prints one line per channel: ends, geometry, host pages. */
 void chan_report(void);
 
+/* Channels created at run time (hc_chan.c). Their pages, and the EPT
+ * tables that map them, come from a pool of this many pages carved with
+ * the channel region, after the declared channels. */
+#define QV_CHAN_RT_POOL_PAGES 256u
+u64 chan_rt_pool_bytes(void);
+void chan_rt_pool_place(u64 base);
+/* Where sb's run-time window starts: the first 2 MiB boundary above its
+ * declared channels and the UART lock page. */
+u64 chan_rt_window_gpa(const struct sandbox *sb);
+/* Appends sb's live run-time channels to its list (chan_fill_info). */
+struct qv_chaninfo;
+void chan_rt_fill_info(const struct sandbox *sb, struct qv_chaninfo *ci);
+/* Whether a manifest channel has this name. */
+bool chan_declared(const char *name);
+
+/* The monitor's own copy of the order of sb's channel list (the page is the
+ * guest's to scribble on): the entries' indexes, in list order. */
+u32 chan_listed(const struct sandbox *sb);
+void chan_list_append(const struct sandbox *sb, u32 index);
+s64 chan_list_find(const struct sandbox *sb, u32 index); /* position or -1 */
+
+/* The two hardware steps of run-time channels, apart so that hc_chan.c
+ * runs in the host tests: INVEPT for sb's EPT on this core (sb's own), and
+ * the doorbell vector sent to a core (false: no x2APIC to send it with). */
+void chan_hw_invept(const struct sandbox *sb);
+bool chan_hw_doorbell(u32 core);
+
 #endif

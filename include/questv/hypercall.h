@@ -19,7 +19,14 @@ enum qv_hypercall {
 	 * counters per reason (see docs/monitor.md for the format). */
 	QV_HC_REPORT_EXITS = 2,
 	/* Channels created at run time and doorbells (monitor/hc_chan.c,
-	 * docs/channels.md). */
+	 * docs/channels.md). CHAN_CREATE: RBX guest-physical address of a
+	 * struct qv_chan_request (questv/chaninfo.h), RCX its size, RDX 0 to
+	 * create or join, 1 to withdraw this sandbox's pending request of that
+	 * name; -> the channel's position in the caller's channel list, or
+	 * EBUSY while the peer has not asked, EINVAL, EPERM, ENOMEM.
+	 * DOORBELL: RBX a channel index from the caller's list, of which the
+	 * caller must be the producer (else EPERM; EINVAL no such channel) ->
+	 * 0 once QV_DOORBELL_VECTOR is sent to the consumer's core. */
 	QV_HC_CHAN_CREATE = 3,
 	QV_HC_DOORBELL = 4,
 	/* Fault containment and recovery (monitor/recovery.c, docs/monitor.md):
