@@ -24,6 +24,14 @@
 #include "ramfs.h"
 #include "repl.h"
 
+/* Under AddressSanitizer (qpy-board-asan) fake stacks would hide heap
+ * pointers from the collector's conservative stack scan; keep real frames. */
+const char *__asan_default_options(void);
+const char *__asan_default_options(void)
+{
+	return "detect_stack_use_after_return=0:detect_leaks=0";
+}
+
 /* The port's user pointer: ramfs.h wants the filesystem first. */
 typedef struct board {
 	struct ramfs *fs;

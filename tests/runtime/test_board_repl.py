@@ -16,7 +16,9 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parents[2]
-BOARD = Path(os.environ.get("QUESTV_QPY_BOARD", REPO / "build" / "host" / "qpy-board"))
+# The sanitizer build: a memory error in the REPL kills the board, which
+# the fixture reports.
+BOARD = Path(os.environ.get("QUESTV_QPY_BOARD_ASAN", REPO / "build" / "host" / "qpy-board-asan"))
 RAW_BANNER = b"raw REPL; CTRL-B to exit\r\n"
 
 
