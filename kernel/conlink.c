@@ -8,7 +8,7 @@
 
 #define OUT_WAIT_MS   20u  /* a full "out" channel: how long a line waits for the hub */
 #define INPUT_LINE    120u
-#define INPUT_BUF     256u /* hub: typed bytes waiting for room in a sandbox's "in" */
+#define INPUT_BUF     1024u /* hub: typed bytes waiting for room in a sandbox's "in" */
 
 static struct qv_hub hub;
 static bool hub_on;

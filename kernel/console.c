@@ -68,6 +68,13 @@ static void emit(const char *s, size_t n)
 	}
 }
 
+void console_log(const char *s, size_t n)
+{
+	if (n > QV_HC_CONSOLE_MAX - 1)
+		n = QV_HC_CONSOLE_MAX - 1;
+	emit(s, n);
+}
+
 /* The line is formatted on the caller's stack: threads may be preempted
  * in the middle of a kprintf by another thread that prints. */
 void kprintf(const char *f, ...)

@@ -16,6 +16,8 @@ extern struct qv_bootinfo kboot;
  * stream (console_write/console_getc) of this sandbox; docs/console.md. */
 void console_init(void);
 void kprintf(const char *f, ...) __attribute__((format(printf, 1, 2)));
+/* One line (no newline) to the log, like kprintf without formatting. */
+void console_log(const char *s, size_t n);
 /* Exact bytes to the console stream; waits while the hub catches up. */
 void console_write(const void *p, size_t n);
 /* Typed bytes go to console_getc() from now on (a REPL reads them). */

@@ -68,10 +68,21 @@ static void port_write(void *user, int stream, const char *s, size_t n)
 {
 	struct vtx_interp *in = user;
 
-	if (in->write)
+	if (in->write) {
 		in->write(user, stream, s, n);
-	else
-		console_write(s, n);
+	} else {
+		/* A service: its lines go to the sandbox's log, never into the
+		 * console byte stream the REPL (and mpremote) own. */
+		for (size_t i = 0; i < n; i++) {
+			bool nl = s[i] == '\n';
+			if (!nl)
+				in->out_line[in->out_len++] = s[i];
+			if (nl || in->out_len == sizeof(in->out_line)) {
+				console_log(in->out_line, in->out_len);
+				in->out_len = 0;
+			}
+		}
+	}
 	if (stream != QV_ERR)
 		return;
 	/* Keep the last complete line of error output: a service's last_error. */
@@ -181,6 +192,8 @@ void vtx_interp_free(struct vtx_interp *in)
 {
 	if (!in)
 		return;
+	if (in->out_len)
+		console_log(in->out_line, in->out_len);
 	kmem_free(in->mem);
 	kmem_free(in);
 }

@@ -24,6 +24,9 @@ struct vtx_interp {
 	long (*read_line)(void *user, char *buf, size_t cap);
 	bool (*poll_interrupt)(void *user);
 	void *owner;             /* the service or REPL this belongs to */
+	/* A service's output, a line at a time into the sandbox's log. */
+	char out_line[160];
+	u32 out_len;
 	/* The last line written to QV_ERR (a traceback's last line). */
 	char err_line[160];
 	u32 err_len;
