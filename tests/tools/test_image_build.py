@@ -7,6 +7,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from questv.bundle import decode
 from questv.config import load
 from questv.image import BuildError, build, kernel_only_path, read_manifest
 from questv.manifest import encode
@@ -52,8 +53,11 @@ def test_image_carries_the_manifest_of_system_toml(stub_image):
 def test_image_carries_monitor_kernel_and_one_bundle_per_sandbox(stub_image, stub_elf, tmp_path):
     assert iso_file(stub_image, "/boot/questv/monitor.elf", tmp_path) == stub_elf.read_bytes()
     assert iso_file(stub_image, "/boot/questv/kernel.elf", tmp_path) == stub_elf.read_bytes()
+    system = load(ROOT / "system.toml")
     for i in range(4):
-        assert iso_file(stub_image, f"/boot/questv/bundle{i}", tmp_path)[:4] == b"QVBN"
+        b = decode(iso_file(stub_image, f"/boot/questv/bundle{i}", tmp_path), sandbox_id=i)
+        assert [s.name for s in b.services] == [s.name for s in system.sandboxes[i].services]
+        assert "quest" in {m.name for m in b.modules}
 
 
 def test_grub_defaults_differ_between_the_twins(stub_image, tmp_path):
