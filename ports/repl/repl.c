@@ -43,7 +43,9 @@ struct qv_repl {
 	size_t errlen;
 	/* the line being edited, and the statement being gathered */
 	char line[LINE_MAX];
-	size_t linelen;
+	size_t linelen, cur; /* cur: the cursor, a byte offset into line */
+	char pend[4];        /* a UTF-8 character still arriving */
+	unsigned npend, need;
 	char hist[HIST_N][LINE_MAX];
 	int nhist;
 	size_t srclen;
@@ -507,6 +509,157 @@ static void redraw(struct qv_repl *r)
 	prompt(r);
 	out(r, r->line, r->linelen);
 	outs(r, "\x1b[K");
+	r->cur = r->linelen;
+}
+
+/* Characters (not bytes) in s[0..n): the columns the terminal moves. */
+static size_t columns(const char *s, size_t n)
+{
+	size_t k = 0;
+	for (size_t i = 0; i < n; i++)
+		k += ((uint8_t)s[i] & 0xc0) != 0x80;
+	return k;
+}
+
+static void cursor_left(struct qv_repl *r, size_t cols)
+{
+	if (!cols)
+		return;
+	char b[24] = "\x1b[";
+	char d[20];
+	int nd = 0;
+	do
+		d[nd++] = (char)('0' + cols % 10);
+	while ((cols /= 10) && nd < 20);
+	size_t k = 2;
+	while (nd)
+		b[k++] = d[--nd];
+	b[k++] = 'D';
+	out(r, b, k);
+}
+
+/* After a change at the cursor: rewrite the rest of the line, clear what
+ * is left of the old one, and put the cursor back. */
+static void redraw_tail(struct qv_repl *r)
+{
+	out(r, r->line + r->cur, r->linelen - r->cur);
+	outs(r, "\x1b[K");
+	cursor_left(r, columns(r->line + r->cur, r->linelen - r->cur));
+}
+
+/* Length of the character before / at byte offset i. */
+static size_t char_before(const struct qv_repl *r, size_t i)
+{
+	size_t j = i;
+	if (j)
+		do
+			j--;
+		while (j && ((uint8_t)r->line[j] & 0xc0) == 0x80);
+	return i - j;
+}
+
+static size_t char_at(const struct qv_repl *r, size_t i)
+{
+	size_t j = i;
+	if (j < r->linelen)
+		do
+			j++;
+		while (j < r->linelen && ((uint8_t)r->line[j] & 0xc0) == 0x80);
+	return j - i;
+}
+
+static void line_insert(struct qv_repl *r, const char *s, size_t n)
+{
+	if (r->linelen + n > LINE_MAX - 1)
+		return;
+	for (size_t i = r->linelen; i > r->cur; i--)
+		r->line[i - 1 + n] = r->line[i - 1];
+	copy(r->line + r->cur, s, n);
+	r->linelen += n;
+	r->cur += n;
+	out(r, s, n);
+	if (r->cur < r->linelen)
+		redraw_tail(r);
+}
+
+static void line_delete(struct qv_repl *r, size_t at, size_t n)
+{
+	for (size_t i = at; i + n < r->linelen; i++)
+		r->line[i] = r->line[i + n];
+	r->linelen -= n;
+}
+
+/* Backspace: the character before the cursor. */
+static void line_backspace(struct qv_repl *r)
+{
+	size_t n = char_before(r, r->cur);
+	if (!n)
+		return;
+	r->cur -= n;
+	line_delete(r, r->cur, n);
+	if (r->cur == r->linelen)
+		outs(r, "\b \b");
+	else {
+		outs(r, "\b");
+		redraw_tail(r);
+	}
+}
+
+/* A byte typed into the line: UTF-8 sequences are gathered whole so the
+ * terminal never sees half a character when the tail is rewritten. */
+static void line_byte(struct qv_repl *r, int c)
+{
+	if (r->need) {
+		if ((c & 0xc0) == 0x80) {
+			r->pend[r->npend++] = (char)c;
+			if (r->npend == r->need) {
+				line_insert(r, r->pend, r->npend);
+				r->need = r->npend = 0;
+			}
+			return;
+		}
+		r->need = r->npend = 0; /* broken sequence: dropped */
+	}
+	if (c >= 0xc0 && c < 0xf8) {
+		r->need = c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : 2;
+		r->pend[0] = (char)c;
+		r->npend = 1;
+		return;
+	}
+	if (c >= 0x80)
+		return; /* a stray continuation byte */
+	char ch = (char)c;
+	line_insert(r, &ch, 1);
+}
+
+/* ESC [ param final (or ESC O final): cursor keys and history. */
+static void line_escape(struct qv_repl *r, int final, int param, int *hpos)
+{
+	if ((final == 'A' && *hpos + 1 < r->nhist) || (final == 'B' && *hpos >= 0)) {
+		*hpos += final == 'A' ? 1 : -1;
+		if (*hpos >= 0) {
+			r->linelen = slen(r->hist[*hpos]);
+			copy(r->line, r->hist[*hpos], r->linelen);
+		} else
+			r->linelen = 0;
+		redraw(r);
+	} else if (final == 'D' && r->cur) {
+		r->cur -= char_before(r, r->cur);
+		outs(r, "\b");
+	} else if (final == 'C' && r->cur < r->linelen) {
+		size_t n = char_at(r, r->cur);
+		out(r, r->line + r->cur, n);
+		r->cur += n;
+	} else if (final == 'H' || (final == '~' && (param == 1 || param == 7))) {
+		cursor_left(r, columns(r->line, r->cur));
+		r->cur = 0;
+	} else if (final == 'F' || (final == '~' && (param == 4 || param == 8))) {
+		out(r, r->line + r->cur, r->linelen - r->cur);
+		r->cur = r->linelen;
+	} else if (final == '~' && param == 3 && r->cur < r->linelen) {
+		line_delete(r, r->cur, char_at(r, r->cur));
+		redraw_tail(r);
+	}
 }
 
 static void add_history(struct qv_repl *r)
@@ -622,11 +775,18 @@ static bool friendly_submit(struct qv_repl *r, bool blank, bool force)
 	return false;
 }
 
+static void new_line(struct qv_repl *r)
+{
+	r->linelen = r->cur = 0;
+	r->need = r->npend = 0;
+}
+
 static void friendly_repl(struct qv_repl *r)
 {
-	int esc = 0; /* 0 none, 1 after ESC, 2 inside ESC [ ... */
+	int esc = 0; /* 0 none, 1 after ESC, 2 inside ESC [ or ESC O */
+	int param = 0;
 	int hpos = -1;
-	r->linelen = 0;
+	new_line(r);
 	r->srclen = 0;
 	r->src_overflow = false;
 	prompt(r);
@@ -638,20 +798,15 @@ static void friendly_repl(struct qv_repl *r)
 			continue;
 		if (esc == 1) {
 			esc = (c == '[' || c == 'O') ? 2 : 0;
+			param = 0;
 			continue;
 		}
 		if (esc == 2) {
-			if (c >= 0x40 && c <= 0x7e) {
+			if (c >= '0' && c <= '9')
+				param = param < 1000 ? param * 10 + (c - '0') : param;
+			else if (c >= 0x40 && c <= 0x7e) {
 				esc = 0;
-				if ((c == 'A' && hpos + 1 < r->nhist) || (c == 'B' && hpos >= 0)) {
-					hpos += c == 'A' ? 1 : -1;
-					if (hpos >= 0) {
-						r->linelen = slen(r->hist[hpos]);
-						copy(r->line, r->hist[hpos], r->linelen);
-					} else
-						r->linelen = 0;
-					redraw(r);
-				}
+				line_escape(r, c, param, &hpos);
 			}
 			continue;
 		}
@@ -671,12 +826,14 @@ static void friendly_repl(struct qv_repl *r)
 		case CTRL_B:
 			outs(r, "\r\n");
 			print_banner(r);
-			r->linelen = r->srclen = 0;
+			new_line(r);
+			r->srclen = 0;
 			prompt(r);
 			continue;
 		case CTRL_C:
 			outs(r, "\r\n");
-			r->linelen = r->srclen = 0;
+			new_line(r);
+			r->srclen = 0;
 			r->src_overflow = false;
 			hpos = -1;
 			prompt(r);
@@ -699,27 +856,21 @@ static void friendly_repl(struct qv_repl *r)
 			paste_mode(r);
 			if (r->closed)
 				return;
-			r->linelen = 0;
+			new_line(r);
 			prompt(r);
 			continue;
 		case 0x08:
 		case 0x7f:
-			if (r->linelen) {
-				do
-					r->linelen--;
-				while (r->linelen && ((uint8_t)r->line[r->linelen] & 0xc0) == 0x80);
-				outs(r, "\b \b");
-			}
+			line_backspace(r);
 			continue;
 		case '\t':
 			/* no completion: indent by four spaces */
-			for (int i = 0; i < 4 && r->linelen < LINE_MAX - 1; i++) {
-				r->line[r->linelen++] = ' ';
-				out(r, " ", 1);
-			}
+			line_insert(r, "    ", 4);
 			continue;
 		case '\r':
 		case '\n': {
+			/* the cursor may be mid-line: move the terminal's to the end */
+			out(r, r->line + r->cur, r->linelen - r->cur);
 			outs(r, "\r\n");
 			add_history(r);
 			hpos = -1;
@@ -730,11 +881,11 @@ static void friendly_repl(struct qv_repl *r)
 			if (!(blank && r->srclen == 0)) {
 				src_add(r, r->line, r->linelen);
 				src_add(r, "\n", 1);
-				r->linelen = 0;
+				new_line(r);
 				if (!friendly_submit(r, blank, false))
 					r->srclen = 0;
 			}
-			r->linelen = 0;
+			new_line(r);
 			if (r->closed)
 				return;
 			prompt(r);
@@ -743,11 +894,7 @@ static void friendly_repl(struct qv_repl *r)
 		default:
 			if (c < 0x20)
 				continue; /* other control bytes do nothing */
-			if (r->linelen < LINE_MAX - 1) {
-				r->line[r->linelen++] = (char)c;
-				char ch = (char)c;
-				out(r, &ch, 1);
-			}
+			line_byte(r, c);
 			continue;
 		}
 	}

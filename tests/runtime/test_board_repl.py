@@ -159,6 +159,15 @@ def test_line_editing_and_ctrl_c_at_prompt(board: Pty) -> None:
     board.expect(b"7")
     board.send(b"\r")
     assert board.expect(b">>> ").endswith(b"7\r\n>>> ")
+    # cursor keys: left, Home, End, Delete, with edits in the middle
+    board.send(b"1+3\x1b[D\x7f*\x1b[H-\r")  # "1+3" -> "1*3" -> "-1*3"
+    assert board.expect(b">>> ").endswith(b"\r\n-3\r\n>>> ")
+    board.send(b"x9y\x1b[H\x1b[3~\x1b[F\x7f\r")  # delete x, backspace y
+    assert board.expect(b">>> ").endswith(b"\r\n9\r\n>>> ")
+    # a UTF-8 character inserted mid-line is echoed whole, then the tail
+    board.send(b"len('')\x1b[D\x1b[D\xc3\xa9\r")
+    out = board.expect(b">>> ")
+    assert b"\xc3\xa9')" in out and out.endswith(b"\r\n1\r\n>>> "), out
 
 
 def test_ctrl_c_interrupts_a_running_loop(board: Pty) -> None:
