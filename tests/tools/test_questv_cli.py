@@ -57,7 +57,7 @@ def test_inspect_lists_each_bundle_of_an_image(stub_image, capsys):
     out = capsys.readouterr().out
     for n in range(4):
         assert f"bundle{n}: bundle v2 for sandbox {n}," in out
-    assert "ticker: module ticker, 2000/100000 us, heap 64 KiB, restart backoff" in out
+    assert "ticker: module ticker, 2000/100000 us, heap 192 KiB, restart backoff" in out
     assert "quest.supervisor" in out and "package bytecode" in out
 
 

@@ -421,7 +421,7 @@ def test_service_defaults(default_toml, tmp_path):
     default_toml["sandbox"][1]["service"] = [service()]
     (svc,) = parse_in(tmp_path, default_toml).sandboxes[1].services
     assert (svc.heap_kib, svc.restart, svc.restart_limit, svc.backoff_ms, svc.alternate,
-            svc.start) == (64, "never", 0, 100, None, "boot")
+            svc.start) == (192, "never", 0, 100, None, "boot")
 
 
 @pytest.mark.parametrize("key, value, reason", [

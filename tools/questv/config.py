@@ -202,7 +202,7 @@ class Service:
     module: str
     budget_us: int
     period_us: int
-    heap_kib: int = 64
+    heap_kib: int = 192
     restart: str = "never"
     restart_limit: int = 0
     backoff_ms: int = 100
@@ -446,7 +446,7 @@ _SERVICE = {
     "module": _Key(_module_name),
     "budget_us": _Key(_int_in(1, MAX_PERIOD_US)),
     "period_us": _Key(_int_in(1, MAX_PERIOD_US)),
-    "heap_kib": _Key(_int_in(16, MAX_MACHINE_MIB * 1024), required=False, default=64),
+    "heap_kib": _Key(_int_in(16, MAX_MACHINE_MIB * 1024), required=False, default=192),
     "restart": _Key(_one_of(RESTART_POLICIES), required=False, default="never"),
     "restart_limit": _Key(_int_in(0, 1_000_000), required=False, default=0),
     "backoff_ms": _Key(_int_in(0, 3_600_000), required=False, default=100),
