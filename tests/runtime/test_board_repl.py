@@ -356,3 +356,32 @@ def test_soft_reset_keeps_nothing(board: Pty) -> None:
     board.send(b"import sys\nsys.exit()\x04")
     out = board.expect(RAW_BANNER + b">")
     assert out.startswith(b"OK\x04\x04MPY: soft reboot\r\n"), out
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_random_bytes_leave_the_repl_usable(board: Pty, seed: int) -> None:
+    """Byte soup with every control byte the protocol knows (modes, paste,
+    raw-paste, resets, escapes, broken UTF-8) must neither crash the board
+    (the ASan build) nor wedge it: Ctrl-C and Ctrl-B always bring back a
+    working friendly prompt."""
+    import random
+
+    rng = random.Random(seed)
+    alphabet = (
+        list(b"abcxyz019 ()[]:'\"#=+\r\n\t")
+        + [0x01, 0x02, 0x03, 0x04, 0x05, 0x08, 0x1b, 0x7f]
+        + list(b"\x1b[A\x1b[D\x1b[3~")
+        + [0xc3, 0xa9, 0xe2, 0x82, 0xff, 0x80]
+    )
+    for _ in range(60):
+        chunk = bytes(rng.choice(alphabet) for _ in range(rng.randint(1, 80)))
+        if rng.random() < 0.05:
+            chunk += b"\x05A\x01"  # try raw-paste now and then
+        board.send(chunk)
+        board.quiet(0.01)
+    board.send(b"\x03\x03\x02\x03")
+    board.quiet(0.3)
+    board.send(b"\x03")
+    board.expect(b">>> ")
+    board.quiet(0.1)
+    assert run_friendly(board, b"6*7") == b"42\r\n"
