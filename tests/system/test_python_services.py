@@ -1,0 +1,76 @@
+"""Services on the board (tests/system/system-python.toml, `pyboot`): each in
+its own interpreter on its own VCPU. A service spinning in `while True: pass`
+on a low-priority VCPU does not make the higher-priority periodic ticker
+(sb1, 2 ms every 20 ms) miss a period; a service that exhausts its heap gets
+MemoryError and ends alone, the others and the REPL go on."""
+
+from __future__ import annotations
+
+import ast
+import time
+
+SB = 1
+TIMEOUT = 120.0
+
+def vcpu_stats(r, service: str) -> dict:
+    """The running service's VCPU statistics, read through the REPL."""
+    out = r.eval(f"__import__('quest').Service({service!r}).stats().vcpu.as_dict()")
+    return ast.literal_eval(out)
+
+
+def info(r, service: str) -> dict:
+    """quest.services()' record of the service, its scalar fields."""
+    out = r.eval("[{k: v for k, v in s.as_dict().items() if k != 'spec'} for s in "
+                 f"__import__('quest').services() if s.name == {service!r}][0]")
+    return ast.literal_eval(out)
+
+
+def test_spinning_low_priority_service_leaves_the_periodic_one_its_periods(pyboot) -> None:
+    r = pyboot.repl(SB)
+    try:
+        before = vcpu_stats(r, "ticker")
+        _, err = r.exec("open('spin.py', 'w').write('n = 0\\nwhile True:\\n    n += 1\\n')\n"
+                        "import quest\n"
+                        "quest.spawn('spin', vcpu=(1000, 200000), heap=64, name='spin')\n")
+        assert err == ""
+        t0 = time.monotonic()
+        time.sleep(8.0)
+        spin = vcpu_stats(r, "spin")
+        after = vcpu_stats(r, "ticker")
+        assert info(r, "spin")["state"] == "running"
+        # the spinner used its budget and ran on in background
+        assert spin["bg_us"] > spin["fg_us"] > 0, spin
+        # the ticker ran every period meanwhile, and on time
+        assert after["deadline_misses"] == before["deadline_misses"], (before, after)
+        assert after["fg_us"] > before["fg_us"], (before, after)
+        _, err = r.exec("import quest\nquest.Service('spin').stop(timeout_ms=5000)\n")
+        assert err == ""
+        assert info(r, "spin")["state"] == "stopped"
+        assert time.monotonic() - t0 < TIMEOUT
+    finally:
+        r.close()
+
+
+def test_heap_exhaustion_ends_only_that_service(pyboot) -> None:
+    r = pyboot.repl(SB)
+    try:
+        start = len(pyboot.log_lines())
+        _, err = r.exec("open('hog.py', 'w').write('x = []\\nwhile True:\\n"
+                        "    x.append(bytearray(512))\\n')\n"
+                        "import quest\n"
+                        "quest.spawn('hog', heap=64, name='hog')\n")
+        assert err == ""
+        pyboot.wait_log(r"^\[sb1\] service hog failed: MemoryError", timeout=TIMEOUT,
+                        start=start)
+        hog = info(r, "hog")
+        assert hog["state"] == "failed" and "MemoryError" in hog["last_error"], hog
+        assert hog["heap_peak"] > 32 * 1024, hog
+        # the others still run, the REPL still computes
+        for name in ("ticker", "hello1", "supervisor"):
+            assert info(r, name)["state"] == "running", name
+        assert r.eval("sum(range(1000))") == "499500"
+        # and the ticker keeps ticking
+        n = len(pyboot.log_lines())
+        pyboot.wait_log(r"^\[sb1\] ticker: \d+ periods", timeout=TIMEOUT, start=n)
+    finally:
+        r.close()
