@@ -385,3 +385,19 @@ def test_random_bytes_leave_the_repl_usable(board: Pty, seed: int) -> None:
     board.expect(b">>> ")
     board.quiet(0.1)
     assert run_friendly(board, b"6*7") == b"42\r\n"
+
+
+def test_stdio_mode_and_bad_arguments() -> None:
+    """Without --pty the REPL serves stdin/stdout and ends with its input."""
+    r = subprocess.run(
+        [str(BOARD), "--fs-kib", "64"], input=b"x = 6\r\nx * 7\r\n\x01print(x)\x04",
+        capture_output=True, timeout=30, check=False,
+    )
+    assert r.returncode == 0, r.stderr
+    assert b">>> x * 7\r\n42\r\n>>> " in r.stdout
+    assert r.stdout.endswith(b"OK6\n\x04\x04>")
+    for args, msg in [(["--heap", "12"], b"bad heap size"), (["--fs-kib", "x"], b"bad --fs-kib"),
+                      (["--what"], b"usage")]:
+        r = subprocess.run([str(BOARD), *args], capture_output=True, timeout=30, check=False,
+                           stdin=subprocess.DEVNULL)
+        assert r.returncode == 2 and msg in r.stderr, (args, r.stderr)
