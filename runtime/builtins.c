@@ -788,7 +788,7 @@ NATIVE(bi_import, __import__, 1, 5)
 	return import_module(c, a[0], from, level, n > 1 && a[1] != NONE ? a[1] : c->frame ? c->frame->globals : c->main_dict);
 }
 
-extern const qv_native qv_build_class;
+extern const qv_native qv_build_class, bi_open;
 
 /* The name -> object table, indexed by the interned-name number. */
 #define T(q, obj) [QS_##q] = (qv_obj)(obj),
@@ -803,7 +803,7 @@ static const qv_obj builtin_table[QS__COUNT] = {
 	T(sum, &bi_sum) T(sorted, &bi_sorted) T(enumerate, &bi_enumerate) T(zip, &bi_zip) T(map, &bi_map)
 	T(filter, &bi_filter) T(reversed, &bi_reversed) T(format, &bi_format) T(vars, &bi_vars)
 	T(globals, &bi_globals) T(locals, &bi_locals) T(dir, &bi_dir) T(input, &bi_input)
-	T(compile, &bi_compile) T(exec, &bi_exec) T(eval, &bi_eval) T(__import__, &bi_import)
+	T(open, &bi_open) T(compile, &bi_compile) T(exec, &bi_exec) T(eval, &bi_eval) T(__import__, &bi_import)
 	T(__build_class__, &qv_build_class)
 	T(type, &qv_type_type) T(object, &qv_object_type) T(int, &qv_int_type) T(float, &qv_float_type)
 	T(bool, &qv_bool_type) T(str, &qv_str_type) T(bytes, &qv_bytes_type) T(bytearray, &qv_bytearray_type)

@@ -14,7 +14,7 @@ SPECIAL = {
     "LTmodule": "<module>", "LTlambda": "<lambda>", "LTlistcomp": "<listcomp>",
     "LTdictcomp": "<dictcomp>", "LTsetcomp": "<setcomp>", "LTgenexpr": "<genexpr>",
     "LTstdin": "<stdin>", "LTstring": "<string>", "empty": "", "dot": ".", "star": "*",
-    "space": " ", "nl": "\n", "comma": ", ", "dotdotdot": "...", "dot0": ".0",
+    "space": " ", "slash": "/", "nl": "\n", "comma": ", ", "dotdotdot": "...", "dot0": ".0",
 }
 
 

@@ -24,6 +24,19 @@ static qv_obj st_flush(qv_ctx *c, size_t n, qv_obj *a, qv_obj kw) { UNUSED(c); U
 static qv_obj st_readline(qv_ctx *c, size_t n, qv_obj *a, qv_obj kw)
 {
 	UNUSED(n); UNUSED(a); UNUSED(kw);
+	qv_obj left = c->misc[MISC_STDIN];
+	if (left) {
+		/* what an earlier read(n) left over comes first */
+		const char *p = STR(left)->data, *nl = memchr_s(p, '\n', STR(left)->len);
+		c->misc[MISC_STDIN] = NULL;
+		if (nl) {
+			size_t k = (size_t)(nl - p) + 1;
+			if (k < STR(left)->len)
+				c->misc[MISC_STDIN] = str_new(c, p + k, STR(left)->len - k);
+			return str_new(c, p, k);
+		}
+		return str_fmt(c, "%S%S", left, st_readline(c, n, a, kw));
+	}
 	if (!c->port->read_line)
 		return QS(empty);
 	char *buf = gc_alloc(c, 4096, true);
@@ -33,8 +46,57 @@ static qv_obj st_readline(qv_ctx *c, size_t n, qv_obj *a, qv_obj kw)
 	buf[len] = '\n';
 	return str_new(c, buf, (size_t)len + 1);
 }
+/* sys.stdin.read([n]): whole lines from the port; what is left of the last
+ * one waits in misc[MISC_STDIN] for the next read. */
+static qv_obj st_read(qv_ctx *c, size_t n, qv_obj *a, qv_obj kw)
+{
+	UNUSED(kw);
+	intptr_t want = n > 1 && a[1] != NONE ? get_int(c, a[1]) : -1;
+	qv_obj have = c->misc[MISC_STDIN] ? c->misc[MISC_STDIN] : QS(empty);
+	c->misc[MISC_STDIN] = NULL;
+	while (want < 0 || (intptr_t)STR(have)->clen < want) {
+		qv_obj line = st_readline(c, 1, a, NULL);
+		if (!STR(line)->len)
+			break;
+		have = str_fmt(c, "%S%S", have, line);
+	}
+	if (want >= 0 && (intptr_t)STR(have)->clen > want) {
+		qv_obj rest = qv_getitem(c, have, slice_new(c, MKINT(want), NONE, NONE));
+		have = qv_getitem(c, have, slice_new(c, MKINT(0), MKINT(want), NONE));
+		c->misc[MISC_STDIN] = rest;
+	}
+	return have;
+}
+
+/* sys.stdout.buffer / sys.stderr.buffer: bytes straight to the console */
+static qv_obj bst_write(qv_ctx *c, size_t n, qv_obj *a, qv_obj kw)
+{
+	UNUSED(n); UNUSED(kw);
+	size_t len;
+	const char *p = buf_view(c, a[1], &len);
+	port_write(c, ((qv_stream *)a[0])->which, p, len);
+	return MKINT((intptr_t)len);
+}
+static const qv_method bstream_methods[] = {
+	METH(write, 2, 2, bst_write), METH(flush, 1, 1, st_flush), METH_END,
+};
+static const qv_type qv_bstream_type = {
+	.type = &qv_type_type, .name = QS_BufferedWriter, .methods = bstream_methods, .getattr = builtin_getattr,
+};
+static const qv_stream bstream_out = {&qv_bstream_type, QV_OUT};
+static const qv_stream bstream_err = {&qv_bstream_type, QV_ERR};
+static qv_obj st_buffer(qv_ctx *c, size_t n, qv_obj *a, qv_obj kw)
+{
+	UNUSED(n); UNUSED(kw);
+	int w = ((qv_stream *)a[0])->which;
+	if (!w)
+		qv_raisef(c, EXC(AttributeError), "'TextIOWrapper' object has no attribute 'buffer'");
+	return (qv_obj)(w == QV_OUT ? &bstream_out : &bstream_err);
+}
+
 static const qv_method stream_methods[] = {
-	METH(write, 2, 2, st_write), METH(flush, 1, 1, st_flush), METH(readline, 1, 2, st_readline), METH_END,
+	METH(write, 2, 2, st_write), METH(flush, 1, 1, st_flush), METH(readline, 1, 2, st_readline),
+	METH(read, 1, 2, st_read), ATTR(buffer, st_buffer), METH_END,
 };
 const qv_type qv_stream_type = {
 	.type = &qv_type_type, .name = QS_TextIOWrapper, .methods = stream_methods, .getattr = builtin_getattr,
@@ -529,13 +591,16 @@ extern void init_binascii(qv_ctx *c, qv_obj d);
 extern void init_random_c(qv_ctx *c, qv_obj d);
 extern void init_json_c(qv_ctx *c, qv_obj d);
 extern void init_re_c(qv_ctx *c, qv_obj d);
+extern void init_os(qv_ctx *c, qv_obj d);
+extern void init_hashlib(qv_ctx *c, qv_obj d);
 
 const qv_builtin_module qv_builtin_modules[] = {
 	{QS_sys, init_sys}, {QS_time, init_time}, {QS_utime, init_time}, {QS_gc, init_gc},
 	{QS_micropython, init_micropython}, {QS_errno, init_errno}, {QS_uerrno, init_errno},
 	{QS_math, init_math}, {QS_builtins, init_builtins}, {QS_struct, init_struct},
 	{QS_binascii, init_binascii}, {QS__random, init_random_c}, {QS__json, init_json_c},
-	{QS__re, init_re_c}, {0, NULL},
+	{QS__re, init_re_c}, {QS_os, init_os}, {QS_uos, init_os},
+	{QS_hashlib, init_hashlib}, {0, NULL},
 };
 
 /* ------------------------------------------------------------ import */

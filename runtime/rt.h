@@ -273,7 +273,7 @@ struct qv_ctx {
 	qv_obj ext_pending;    /* exception raised for a port function, not yet thrown */
 	qv_obj roots[QV_MAX_ROOTS];
 };
-enum { MISC_ASYNC, MISC_STDOUT, MISC_LIMBS /* three slots */ };
+enum { MISC_ASYNC, MISC_STDOUT, MISC_LIMBS /* three slots */, MISC_STDIN = MISC_LIMBS + 3 };
 
 /* ---------------------------------------------------------------- gc.c */
 void *gc_alloc(qv_ctx *c, size_t n, bool noscan);

@@ -1,7 +1,12 @@
 /* The qv_port for Linux: stdio console, monotonic clock, modules from the
  * directories on the search path. */
 #define _POSIX_C_SOURCE 200809L
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <unistd.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -140,6 +145,151 @@ static const char *h_find_module(void *user, const char *name, size_t *len, bool
 	return NULL;
 }
 
+/* ------------------------------------------------------------ files
+ * open() and os on the real file system. A handle is the descriptor plus
+ * one, so that it is never NULL. */
+#define FD(h) ((int)(intptr_t)(h) - 1)
+
+static int neg_errno(void)
+{
+	return errno ? -errno : -5;
+}
+
+static int f_open(void *user, const char *path, int flags, void **handle)
+{
+	(void)user;
+	int o = (flags & QV_FS_READ) && (flags & QV_FS_WRITE) ? O_RDWR : (flags & QV_FS_WRITE) ? O_WRONLY : O_RDONLY;
+	if (flags & QV_FS_CREATE)
+		o |= O_CREAT;
+	if (flags & QV_FS_TRUNC)
+		o |= O_TRUNC;
+	if (flags & QV_FS_APPEND)
+		o |= O_APPEND;
+	int fd = open(path, o | O_CLOEXEC, 0666);
+	if (fd < 0)
+		return neg_errno();
+	struct stat st;
+	if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+		close(fd);
+		return -EISDIR;
+	}
+	*handle = (void *)(intptr_t)(fd + 1);
+	return 0;
+}
+
+static long f_read(void *user, void *h, void *buf, size_t n)
+{
+	(void)user;
+	ssize_t r = read(FD(h), buf, n);
+	return r < 0 ? neg_errno() : (long)r;
+}
+
+static long f_write(void *user, void *h, const void *buf, size_t n)
+{
+	(void)user;
+	ssize_t r = write(FD(h), buf, n);
+	return r < 0 ? neg_errno() : (long)r;
+}
+
+static long f_seek(void *user, void *h, long off, int whence)
+{
+	(void)user;
+	off_t r = lseek(FD(h), off, whence == 2 ? SEEK_END : whence == 1 ? SEEK_CUR : SEEK_SET);
+	return r < 0 ? neg_errno() : (long)r;
+}
+
+static int f_close(void *user, void *h)
+{
+	(void)user;
+	return close(FD(h)) < 0 ? neg_errno() : 0;
+}
+
+static int f_stat(void *user, const char *path, qv_fs_stat *out)
+{
+	(void)user;
+	struct stat st;
+	if (stat(path, &st) < 0)
+		return neg_errno();
+	out->mode = (S_ISDIR(st.st_mode) ? 0x4000u : 0x8000u) | (st.st_mode & 0777);
+	out->size = (uint64_t)st.st_size;
+	out->mtime = (uint64_t)st.st_mtime;
+	return 0;
+}
+
+static int f_listdir(void *user, const char *path, size_t index, char *name, size_t cap)
+{
+	(void)user;
+	DIR *d = opendir(path);
+	if (!d)
+		return neg_errno();
+	size_t i = 0;
+	struct dirent *e;
+	int r = 0;
+	while ((e = readdir(d))) {
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+			continue;
+		if (i++ == index) {
+			snprintf(name, cap, "%s", e->d_name);
+			r = 1;
+			break;
+		}
+	}
+	closedir(d);
+	return r;
+}
+
+static int f_remove(void *user, const char *path)
+{
+	(void)user;
+	return unlink(path) < 0 ? neg_errno() : 0;
+}
+
+static int f_rename(void *user, const char *from, const char *to)
+{
+	(void)user;
+	return rename(from, to) < 0 ? neg_errno() : 0;
+}
+
+static int f_mkdir(void *user, const char *path)
+{
+	(void)user;
+	return mkdir(path, 0777) < 0 ? neg_errno() : 0;
+}
+
+static int f_rmdir(void *user, const char *path)
+{
+	(void)user;
+	return rmdir(path) < 0 ? neg_errno() : 0;
+}
+
+static int f_chdir(void *user, const char *path)
+{
+	(void)user;
+	return chdir(path) < 0 ? neg_errno() : 0;
+}
+
+static int f_getcwd(void *user, char *buf, size_t cap)
+{
+	(void)user;
+	return getcwd(buf, cap) ? 0 : neg_errno();
+}
+
+static int f_statvfs(void *user, uint64_t *total, uint64_t *avail)
+{
+	(void)user;
+	struct statvfs v;
+	if (statvfs(".", &v) < 0)
+		return neg_errno();
+	*total = (uint64_t)v.f_blocks * v.f_frsize;
+	*avail = (uint64_t)v.f_bavail * v.f_frsize;
+	return 0;
+}
+
+static const qv_fs host_fs = {
+	f_open, f_read, f_write, f_seek, f_close, f_stat, f_listdir, f_remove, f_rename, f_mkdir,
+	f_rmdir, f_chdir, f_getcwd, f_statvfs,
+};
+
 void host_init(host_state *hs)
 {
 	memset(hs, 0, sizeof *hs);
@@ -149,6 +299,7 @@ void host_init(host_state *hs)
 	hs->port.ticks_us = h_ticks_us;
 	hs->port.wall_us = h_wall_us;
 	hs->port.find_module = h_find_module;
+	hs->port.fs = &host_fs;
 	const char *env = getenv("QPY_HEAP");
 	if (env)
 		host_parse_size(env, &hs->heap_size);

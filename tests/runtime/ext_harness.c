@@ -327,7 +327,9 @@ int main(int argc, char **argv)
 	if (argc < 2)
 		return 2;
 	const char *mode = argv[1];
-	if (!strcmp(mode, "run") && argc >= 3) {
+	if ((!strcmp(mode, "run") || !strcmp(mode, "run-nofs")) && argc >= 3) {
+		if (!strcmp(mode, "run-nofs"))
+			hs.port.fs = NULL; /* a port without files */
 		qv_ctx *c = new_ctx();
 		size_t len;
 		char *src = host_read_file(argv[2], &len);

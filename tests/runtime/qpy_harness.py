@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -69,12 +70,21 @@ def case_path(name: str) -> Path:
     return CASES_DIR / f"{name}.py"
 
 
+def run_in_place(argv0: str, name: str, env: dict[str, str] | None = None) -> Outcome:
+    """Runs a case from the cases directory; a case named files_* (which
+    writes files) runs in a fresh empty directory of its own instead."""
+    if not name.startswith("files_"):
+        return run([argv0, case_path(name).name], cwd=CASES_DIR, env=env)
+    with tempfile.TemporaryDirectory(prefix="qpy-case-") as work:
+        return run([argv0, str(case_path(name))], cwd=Path(work), env=env)
+
+
 def run_cpython(name: str, env: dict[str, str] | None = None) -> Outcome:
-    return run([sys.executable, case_path(name).name], cwd=CASES_DIR, env=env)
+    return run_in_place(sys.executable, name, env)
 
 
 def run_qpy(name: str) -> Outcome:
-    return run([str(QPY), case_path(name).name], cwd=CASES_DIR)
+    return run_in_place(str(QPY), name)
 
 
 def load_known_failures(path: Path = KNOWN_FAILURES) -> dict[str, str]:

@@ -34,7 +34,7 @@ def last_line(outcome) -> str:
 
 def test_the_document_lists_the_differences_tested_here() -> None:
     rows = re.findall(r"^\| (\d+) \| ([^|]+) \|", DOC.read_text(encoding="utf-8"), re.MULTILINE)
-    assert [int(n) for n, _ in rows] == list(range(1, 9)), rows
+    assert [int(n) for n, _ in rows] == list(range(1, 11)), rows
 
 
 def test_1_complex_numbers_are_not_supported() -> None:
@@ -135,3 +135,27 @@ def test_8_uncaught_keyboard_interrupt_exits_with_status_1(tmp_path: Path) -> No
     assert interrupted_status([str(QPY)], tmp_path) == (1, "KeyboardInterrupt")
     assert interrupted_status([sys.executable], tmp_path) == (-signal.SIGINT,
                                                               "KeyboardInterrupt")
+
+
+def test_9_file_errors_are_plain_oserror_with_the_errno_name(tmp_path: Path) -> None:
+    missing = str(tmp_path / "missing")
+    out = qpy(f"open({missing!r})")
+    assert last_line(out) == "OSError: [Errno 2] ENOENT"
+    out = qpy(f"try:\n open({missing!r})\nexcept OSError as e:\n print(type(e).__name__, e.errno, e)")
+    assert out.stdout == b"OSError 2 [Errno 2] ENOENT\n"
+    assert last_line(cpython(f"open({missing!r})")).startswith("FileNotFoundError: [Errno 2]")
+
+
+def test_10_os_module_is_micropythons(tmp_path: Path) -> None:
+    (tmp_path / "f.txt").write_text("abc")
+    (tmp_path / "sub").mkdir()
+    code = (f"import os\nos.chdir({str(tmp_path)!r})\n"
+            "print(sorted(os.ilistdir()))\nst = os.stat('f.txt')\n"
+            "print(type(st).__name__, len(st), st[6])\nprint(os.uname().sysname, hasattr(os, 'path'))")
+    out = qpy(code)
+    assert out.returncode == 0, out.stderr
+    lines = out.stdout.decode().splitlines()
+    # a directory's size is whatever the host file system says
+    assert lines[0].startswith("[('f.txt', 32768, 0, 3), ('sub', 16384, 0, "), lines
+    assert lines[1:] == ["tuple 10 3", "questv False"]
+    assert "AttributeError" in last_line(cpython("import os\nos.ilistdir()"))

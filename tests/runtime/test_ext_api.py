@@ -269,3 +269,35 @@ def test_state_handed_to_a_new_context() -> None:
     assert out[0] == f"small buffer 1 need {need} len {need}"
     assert out[1] == ("[('ba', bytearray(b'xy')), ('big', 1267650600228229401496703205376), ('count', 3), "
                       "('names', ['a', 'bé']), ('t', (1.25, None, True, b'\\x00'))]")
+
+
+def test_without_a_file_system_open_and_os_raise_enodev(tmp_path: Path) -> None:
+    f = tmp_path / "prog.py"
+    f.write_text("""import os
+for call in (lambda: open('x'), lambda: open('x', 'w'), os.listdir, lambda: os.stat('x'),
+             lambda: os.remove('x'), os.getcwd, lambda: os.mkdir('d')):
+    try:
+        call()
+        print('no error')
+    except OSError as e:
+        print(e.errno, e)
+print(os.listdir.__name__)
+""")
+    r = harness("run-nofs", str(f))
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.splitlines() == ["19 [Errno 19] ENODEV"] * 7 + ["listdir", "status 0"]
+    assert not (tmp_path / "x").exists() and not (tmp_path / "d").exists()
+
+
+def test_file_errors_print_as_micropython(tmp_path: Path) -> None:
+    # mpremote's _convert_filesystem_error looks for "OSError" and the
+    # errno name in the traceback text
+    r = run_py(tmp_path, f"open({str(tmp_path / 'missing')!r})\n")
+    assert r.stderr.splitlines()[-1] == "OSError: [Errno 2] ENOENT"
+    r = run_py(tmp_path, f"import os\nos.mkdir({str(tmp_path)!r})\n")
+    assert r.stderr.splitlines()[-1] == "OSError: [Errno 17] EEXIST"
+    d = tmp_path / "full"
+    d.mkdir()
+    (d / "f").write_text("x")
+    r = run_py(tmp_path, f"import os\nos.rmdir({str(d)!r})\n")
+    assert r.stderr.splitlines()[-1] == "OSError: [Errno 39] ENOTEMPTY"
