@@ -536,7 +536,7 @@ static int do_stat(struct ramfs *fs, const char *path, qv_fs_stat *st)
 	rf_inode *in = &fs->inodes[ino];
 	st->mode = in->kind == K_DIR ? 0x4000 | 0755 : 0x8000 | 0644;
 	st->size = in->kind == K_DIR ? 0 : in->size;
-	st->mtime = in->mtime;
+	st->mtime = in->mtime / 1000000u; /* qv_fs_stat wants seconds */
 	return 0;
 }
 

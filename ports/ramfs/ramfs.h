@@ -42,8 +42,9 @@ struct ramfs *ramfs_init(void *mem, size_t size);
 /* The qv_fs table (shared, read-only). */
 const qv_fs *ramfs_ops(void);
 
-/* Optional: a clock for mtimes (microseconds, any epoch; default none:
- * mtime stays 0) and a lock around every operation. */
+/* Optional: a clock for mtimes in microseconds (since 1970 if the port
+ * knows the date, else since boot; stat reports whole seconds; without a
+ * clock mtime stays 0), and a lock around every operation. */
 void ramfs_set_clock(struct ramfs *fs, uint64_t (*now_us)(void *user), void *user);
 void ramfs_set_lock(struct ramfs *fs, void (*lock)(void *user), void (*unlock)(void *user),
 		    void *user);

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -89,6 +90,12 @@ def test_fs_round_trip_and_import(pty: str, tmp_path: Path) -> None:
     assert out.replace("\r\n", "\n").endswith(body), out[-200:]
     out = mpremote(pty, "exec", "import uploaded; print(uploaded.answer(), uploaded.NAME)")
     assert out.strip() == "42 uploaded"
+    # os.stat on the board: a regular file, its size, an mtime from the clock
+    st = mpremote(pty, "exec", "import os; print(tuple(os.stat('uploaded.py')))")
+    fields = [int(v) for v in st.strip("()\n ").split(", ")]
+    mode, size, mtime = fields[0], fields[6], fields[8]
+    assert mode == 0x8000 | 0o644 and size == len(body.encode())
+    assert abs(mtime - time.time()) < 120
     # the file read back byte for byte (mpremote's own read path)
     back = tmp_path / "back.py"
     mpremote(pty, "fs", "cp", ":uploaded.py", str(back))
