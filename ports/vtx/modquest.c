@@ -704,10 +704,11 @@ static qv_val q_mem_range(ARGS)
 static qv_val q_inject(ARGS)
 {
 	char kind[16];
-	int64_t arg;
+	int64_t arg = 0;
 
-	(void)user, (void)argc;
-	if (!arg_cstr(c, argv[0], kind, sizeof(kind), "kind") || !qv_get_int(c, argv[1], &arg))
+	(void)user;
+	if (!arg_cstr(c, argv[0], kind, sizeof(kind), "kind") ||
+	    (argc > 1 && !qv_get_int(c, argv[1], &arg)))
 		return NULL;
 	if (!(kboot.flags & QV_BI_F_TEST_BUILD))
 		return qv_raise(c, "RuntimeError", "_inject is only in test builds");
@@ -1028,7 +1029,7 @@ static const qv_ext_func funcs[] = {
 	{ "mem_read", q_mem_read, 2, 2 },
 	{ "mem_write", q_mem_write, 2, 2 },
 	{ "mem_range", q_mem_range, 0, 0 },
-	{ "inject", q_inject, 2, 2 },
+	{ "inject", q_inject, 1, 2 },
 	{ "svc_count", q_svc_count, 0, 0 },
 	{ "svc_info", q_svc_info, 1, 1 },
 	{ "svc_find", q_svc_find, 1, 1 },
