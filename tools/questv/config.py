@@ -658,10 +658,17 @@ def _admission(r: _Reader, system: System, sb: Sandbox, has_supervisor: bool) ->
                          "and this one)")
 
 
+def python_memory_kib(sb: Sandbox, has_supervisor: bool) -> int:
+    """What a sandbox's Python needs of its region, in KiB, before its bundle."""
+    extra = SUPERVISOR_HEAP_KIB if has_supervisor else 0
+    return (sum(s.heap_kib for s in sb.services) + sb.repl_heap_kib + sb.fs_kib + extra
+            + KERNEL_IMAGE_KIB + SLACK_KIB)
+
+
 def _python_memory_fits(r: _Reader, sb: Sandbox, has_supervisor: bool) -> None:
     heaps = sum(s.heap_kib for s in sb.services)
     extra = SUPERVISOR_HEAP_KIB if has_supervisor else 0
-    need = heaps + sb.repl_heap_kib + sb.fs_kib + extra + KERNEL_IMAGE_KIB + SLACK_KIB
+    need = python_memory_kib(sb, has_supervisor)
     if need > sb.memory_mib * 1024:
         raise r.fail(f"sandbox[{sb.id}].memory_mib",
                      f"{sb.memory_mib} MiB is too small for its Python: service heaps "

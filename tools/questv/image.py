@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import manifest
-from .compile import Compiler, bundle_for
-from .config import System, load
+from .compile import PYLIB, Compiler, bundle_for, find_modules
+from .config import SUPERVISOR_MODULE, ConfigError, System, load, python_memory_kib
 
 MONITOR_ELF = Path("monitor/monitor.elf")
 KERNEL_ELF = Path("kernel/kernel.elf")
@@ -120,6 +120,7 @@ def build(system_path: str | Path, output: str | Path, *, test: bool = False,
     except FileNotFoundError as err:
         raise BuildError(f"{err}: the hosted compiler is missing: run `make binaries` "
                          "first") from err
+    _bundles_fit(str(system_path), system, bundles)
     # Staged next to the image, so that two images built from one build
     # directory (the default and the test one) never share a tree.
     staging = output.parent / f"{output.stem}.d"
@@ -135,6 +136,19 @@ def build(system_path: str | Path, output: str | Path, *, test: bool = False,
         (tree / "boot/grub/grub.cfg").write_text(grub_cfg(system, default=default, test=test))
         _mkrescue(tree, iso, staging / f"{tree_name}.log")
     return BuildResult(output, twin, system, blob, staging, bundles, compiler.compiled)
+
+
+def _bundles_fit(source: str, system: System, bundles: tuple[bytes, ...]) -> None:
+    """The monitor copies a sandbox's bundle into its region: it must fit beside the
+    heaps, the filesystem and the kernel (config's Python memory rule)."""
+    has_supervisor = SUPERVISOR_MODULE in find_modules([PYLIB], missing_ok=True)
+    for sb, data in zip(system.sandboxes, bundles, strict=True):
+        need = python_memory_kib(sb, has_supervisor) + -(-len(data) // 1024)
+        if need > sb.memory_mib * 1024:
+            raise ConfigError(source, f"sandbox[{sb.id}].memory_mib",
+                              f"{sb.memory_mib} MiB is too small: its Python needs "
+                              f"{python_memory_kib(sb, has_supervisor)} KiB and its bundle "
+                              f"{len(data)} bytes more")
 
 
 def _populate(tree: Path, blob: bytes, bundles: tuple[bytes, ...], monitor_elf: Path,
