@@ -24,6 +24,7 @@ static u64 lines_dropped;
  * UART (also while it waits to send), so that a long burst of output does
  * not let typed bytes or the host's handshake overrun it. */
 static u8 rxq[512];
+static u8 last_plain; /* the last plain-mode byte on the wire */
 static u32 rxq_len;
 
 /* Stream input (a REPL reads the console): typed bytes wait here for
@@ -174,9 +175,13 @@ static size_t hub_write(void *ctx, const u8 *p, size_t n)
 			}
 	lock_take();
 	for (size_t i = 0; i < take; i++) {
-		if (plain && p[i] == '\n')
-			uart_byte('\r'); /* a terminal wants CR LF; frames go out as they are */
+		/* A terminal wants CR LF (a REPL writes it already); frames go out
+		 * as they are. */
+		if (plain && p[i] == '\n' && last_plain != '\r')
+			uart_byte('\r');
 		uart_byte(p[i]);
+		if (plain)
+			last_plain = p[i];
 	}
 	if (!plain || p[take - 1] == '\n')
 		lock_drop();
