@@ -47,6 +47,14 @@ void qv_set_recursion_limit(qv_ctx *c, int limit)
 	c->max_depth = limit;
 }
 
+/* An interpreter made on one thread and run on another (a hot swap
+ * prepares the new version on the caller's thread, then runs it on the
+ * service's) must scan and bound the stack it runs on now. */
+void qv_set_stack_base(qv_ctx *c, void *stack_base)
+{
+	c->stack_base = (uintptr_t)stack_base;
+}
+
 void qv_set_stack_limit(qv_ctx *c, size_t bytes)
 {
 	c->stack_limit = bytes;

@@ -93,6 +93,9 @@ void qv_set_recursion_limit(qv_ctx *c, int limit);
 /* Bytes of C stack below stack_base the interpreter may use before it
  * raises RecursionError; 0 (the default) checks only the call depth. */
 void qv_set_stack_limit(qv_ctx *c, size_t bytes);
+/* Moves the interpreter to another C stack: stack_base as in qv_new, for
+ * the thread that runs it from now on. Call it on that thread, between runs. */
+void qv_set_stack_base(qv_ctx *c, void *stack_base);
 
 /* Run modes. */
 enum { QV_MODE_FILE = 0, QV_MODE_SINGLE = 1 };
