@@ -216,7 +216,10 @@ int main(int argc, char **argv)
 
 	static board b;
 	b.heap_size = heap;
-	b.stack_base = (void *)((uintptr_t)&base + 4096);
+	/* The collector scans the C stack from its current depth up to here:
+	 * every frame the interpreter runs in is below main's. Going past this
+	 * frame (towards the stack's top) could leave the mapped stack. */
+	b.stack_base = (void *)&base;
 	void *fsmem = malloc(fs_kib * 1024);
 	b.fs = fsmem ? ramfs_init(fsmem, fs_kib * 1024) : NULL;
 	if (!b.fs) {

@@ -401,3 +401,27 @@ def test_stdio_mode_and_bad_arguments() -> None:
         r = subprocess.run([str(BOARD), *args], capture_output=True, timeout=30, check=False,
                            stdin=subprocess.DEVNULL)
         assert r.returncode == 2 and msg in r.stderr, (args, r.stderr)
+
+
+def test_collector_stays_inside_the_stack() -> None:
+    """Regression: qpy-board once told the collector its stack began 4 KiB
+    above main's frame, past the top of the mapped stack when the
+    environment is small; the first collection then crashed. With no
+    environment and no address randomisation that is deterministic."""
+    plain = BOARD.with_name("qpy-board")
+    cmd = [str(plain), "--pty", "--heap", "64k"]
+    if Path("/usr/bin/setarch").exists():
+        cmd = ["/usr/bin/setarch", "-R", *cmd]
+    p = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True, env={})
+    try:
+        assert p.stdout is not None
+        t = Pty(p.stdout.readline().split(" ", 1)[1].strip())
+        t.expect(b">>> ")
+        t.send(b"for i in range(50000): x = [i] * 10\r\r")  # many collections in 64 KiB
+        t.expect(b">>> ", timeout=30)
+        assert run_friendly(t, b"print('survived', i)") == b"survived 49999\r\n"
+        assert p.poll() is None
+        t.close()
+    finally:
+        p.kill()
+        p.wait()
