@@ -115,8 +115,10 @@ static void recover_as_outsider(u32 target)
  * prints every record it reads from the fault log and acknowledges it;
  * restarts the target after its first fault (while it waits, frozen);
  * after the target's first hang record, stops the running target (an NMI
- * reaches its core) and resumes it; then writes to its own read-only log,
- * which must be an EPT violation. */
+ * reaches its core) and resumes it; takes the PCI host bridge from it
+ * (MOVE_DEVICE) and reads its config space; a second later writes to its own
+ * read-only log, which must be an EPT violation. (No quarantine here: the
+ * shared test boot expects every sandbox to go on printing.) */
 static u32 script_target = QV_MAX_SANDBOXES;
 
 #define SCRIPT_POLL_NS 5000000u
@@ -125,7 +127,7 @@ static u32 script_target = QV_MAX_SANDBOXES;
 static void supervisor_script(void *arg)
 {
 	struct qv_fault_record rec;
-	u32 t = script_target, step = kboot.boot_count ? 3 : 0; /* a later boot only reads */
+	u32 t = script_target, step = kboot.boot_count ? 4 : 0; /* a later boot only reads */
 	u64 settle = 0;
 
 	(void)arg;
@@ -159,10 +161,23 @@ static void supervisor_script(void *arg)
 				krecovery_command(QV_RECOVER_STOP, t, 0));
 			kprintf("supervisor: resume sb%u -> %ld", t,
 				krecovery_command(QV_RECOVER_RESUME, t, 0));
+			kprintf("supervisor: resume sb%u again (running) -> %ld", t,
+				krecovery_command(QV_RECOVER_RESUME, t, 0));
+			kprintf("supervisor: restart sb%u (itself) -> %ld", kboot.sandbox_id,
+				krecovery_command(QV_RECOVER_RESTART, kboot.sandbox_id, 0));
+			/* device 0 is the UART (refused), device 1 the PCI host bridge */
+			kprintf("supervisor: move device 0 to sb%u -> %ld", kboot.sandbox_id,
+				krecovery_command(QV_RECOVER_MOVE_DEVICE, 0, kboot.sandbox_id));
+			kprintf("supervisor: move device 1 to sb%u -> %ld", kboot.sandbox_id,
+				krecovery_command(QV_RECOVER_MOVE_DEVICE, 1, kboot.sandbox_id));
+			kprintf("supervisor: pci config 00:00.0 id=0x%x", pci_read(0, 0));
+			settle = clock_ns() + SCRIPT_SETTLE_NS;
+			step = 3;
+		} else if (step == 3 && clock_ns() >= settle) {
 			kprintf("supervisor: write fault log at 0x%lx", kboot.faultlog_gpa);
 			*(volatile u64 *)(uintptr_t)kboot.faultlog_gpa = 0;
 			kprintf("supervisor NOT contained: wrote its fault log");
-			step = 3;
+			step = 4;
 		}
 		kthread_sleep_until(clock_ns() + SCRIPT_POLL_NS);
 	}

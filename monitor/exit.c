@@ -7,6 +7,7 @@
 #include "vmx.h"
 #include "chan.h"
 #include "manifest.h"
+#include "../kernel/lib/uart.h"
 
 typedef void (*exit_fn)(struct sandbox *sb, struct guest_regs *r, u32 reason);
 
@@ -64,6 +65,8 @@ static void skip_instruction(void)
  * state: the sandbox boots again when this exit returns. */
 void sandbox_restart(struct sandbox *sb, struct guest_regs *r)
 {
+	u64 start = rdtsc();
+
 	sb->boot_count++;
 	if (sandbox_load(sb) == 0) {
 		sandbox_fill_bootinfo(sb);
@@ -75,7 +78,9 @@ void sandbox_restart(struct sandbox *sb, struct guest_regs *r)
 		__atomic_store_n(&sb->state, SB_RUNNING, __ATOMIC_RELEASE);
 		__atomic_store_n(&sb->stopped, false, __ATOMIC_RELEASE);
 		recovery_sandbox_started(sb);
-		mon_printf("sandbox %u restarted (boot %u)", sb->cfg.id, sb->boot_count);
+		/* the TSC range of the reload, for benchmarks/recovery */
+		mon_printf("sandbox %u restarted (boot %u) tsc %lu-%lu", sb->cfg.id, sb->boot_count,
+			   start, rdtsc());
 		return;
 	}
 	__atomic_store_n(&sb->state, SB_STOPPED, __ATOMIC_RELEASE);
@@ -134,7 +139,8 @@ static bool pci_owned(const struct sandbox *sb, u32 bdf)
 
 	for (u32 d = 0; d < h->n_devices; d++) {
 		const struct qv_manifest_device *dev = manifest_device(h, d);
-		if (dev->kind == QV_DEV_PCI && dev->owner == sb->cfg.id && dev->pci_bdf == bdf)
+		if (dev->kind == QV_DEV_PCI && dev->pci_bdf == bdf &&
+		    __atomic_load_n(&mon.dev_owner[d], __ATOMIC_ACQUIRE) == sb->cfg.id)
 			return true;
 	}
 	return false;

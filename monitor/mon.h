@@ -113,6 +113,8 @@ struct mon_state {
 	u32 preempt_shift;     /* the preemption timer ticks every 2^shift TSC ticks */
 	bool preempt_ok;       /* the VMX-preemption timer can be enabled */
 	u32 n_sandboxes;
+	/* Who owns device d now: the manifest's owner until MOVE_DEVICE. */
+	volatile u32 dev_owner[QV_MAX_DEVICES];
 	struct sandbox sandboxes[QV_MAX_SANDBOXES];
 	struct mon_cpu cpus[MON_MAX_CPUS];
 };

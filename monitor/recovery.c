@@ -64,6 +64,8 @@ void recovery_init(void)
 	void *page = mem_alloc_pages(1);
 
 	mon.recovery_timeout_ms = manifest_recovery_timeout_ms(mon.manifest);
+	for (u32 d = 0; d < mon.manifest->n_devices && d < QV_MAX_DEVICES; d++)
+		mon.dev_owner[d] = manifest_device(mon.manifest, d)->owner;
 	mon.faultlog = faultlog_init(page, PAGE_SIZE);
 	mon.faultlog_size = mon.faultlog ? PAGE_SIZE : 0;
 	if (!mon.faultlog)
@@ -119,12 +121,13 @@ static u64 log_record(struct qv_fault_record *rec)
 	return seq;
 }
 
-static void print_record_line(const struct qv_fault_record *rec, u64 seq)
+/* `tsc` is the TSC when the monitor took the exit (benchmarks/recovery). */
+static void print_record_line(const struct qv_fault_record *rec, u64 seq, u64 tsc)
 {
-	mon_printf("fault seq=%lu sb=%u kind=%s sym=%s+0x%x time_ns=%lu", seq, rec->sandbox,
-		   rec->kind < sizeof(kind_names) / sizeof(kind_names[0]) ? kind_names[rec->kind]
-									  : "?",
-		   rec->sym[0] ? rec->sym : "?", rec->sym_off, rec->time_ns);
+	mon_printf("fault seq=%lu sb=%u kind=%s sym=%s+0x%x time_ns=%lu tsc=%lu", seq,
+		   rec->sandbox, rec->kind < sizeof(kind_names) / sizeof(kind_names[0]) ?
+		   kind_names[rec->kind] : "?", rec->sym[0] ? rec->sym : "?", rec->sym_off,
+		   rec->time_ns, tsc);
 }
 
 /* The NMI that makes another core look at its command slot. */
@@ -217,6 +220,7 @@ static bool supervisor_decides(const struct sandbox *sb)
 
 void sandbox_fault(struct sandbox *sb, struct guest_regs *r, u32 kind, const char *why, u64 addr)
 {
+	u64 tsc = rdtsc();
 	u32 act = sb->cfg.on_fault;
 	struct qv_fault_record rec;
 
@@ -237,7 +241,7 @@ void sandbox_fault(struct sandbox *sb, struct guest_regs *r, u32 kind, const cha
 	u64 seq = log_record(&rec);
 	mon_printf("FAULT sb=%u reason=%s rip=0x%lx addr=0x%lx qual=0x%lx boot=%u action=%s",
 		   sb->cfg.id, why, rec.rip, addr, rec.qual, sb->boot_count, action_names[act]);
-	print_record_line(&rec, seq);
+	print_record_line(&rec, seq, tsc);
 
 	if (supervisor_decides(sb)) {
 		u64 end = rdtsc() + ms_ticks(mon.recovery_timeout_ms);
@@ -279,10 +283,55 @@ static void refuse(struct sandbox *sb, u32 cmd, u32 target)
 	rec.gpa = target;
 	rec.qual = cmd;
 	rec.action = QV_ON_FAULT_HALT;
-	u64 seq = log_record(&rec);
+	u64 tsc = rdtsc(), seq = log_record(&rec);
 	mon_printf("REFUSED sb=%u command=%u target=%u: only the supervisor (sb %u) may command",
 		   sb->cfg.id, cmd, target, mon.manifest->supervisor);
-	print_record_line(&rec, seq);
+	print_record_line(&rec, seq, tsc);
+}
+
+static void io_bit(u8 *bitmap, u32 port, bool exits)
+{
+	if (exits)
+		bitmap[port / 8] |= (u8)(1u << (port % 8));
+	else
+		bitmap[port / 8] &= (u8)~(1u << (port % 8));
+}
+
+/* MOVE_DEVICE: device `d` from its current owner to sandbox `to`. Its I/O
+ * ports start exiting (a fault) in the old owner's bitmap and pass in the
+ * new owner's; PCI configuration follows dev_owner at the next access. The
+ * CPU reads the I/O bitmaps at each I/O instruction, so both take effect
+ * at once, on whatever core each sandbox runs. The UART is refused: the
+ * console hub and the monitors' UART lock belong to its boot-time owner. */
+static s64 move_device(u64 d, u64 to)
+{
+	static struct spinlock dev_lock;
+
+	if (d >= mon.manifest->n_devices || d >= QV_MAX_DEVICES || to >= mon.n_sandboxes)
+		return QV_HC_EINVAL;
+	const struct qv_manifest_device *dev = manifest_device(mon.manifest, (u32)d);
+	if (dev->kind == QV_DEV_UART16550)
+		return QV_HC_EINVAL;
+	struct sandbox *dst = &mon.sandboxes[to];
+	if (state_of(dst) == SB_QUARANTINED)
+		return QV_HC_EPERM;
+	spin_lock(&dev_lock);
+	u32 from = mon.dev_owner[d];
+	if (from != to) {
+		struct sandbox *src = &mon.sandboxes[from];
+		for (u32 p = dev->io_base; p < (u32)dev->io_base + dev->io_len && p < 0x10000; p++) {
+			if (p >= 0xCF8 && p <= 0xCFF)
+				continue; /* always emulated */
+			io_bit(src->io_bitmap, p, true);
+			io_bit(dst->io_bitmap, p, false);
+		}
+		__atomic_store_n(&mon.dev_owner[d], (u32)to, __ATOMIC_RELEASE);
+	}
+	spin_unlock(&dev_lock);
+	mon_printf("device %lu '%s' moved from sb %u to sb %lu (ports 0x%x+%u, pci 0x%x); "
+		   "interrupt routing: none to move (no IOAPIC programming)", d, dev->name, from,
+		   to, dev->io_base, dev->io_len, dev->pci_bdf);
+	return 0;
 }
 
 s64 hc_recover(struct sandbox *sb, struct guest_regs *r)
@@ -294,7 +343,7 @@ s64 hc_recover(struct sandbox *sb, struct guest_regs *r)
 		return QV_HC_EPERM;
 	}
 	if (cmd == QV_RECOVER_MOVE_DEVICE)
-		return QV_HC_ENOSYS;
+		return move_device(target, r->rdx);
 	if (cmd < QV_RECOVER_RESTART || cmd > QV_RECOVER_RESUME || target >= mon.n_sandboxes ||
 	    target == sb->cfg.id)
 		return QV_HC_EINVAL;

@@ -162,7 +162,7 @@ static u16 owned_uart(const struct sandbox *sb)
 
 	for (u32 d = 0; d < h->n_devices; d++) {
 		const struct qv_manifest_device *dev = manifest_device(h, d);
-		if (dev->owner == sb->cfg.id && dev->kind == QV_DEV_UART16550 && dev->io_len)
+		if (mon.dev_owner[d] == sb->cfg.id && dev->kind == QV_DEV_UART16550 && dev->io_len)
 			return dev->io_base;
 	}
 	return 0;

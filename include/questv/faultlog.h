@@ -42,7 +42,7 @@ enum qv_recover_cmd {
 	QV_RECOVER_STOP = 2,          /* freeze; a later RESTART or RESUME may follow */
 	QV_RECOVER_QUARANTINE = 3,    /* freeze; every later command for it is refused */
 	QV_RECOVER_RESUME = 4,        /* go on where STOP froze it (not after a fault) */
-	QV_RECOVER_MOVE_DEVICE = 5,   /* reserved: device hand-over (not built) */
+	QV_RECOVER_MOVE_DEVICE = 5,   /* device RCX (manifest index) to sandbox RDX */
 };
 
 /* 128 bytes. */

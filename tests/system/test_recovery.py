@@ -23,7 +23,7 @@ HEX = r"0x([0-9a-f]+)"
 FAULT = re.compile(r"\[mon (\d+)\] FAULT sb=(\d+) reason=(\w+) rip=" + HEX + " addr=" + HEX
                    + " qual=" + HEX + r" boot=(\d+) action=(\w+)\r?\n")
 RECORD = re.compile(r"\[mon (\d+)\] fault seq=(\d+) sb=(\d+) kind=(\w+) sym=([\w.?]+)\+" + HEX
-                    + r" time_ns=(\d+)\r?\n")
+                    + r" time_ns=(\d+) tsc=(\d+)\r?\n")
 READ = re.compile(r"\[sb5\] faultlog seq=(\d+) sb=(\d+) kind=(\w+) reason=(\d+) boot=(\d+) rip="
                   + HEX + r" sym=([\w.?]+)\+" + HEX + " gpa=" + HEX + " qual=" + HEX
                   + r" action=(\d+) lost=(\d+)\r?\n")
@@ -172,6 +172,25 @@ def test_the_supervisor_stops_and_resumes_a_running_sandbox(booted) -> None:
     # resumed where it stopped: the same boot goes on heartbeating, no restart
     hb = booted.wait_for(r"\[sb6\] sandbox 6 heartbeat \d+ ", timeout=TIMEOUT, start=back.end())
     assert not re.search(up_line(VICTIM, 5), booted.output[:hb.end()])
+    # RESUME of a running sandbox, a command aimed at the supervisor itself: EINVAL
+    again = booted.wait_for(r"\[sb5\] supervisor: resume sb6 again \(running\) -> (-?\d+)",
+                            timeout=TIMEOUT)
+    itself = booted.wait_for(r"\[sb5\] supervisor: restart sb5 \(itself\) -> (-?\d+)",
+                             timeout=TIMEOUT)
+    assert (again[1], itself[1]) == ("-1", "-1")
+
+
+def test_move_device_hands_the_pci_bridge_to_the_supervisor(booted) -> None:
+    uart = booted.wait_for(r"\[sb5\] supervisor: move device 0 to sb5 -> (-?\d+)", timeout=TIMEOUT)
+    assert uart[1] == "-1"  # the UART stays with the console hub
+    moved = booted.wait_for(r"\[sb5\] supervisor: move device 1 to sb5 -> (-?\d+)",
+                            timeout=TIMEOUT)
+    assert moved[1] == "0"
+    booted.wait_for(r"\[mon 5\] device 1 'hostbridge' moved from sb 6 to sb 5 ", timeout=TIMEOUT)
+    m = booted.wait_for(r"\[sb5\] supervisor: pci config 00:00\.0 id=" + HEX, timeout=TIMEOUT)
+    assert int(m[1], 16) == I440FX_ID
+    # the supervisor had no PCI fault: its only fault is the write to its log
+    assert not re.search(r"FAULT sb=5 reason=pci", booted.output)
 
 
 def test_a_write_to_the_fault_log_by_the_supervisor_is_stopped(booted) -> None:
