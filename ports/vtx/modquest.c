@@ -156,16 +156,14 @@ static qv_val q_sandbox(ARGS)
 	    !put_int(c, d, "heartbeat_ms", kboot.heartbeat_ms) ||
 	    !put_int(c, d, "tsc_khz", (int64_t)kboot.tsc_khz))
 		return NULL;
-	for (u32 i = 0; i < QV_MAX_DEVICES; i++) {
-		if (!kboot.device_io_len[i])
-			continue;
+	/* What the kernel knows of its devices: the boot info names only the
+	 * UART it owns (device_io_* lists every device of the manifest, and
+	 * only in test builds, for the attacks). */
+	if (kboot.uart_port) {
 		qv_val x = qv_dict(c);
-		if (!x || !put_int(c, x, "index", i) ||
-		    !put_int(c, x, "io_base", kboot.device_io_base[i]) ||
-		    !put_int(c, x, "io_len", kboot.device_io_len[i]) ||
-		    !put_bool(c, x, "console", kboot.uart_port &&
-			      kboot.uart_port == kboot.device_io_base[i]) ||
-		    !qv_list_append(c, devs, x))
+		if (!x || !put_str(c, x, "kind", "uart16550", 16) ||
+		    !put_int(c, x, "io_base", kboot.uart_port) || !put_int(c, x, "io_len", 8) ||
+		    !put_bool(c, x, "console", true) || !qv_list_append(c, devs, x))
 			return NULL;
 	}
 	for (u32 i = 0; i < chanlink_count(); i++) {
@@ -472,6 +470,44 @@ static qv_val q_chan_find(ARGS)
 			return qv_int(c, i);
 	}
 	return qv_int(c, -1);
+}
+
+/* chan_create(name, peer, slot_size, slot_count, producer, timeout_ms) ->
+ * the channel's index, or why not as a str. Both ends call it with the same
+ * name and geometry (docs/channels.md, run-time channels); it waits up to
+ * timeout_ms for the peer's call, sleeping between asks. */
+static qv_val q_chan_create(ARGS)
+{
+	char name[QV_NAME_LEN + 1];
+	int64_t peer, size, count, tmo;
+	bool producer;
+	int err = 0;
+
+	(void)user, (void)argc;
+	if (!arg_cstr(c, argv[0], name, sizeof(name), "channel name") ||
+	    !arg_int(c, argv[1], 0, QV_MAX_SANDBOXES - 1, "peer", &peer) ||
+	    !arg_int(c, argv[2], QV_CHAN_SLOT_SIZE_MIN, QV_CHAN_SLOT_SIZE_MAX, "slot_size", &size) ||
+	    !arg_int(c, argv[3], QV_CHAN_SLOTS_MIN, QV_CHAN_SLOTS_MAX, "slot_count", &count) ||
+	    !qv_truth(c, argv[4], &producer) ||
+	    !arg_int(c, argv[5], 0, 3600000, "timeout_ms", &tmo))
+		return NULL;
+	if (peer == kboot.sandbox_id)
+		return qv_raise(c, "ValueError", "a channel needs another sandbox as its peer");
+	struct kchan *k = chanlink_create(name, (u32)peer, (u32)size, (u32)count, producer,
+					  (u64)tmo * 1000000u, &err);
+	if (!k) {
+		const char *why = err == QV_HC_EBUSY ? "timeout: the peer did not ask in time" :
+				  err == QV_HC_EPERM ? "the name is taken by another channel" :
+				  err == QV_HC_ENOMEM ? "no room: the monitor's pool or the channel list is full" :
+				  err == QV_HC_ENOSYS ? "no monitor: run-time channels need one" :
+				  "refused: bad name or geometry (a power-of-two slot count, a slot size "
+				  "that is a multiple of 8), or the peer asked differently";
+		return mkstr(c, why, 200);
+	}
+	for (u32 i = 0; i < chanlink_count(); i++)
+		if (chanlink_at(i) == k)
+			return qv_int(c, i);
+	return qv_str(c, "created but not listed", 22);
 }
 
 static qv_val q_chan_info(ARGS)
@@ -1021,6 +1057,7 @@ static const qv_ext_func funcs[] = {
 	{ "vcpu_list", q_vcpu_list, 0, 0 },
 	{ "chan_find", q_chan_find, 1, 1 },
 	{ "chan_info", q_chan_info, 1, 1 },
+	{ "chan_create", q_chan_create, 6, 6 },
 	{ "chan_send", q_chan_send, 3, 3 },
 	{ "chan_recv", q_chan_recv, 3, 3 },
 	{ "chan_pending", q_chan_pending, 1, 1 },

@@ -37,6 +37,20 @@ class Channel:
         self.slot_count = info["slot_count"]
         self._buf = bytearray(self.slot_size) if self.role == "consumer" else None
 
+    @classmethod
+    def create(cls, name, peer, slot_size=64, slot_count=8, producer=True, timeout_ms=10000):
+        # A channel made at run time between this sandbox and sandbox `peer`
+        # (an id): both ends call create with the same name and geometry,
+        # one with producer=True. Waits up to timeout_ms for the other end
+        # (TimeoutError); other refusals raise OSError with the reason.
+        r = _quest.chan_create(name, int(peer), int(slot_size), int(slot_count),
+                               bool(producer), int(timeout_ms))
+        if isinstance(r, str):
+            if r.startswith("timeout"):
+                raise TimeoutError(f"channel {name}: {r}")
+            raise OSError(f"channel {name}: {r}")
+        return cls(name)
+
     def _check(self, st, what):
         if st == _E_OK:
             return

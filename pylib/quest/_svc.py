@@ -7,6 +7,10 @@ from quest import AdmissionError, ServiceError, SwapError
 from quest._info import Record
 from quest._info import svc_infos as _svc_infos
 
+# Like a service in system.toml without heap_kib: importing quest's parts
+# and doing real work needs more than the port's bare minimum.
+DEFAULT_HEAP_KIB = 192
+
 
 class Service:
     # A handle on a service of this sandbox (by name).
@@ -84,7 +88,7 @@ def spawn(target, vcpu=None, heap=None, name=None, restart="never", restart_limi
     elif callable(target):
         mod = getattr(target, "__module__", None)
         fname = getattr(target, "__name__", None)
-        if not mod or mod == "__main__" or not fname or fname == "<lambda>":
+        if not mod or mod in ("__main__", "builtins") or not fname or fname == "<lambda>":
             raise ValueError("spawn: the function must be a named function of an importable "
                              f"module (not __main__); got module {mod!r}")
         module = mod
@@ -98,7 +102,7 @@ def spawn(target, vcpu=None, heap=None, name=None, restart="never", restart_limi
     from quest.supervisor import start_args
     spec = {"name": name, "module": module, "alternate": alternate,
             "budget_us": budget, "period_us": period,
-            "heap_kib": int(heap) if heap else 0,
+            "heap_kib": int(heap) if heap else DEFAULT_HEAP_KIB,
             "restart": restart, "restart_limit": restart_limit, "backoff_ms": backoff_ms}
     r = _quest.svc_start(*start_args(spec, source))
     if isinstance(r, str):

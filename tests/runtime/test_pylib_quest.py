@@ -83,6 +83,15 @@ def chan_find(name):
     return -1
 
 
+def chan_create(name, peer, size, count, producer, timeout_ms):
+    calls.append(("create", name, peer, size, count, producer, timeout_ms))
+    if name == "late":
+        return "timeout: the peer did not ask in time"
+    if name == "taken":
+        return "the name is taken by another channel"
+    return 1
+
+
 def chan_info(i):
     return sandbox()["channels"][i]
 
@@ -227,6 +236,11 @@ out("chan-timeout", rx.recv(200), _quest.now[0] - t0)
 _quest.inbox[:] = [b"a", b"b"]
 it = iter(rx)
 out("chan-iter", next(it), next(it))
+
+c = quest.Channel.create("pyback", 1, slot_size=16, producer=True, timeout_ms=500)
+out("chan-create", c.name, c.role, _quest.calls[-1])
+exc("chan-create-late", lambda: quest.Channel.create("late", 1))
+exc("chan-create-taken", lambda: quest.Channel.create("taken", 1, producer=False))
 
 # ---- VCPUs
 v = quest.VCPU(1000, 10000)
@@ -393,6 +407,12 @@ def test_channels(outputs: dict[str, str]) -> None:
     none, waited = one(o, "chan-timeout")
     assert none == "None" and 200_000 <= int(waited) < 260_000
     assert one(o, "chan-iter") == ["b'a'", "b'b'"]
+    assert one(o, "chan-create") == ["pyback", "producer",
+                                     "('create', 'pyback', 1, 16, 8, True, 500)"]
+    late = one(o, "chan-create-late")
+    assert late[0] == "TimeoutError" and "did not ask in time" in late[1]
+    taken = one(o, "chan-create-taken")
+    assert taken == ["OSError", "channel taken: the name is taken by another channel"]
 
 
 def test_vcpus(outputs: dict[str, str]) -> None:
@@ -410,7 +430,7 @@ def test_spawn(outputs: dict[str, str]) -> None:
     assert args == "('safe2', 'svc_safe', '', 2000, 20000, 64, 0, 0, 0, None)"
     name, args = one(o, "spawn-fn")
     assert name == "work.1"
-    assert args == "('work.1', 'helpermod', '', 1000, 10000, 0, 0, 0, 0)"
+    assert args == "('work.1', 'helpermod', '', 1000, 10000, 192, 0, 0, 0)"
     src = one(o, "spawn-fn-src")[0]
     assert "from helpermod import work as _target" in src and "def main():" in src
     assert one(o, "spawn-main")[0] == "ValueError" and "__main__" in one(o, "spawn-main")[1]

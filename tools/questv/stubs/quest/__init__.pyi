@@ -56,7 +56,7 @@ class _ChannelInfo(Record):
     attached: bool
 
 class _DeviceInfo(Record):
-    index: int
+    kind: str
     io_base: int
     io_len: int
     console: bool
@@ -140,6 +140,10 @@ class Channel:
     slot_size: int
     slot_count: int
     def __init__(self, name: str) -> None: ...
+    @classmethod
+    def create(cls, name: str, peer: int, slot_size: int = 64, slot_count: int = 8,
+               producer: bool = True, timeout_ms: int = 10000) -> Channel:
+        """A run-time channel with sandbox `peer`; both ends call it."""
     def send(self, data: bytes | bytearray | memoryview, timeout_ms: float | None = None) -> None:
         """None blocks until there is room; 0 polls. Raises ChannelFull,
         ValueError (longer than slot_size), OSError (wrong end)."""
