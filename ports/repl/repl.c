@@ -32,7 +32,6 @@ struct qv_repl {
 	qv_ctx *ctx;
 	int mode;
 	bool closed;      /* input ended: unwind and return from qv_repl_run */
-	bool running;     /* code is executing (output is the program's) */
 	bool raw_exec;    /* running a raw-mode program: errors are framed */
 	bool after_cr;    /* the last byte taken as Enter was CR (skip its LF) */
 	/* bytes read while peeking for Ctrl-C, waiting to be consumed */
@@ -276,9 +275,7 @@ static int run_code(struct qv_repl *r, const char *src, size_t len, int mode)
 		return QV_EXC;
 	}
 	qv_cancel_interrupt(r->ctx);
-	r->running = true;
 	int st = qv_exec(r->ctx, src, len, "<stdin>", mode);
-	r->running = false;
 	/* a Ctrl-C that came as the code finished must not hit the next one */
 	qv_cancel_interrupt(r->ctx);
 	return st;

@@ -241,6 +241,10 @@ def test_raw_mode_framing(board: Pty) -> None:
     board.send(b"print('half'\x03print(6)\x04")
     assert board.expect(b">") == b"OK6\n\x04\x04>"
     assert board.quiet() == b""
+    # a program beyond the board's limit is refused whole, nothing runs
+    board.send(b"print('too big')\n" + b"#" * 70000 + b"\n\x04")
+    out = board.expect(b"\x04>", timeout=20)
+    assert out.startswith(b"OK\x04MemoryError: program too long") and b"too big" not in out
     # Ctrl-A again restarts raw mode; Ctrl-B returns to friendly
     board.send(b"garbage\x01")
     assert board.expect(b">") == b"\r\n" + RAW_BANNER + b">"
