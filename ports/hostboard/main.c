@@ -7,8 +7,9 @@
  * --pty opens a pseudo-terminal pair, prints "pty: /dev/pts/N" as the first
  * line on stdout and serves the REPL on it until killed; without it the
  * REPL runs on stdin/stdout (raw terminal mode if stdin is a tty) until
- * input ends. The REPL interpreter's modules come from the RAM fs, then
- * the runtime's frozen modules. */
+ * input ends. The REPL interpreter's modules come from the runtime's frozen
+ * modules, then the RAM fs. For tests, QPY_BOARD_FAIL_INTERPS=N makes the
+ * first N interpreters fail to be created, as on a board short of memory. */
 #define _DEFAULT_SOURCE
 #define _XOPEN_SOURCE 700
 #include <errno.h>
@@ -42,6 +43,7 @@ typedef struct board {
 	void *stack_base;
 	char origin[300];
 	int in_fd, out_fd;
+	long fail_interps; /* QPY_BOARD_FAIL_INTERPS: the first N interpreters fail */
 	unsigned char ibuf[4096];
 	size_t ipos, ilen;
 } board;
@@ -103,6 +105,11 @@ static qv_ctx *new_interp(void *user, struct qv_repl *r)
 {
 	board *b = user;
 	b->repl = r;
+	if (b->fail_interps > 0) {
+		/* tests: behave as a board too small for another interpreter */
+		b->fail_interps--;
+		return NULL;
+	}
 	b->heap = aligned_alloc(16, b->heap_size);
 	if (!b->heap)
 		return NULL;
@@ -216,6 +223,8 @@ int main(int argc, char **argv)
 
 	static board b;
 	b.heap_size = heap;
+	const char *fails = getenv("QPY_BOARD_FAIL_INTERPS");
+	b.fail_interps = fails ? strtol(fails, NULL, 10) : 0;
 	/* The collector scans the C stack from its current depth up to here:
 	 * every frame the interpreter runs in is below main's. Going past this
 	 * frame (towards the stack's top) could leave the mapped stack. */

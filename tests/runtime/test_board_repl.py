@@ -429,3 +429,32 @@ def test_collector_stays_inside_the_stack() -> None:
     finally:
         p.kill()
         p.wait()
+
+
+def test_no_interpreter_is_reported_and_retried() -> None:
+    """A board too small for the REPL's interpreter says so, refuses code
+    with a clear error in both modes, and Ctrl-D tries again."""
+    p = subprocess.Popen([str(BOARD), "--pty"], stdout=subprocess.PIPE, text=True,
+                         env={**os.environ, "QPY_BOARD_FAIL_INTERPS": "2"})
+    try:
+        assert p.stdout is not None
+        t = Pty(p.stdout.readline().split(" ", 1)[1].strip())
+        out = t.expect(b">>> ")
+        assert out.startswith(b"REPL: no memory for an interpreter; Ctrl-D retries\r\n"), out
+        assert b"RuntimeError: no interpreter" in run_friendly(t, b"1+1")
+        enter_raw(t)
+        t.send(b"print(1)\x04")
+        out = t.expect(b"\x04>")
+        assert out.startswith(b"OK\x04RuntimeError: no interpreter"), out
+        t.send(b"\x04")  # soft reset: the second attempt fails too
+        out = t.expect(RAW_BANNER + b">")
+        assert b"no memory for an interpreter" in out
+        t.send(b"\x04")  # the third works
+        t.expect(b"MPY: soft reboot\r\n" + RAW_BANNER + b">")
+        t.send(b"print(1+1)\x04")
+        assert t.expect(b">") == b"OK2\n\x04\x04>"
+        assert p.poll() is None
+        t.close()
+    finally:
+        p.kill()
+        p.wait()
