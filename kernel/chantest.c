@@ -17,6 +17,7 @@
  * The workloads poll from the heartbeat loop's idle time (chantest_idle) and
  * print only from chantest_report, which runs in the sandbox's print slot. */
 #include "kernel.h"
+#include "thread.h"
 #include "chanlink.h"
 
 #define STREAM_MESSAGES 10000u
@@ -202,6 +203,8 @@ static void rt_bell_report(const struct stream *s)
 			k->sleeps, k->wakes, chanlink_doorbell_irqs(), k->rx.st.doorbells);
 }
 
+static u32 outsider_victim; /* RT_CHAN_OUTSIDER armed: its argument + 1 */
+
 /* How many earlier boots of this sandbox ran the same attack kind. */
 static u32 earlier_boots_of(u32 kind)
 {
@@ -322,6 +325,84 @@ static void bench_size_echo(u32 i, u32 size)
 			return;
 }
 
+/* Then the run-time channel and the doorbell: both ends create "brt"
+ * (8 B x 16, sender to echo), each timing its own successful
+ * QV_HC_CHAN_CREATE; then BENCH_BELL_ROUNDS round trips of 8 B, out on
+ * "brt" with the doorbell (the echo halts until rung), back on the declared
+ * channel polled. The sender idles BENCH_BELL_GAP ticks before each send so
+ * that the echo is asleep, then times send-to-reply, and times each ring's
+ * hypercall on its own. */
+#define BENCH_BELL_ROUNDS 64u
+#define BENCH_BELL_GAP    200000u
+
+static struct {
+	struct kchan *k;
+	u64 tries, create_tsc, round_tsc, ring_tsc, rings, sleeps, wakes;
+} brt;
+
+static void bench_rt_ring(void *ctx)
+{
+	u64 t0 = rdtsc();
+
+	chanlink_ring(ctx);
+	brt.ring_tsc += rdtsc() - t0;
+}
+
+static bool bench_rt_create(void)
+{
+	int err = QV_HC_EBUSY;
+
+	while (!brt.k && err == QV_HC_EBUSY) {
+		u64 t0 = rdtsc();
+		brt.k = chanlink_create("brt", bench.out->info.peer, 8, 16, bench.sender, 0, &err);
+		brt.create_tsc = rdtsc() - t0;
+		brt.tries++;
+		if (!brt.k)
+			kthread_yield();
+	}
+	if (!brt.k && !bench.failed)
+		bench.failed = QV_CHAN_E_PARAM;
+	return brt.k != NULL;
+}
+
+static void bench_rt_run(void)
+{
+	if (!bench_rt_create())
+		return;
+	struct qv_chan_wait w = *chanlink_bell_wait(brt.k);
+	u32 len = 0;
+
+	hypercall(QV_HC_REPORT_EXITS, 0, 0, 0);
+	if (bench.sender)
+		w.ring = bench_rt_ring;
+	for (u32 n = 0; n < BENCH_BELL_ROUNDS; n++) {
+		enum qv_chan_status st;
+		if (bench.sender) {
+			u64 idle = rdtsc() + BENCH_BELL_GAP;
+			while (rdtsc() < idle)
+				__asm__ volatile("pause");
+			u64 t0 = rdtsc();
+			st = qv_chan_send(&brt.k->tx, msg, 8, QV_CHAN_FOREVER, &w);
+			if (st == QV_CHAN_OK && !brecv())
+				return;
+			brt.round_tsc += rdtsc() - t0;
+		} else {
+			st = qv_chan_recv(&brt.k->rx, msg, sizeof(msg), &len, QV_CHAN_FOREVER, &w);
+			if (st == QV_CHAN_OK && !bsend(8))
+				return;
+		}
+		if (st != QV_CHAN_OK) {
+			if (!bench.failed)
+				bench.failed = st;
+			return;
+		}
+	}
+	hypercall(QV_HC_REPORT_EXITS, 0, 0, 0);
+	brt.rings = brt.k->rings;
+	brt.sleeps = brt.k->sleeps;
+	brt.wakes = brt.k->wakes;
+}
+
 static void bench_run(void)
 {
 	bench.armed = false;
@@ -336,6 +417,8 @@ static void bench_run(void)
 			bench_size_echo(i, bench_sizes[i]);
 	}
 	hypercall(QV_HC_REPORT_EXITS, 0, 0, 0);
+	if (!bench.failed)
+		bench_rt_run();
 	bench.done = true;
 }
 
@@ -380,6 +463,15 @@ static void bench_report(void)
 			kprintf("chanbench size=%u stream_tsc=%lu", bench_sizes[i],
 				bench.tsc[i] / (BENCH_STREAM - 1));
 	}
+	if (brt.k && bench.sender)
+		kprintf("chanbench runtime create_tsc=%lu tries=%lu doorbell rounds=%u "
+			"roundtrip_tsc=%lu rings=%lu ring_tsc=%lu", brt.create_tsc, brt.tries,
+			BENCH_BELL_ROUNDS, brt.round_tsc / BENCH_BELL_ROUNDS, brt.rings,
+			brt.rings ? brt.ring_tsc / brt.rings : 0);
+	else if (brt.k)
+		kprintf("chanbench runtime create_tsc=%lu tries=%lu doorbell sleeps=%lu wakes=%lu "
+			"irqs=%lu", brt.create_tsc, brt.tries, brt.sleeps, brt.wakes,
+			chanlink_doorbell_irqs());
 	kprintf("chanbench %s done: %s", bench.sender ? "sender" : "echo",
 		bench.failed ? qv_chan_status_name(bench.failed) : "ok");
 }
@@ -466,8 +558,10 @@ bool chantest_start(void)
 		rtc.peer = arg;
 		return true;
 	case QV_ATTACK_RT_CHAN_OUTSIDER:
-		rt_outsider(arg);
-		break;
+		/* from the workload thread: waiting for the pair to agree must
+		 * not stop this sandbox's heartbeat */
+		outsider_victim = arg + 1;
+		return true;
 	default:
 		break;
 	}
@@ -538,6 +632,11 @@ void chantest_idle(void)
 		bench_run();
 	if (rtc.armed && !rtc.created)
 		rt_create_step();
+	if (outsider_victim) {
+		u32 victim = outsider_victim - 1;
+		outsider_victim = 0;
+		rt_outsider(victim);
+	}
 	for (u32 i = 0; i < n_streams; i++) {
 		if (streams[i].sender)
 			send_step(&streams[i]);

@@ -221,8 +221,16 @@ void chan_fill_info(const struct sandbox *sb)
 	ci->version = QV_CHANINFO_VERSION;
 	ci->size = sizeof(*ci);
 	ci->window_gpa = window_gpa(sb);
-	if (uart_lock_host && owns_com1(sb))
+	if (uart_lock_host && owns_com1(sb)) {
 		ci->uart_lock_gpa = uart_lock_gpa(sb);
+		/* Only the UART owner's kernel takes the lock as GUEST. One that
+		 * faulted holding it would leave it taken for ever: its next life
+		 * would wait on it, and every console with it. The monitors'
+		 * own hold (MONITOR) is not touched. */
+		u32 held = QV_UART_LOCK_GUEST;
+		__atomic_compare_exchange_n(chan_uart_lock, &held, 0, false, __ATOMIC_RELEASE,
+					    __ATOMIC_RELAXED);
+	}
 	list_len[sb->cfg.id] = 0;
 	for (u32 i = 0; i < h->n_channels; i++) {
 		if (!is_end(mchan(i), sb->cfg.id) || ci->n_channels >= QV_CHANINFO_MAX)

@@ -4,8 +4,11 @@ sb0 streams 10,000 numbered messages to sb1 over "pipe"; sb4 is no end of "pipe"
 and tries to read its producer pages and write its consumer page at the host
 addresses the monitor reports; as the consumer of "back" it writes that
 channel's producer pages through its own read-only mapping; as the producer of
-"junk" it publishes two garbled slots and then streams to sb1. The workloads
-and attacks live in kernel/chantest.c (kernel-test.elf only)."""
+"junk" it publishes two garbled slots and then streams to sb1. Run-time channels:
+sb6 and sb2 create "rt" by hypercall and stream 10,000 messages over it with the
+doorbell; sb4 (between its "back" and "junk" boots) asks to join "rt", is refused,
+and touches its pages. The workloads and attacks live in kernel/chantest.c
+(kernel-test.elf only)."""
 
 from __future__ import annotations
 
@@ -158,3 +161,113 @@ def test_garbage_from_a_producer_is_reported_and_the_consumer_goes_on(booted) ->
     assert len(errors) == 2
     booted.wait_for(r"\[sb1\] sandbox 1 heartbeat \d+ canary=ok", timeout=EVENT_TIMEOUT,
                     start=done.end())
+
+
+# Channels created at run time: sb6 and sb2 (each at its 5th boot) agree on "rt"
+# by hypercall; sb4 asks to join it, is refused, then touches its pages.
+RT_MON = re.compile(r"\[mon \d+\] run-time channel (\d+) '(\w+)': sb(\d+) -> sb(\d+), (\d+) B x "
+                    r"(\d+) slots, (\d+)\+1 pages, host " + HEX + "-" + HEX + r"\r?\n")
+RT_POOL = re.compile(r"\[mon 0\] run-time channel pool: (\d+) pages, host " + HEX + "-" + HEX)
+RT_END = r"\[sb{sb}\] rtchan rt: (to|from) sb(\d+), (\d+) B x (\d+), prod " + HEX + " cons " + \
+    HEX + r", index 0x([0-9a-f]+), (\w+), tries=(\d+) create_tsc=(\d+)\r?\n"
+RT_DONE = r"\[sb2\] chantest recv rt: done messages=(\d+) lost=(\d+) back=(\d+) corrupt=(\d+) " \
+    r"errors=(\d+)\r?\n"
+RT_INDEX = 0x100
+
+
+def rt_channel(booted) -> dict[str, int]:
+    m = booted.wait_for(RT_MON, timeout=EVENT_TIMEOUT)
+    return {"n": int(m[1]), "producer": int(m[3]), "consumer": int(m[4]),
+            "slot_size": int(m[5]), "slots": int(m[6]), "prod_pages": int(m[7]),
+            "host": int(m[8], 16), "end": int(m[9], 16), "name": m[2]}
+
+
+def test_a_run_time_channel_is_agreed_by_both_ends_and_mapped_into_each(booted) -> None:
+    rt = rt_channel(booted)
+    assert (rt["name"], rt["producer"], rt["consumer"], rt["slot_size"], rt["slots"]) == \
+        ("rt", 6, 2, 64, 16)
+    prod, total = channel_pages(64, 16)
+    assert rt["prod_pages"] == prod and rt["end"] - rt["host"] == total * PAGE
+    # its pages come from the run-time pool, inside the channel region, apart
+    # from every declared channel
+    pool = RT_POOL.search(booted.output)
+    assert pool and int(pool[1]) * PAGE == int(pool[3], 16) - int(pool[2], 16)
+    assert int(pool[2], 16) <= rt["host"] < rt["end"] <= int(pool[3], 16)
+    assert all(c["end"] <= int(pool[2], 16) for c in channels(booted).values())
+    mib = {sb.id: sb.memory_mib for sb in booted.system.sandboxes}
+    for sb, role, peer in ((6, "to", 2), (2, "from", 6)):
+        m = booted.wait_for(RT_END.format(sb=sb), timeout=EVENT_TIMEOUT)
+        assert (m[1], int(m[2]), int(m[3]), int(m[4]), m[8]) == (role, peer, 64, 16, "OK")
+        prod_gpa, cons_gpa = int(m[5], 16), int(m[6], 16)
+        assert int(m[7], 16) == RT_INDEX + rt["n"]
+        # above the sandbox's RAM and its declared channels, below 4 GiB
+        assert (mib[sb] + 2) << 20 <= prod_gpa and cons_gpa + PAGE <= 4 << 30
+        assert cons_gpa == prod_gpa + rt["prod_pages"] * PAGE
+    # the first to ask waited for the other: at least one asked more than once
+    tries = [int(booted.wait_for(RT_END.format(sb=sb), timeout=EVENT_TIMEOUT)[9])
+             for sb in (6, 2)]
+    assert max(tries) > 1
+
+
+def test_ten_thousand_messages_over_a_run_time_channel(booted) -> None:
+    m = booted.wait_for(RT_DONE, timeout=EVENT_TIMEOUT)
+    assert tuple(int(v) for v in m.groups()) == (10000, 0, 0, 0, 0)
+    sent = booted.wait_for(r"\[sb6\] chantest send rt: done messages=(\d+) full=\d+ garbled=0 "
+                           r"errors=(\d+)", timeout=EVENT_TIMEOUT)
+    assert (int(sent[1]), int(sent[2])) == (10000, 0)
+    assert "chantest recv rt: error" not in booted.output
+
+
+def test_the_doorbell_wakes_the_halted_consumer(booted) -> None:
+    recv = booted.wait_for(r"\[sb2\] rtchan recv rt: sleeps=(\d+) doorbell_wakes=(\d+) "
+                           r"irqs=(\d+) armed=(\d+)", timeout=EVENT_TIMEOUT)
+    send = booted.wait_for(r"\[sb6\] rtchan send rt: rings=(\d+) refused=(\d+) "
+                           r"sleeps_seen=(\d+)", timeout=EVENT_TIMEOUT)
+    sleeps, wakes, irqs, armed = (int(v) for v in recv.groups())
+    rings, refused, seen = (int(v) for v in send.groups())
+    # the consumer halted, and doorbells (not only its timer) ended halts
+    assert sleeps > 0 and wakes > 0
+    assert wakes <= sleeps <= armed
+    # every interrupt came from a ring the monitor accepted (two rings in
+    # flight may merge into one interrupt); at most one ring per message
+    assert refused == 0 and rings == seen
+    assert 0 < irqs <= rings <= 10000
+
+
+def test_a_doorbell_for_a_channel_one_does_not_produce_is_refused(booted) -> None:
+    m = booted.wait_for(r"\[sb2\] rtchan rt: doorbell as consumer (-?\d+), on unknown channel "
+                        r"(-?\d+)", timeout=EVENT_TIMEOUT)
+    assert (int(m[1]), int(m[2])) == (-3, -1)  # QV_HC_EPERM, QV_HC_EINVAL
+
+
+def test_an_outsider_cannot_join_a_run_time_channel(booted) -> None:
+    m = booted.wait_for(r"\[sb4\] attack 3: join run-time channel rt of sb6: (\w+) \((-?\d+)\)",
+                        timeout=EVENT_TIMEOUT)
+    assert (m[1], int(m[2])) == ("refused", -3)
+    booted.wait_for(r"\[mon \d+\] sandbox 4: run-time channel 'rt' refused \(-3\): not an end",
+                    timeout=EVENT_TIMEOUT)
+    ends = re.findall(r"\[sb(\d+)\] rtchan rt: (to|from)", booted.output)
+    assert sorted(ends) == [("2", "from"), ("6", "to")]
+
+
+def test_an_outsider_touching_run_time_channel_pages_is_stopped_by_ept(booted) -> None:
+    rt = rt_channel(booted)
+    cons = rt["host"] + rt["prod_pages"] * PAGE
+    read = booted.wait_for(r"\[sb4\] attack 3: read producer pages of run-time channel (\d+) at "
+                           + HEX, timeout=EVENT_TIMEOUT)
+    assert (int(read[1]), int(read[2], 16)) == (rt["n"], rt["host"])
+    f = fault(booted, 4, 3)
+    assert (f["reason"], f["addr"], f["action"]) == ("ept_violation", rt["host"], "restart")
+    assert f["qual"] & QUAL_ALLOWED == 0, "the run-time channel is mapped in the outsider"
+    write = booted.wait_for(r"\[sb4\] attack 4: write consumer page of run-time channel (\d+) at "
+                            + HEX, timeout=EVENT_TIMEOUT)
+    assert (int(write[1]), int(write[2], 16)) == (rt["n"], cons)
+    f = fault(booted, 4, 4)
+    assert (f["reason"], f["addr"]) == ("ept_violation", cons)
+    assert f["qual"] & QUAL_WRITE and f["qual"] & QUAL_ALLOWED == 0
+    # the two ends go on
+    last = booted.wait_for(r"\[mon \d+\] FAULT sb=4 [^\r\n]* boot=4 ", timeout=EVENT_TIMEOUT)
+    for sb in (6, 2):
+        booted.wait_for(rf"\[sb{sb}\] sandbox {sb} heartbeat \d+ canary=ok",
+                        timeout=EVENT_TIMEOUT, start=last.end())
+    assert "NOT contained" not in booted.output
