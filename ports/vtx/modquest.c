@@ -128,7 +128,10 @@ static qv_val chan_dict(qv_ctx *c, const struct kchan *k)
 	    !put_str(c, d, "role", e->role <= 1 ? role_names[e->role] : "?", 16) ||
 	    !put_int(c, d, "peer", e->peer) || !put_int(c, d, "slot_size", e->slot_size) ||
 	    !put_int(c, d, "slot_count", e->slot_count) ||
-	    !put_bool(c, d, "attached", k->attach == QV_CHAN_OK))
+	    !put_bool(c, d, "attached", k->attach == QV_CHAN_OK) ||
+	    !put_int(c, d, "prod_addr", (int64_t)e->prod_gpa) ||
+	    !put_int(c, d, "prod_len", (int64_t)e->producer_pages * QV_CHAN_PAGE) ||
+	    !put_int(c, d, "cons_addr", (int64_t)e->cons_gpa))
 		return NULL;
 	if (k->attach != QV_CHAN_OK && !put_str(c, d, "error", qv_chan_strerror(k->attach), 80))
 		return NULL;
@@ -652,22 +655,41 @@ static qv_val q_chan_strerror(ARGS)
 
 /* ---------------------------------------------------------------- memory */
 
-/* Raw access to the sandbox's own RAM, [0, mem_mib MiB): identity-mapped
- * by the kernel and backed by the monitor's EPT, so nothing in that range
- * can fault. Anything else (the channel window, device space, beyond) is
- * refused before it is touched. */
-static bool mem_range_ok(qv_ctx *c, int64_t addr, int64_t n)
+/* Raw access to what the sandbox owns: its RAM, [0, mem_mib MiB),
+ * identity-mapped by the kernel and backed by the monitor's EPT; and its
+ * channels' pages in the window above RAM, readable all, writable only
+ * where this end writes (the producer region for a producer, the consumer
+ * page for a consumer): the monitor maps the rest read-only, and a write
+ * there would stop the sandbox. So nothing accepted here can fault;
+ * anything else is refused before it is touched. */
+static bool in_span(u64 a, u64 n, u64 base, u64 len)
+{
+	return a >= base && n <= len && a - base <= len - n;
+}
+
+static bool mem_range_ok(qv_ctx *c, int64_t addr, int64_t n, bool write)
 {
 	u64 end = (u64)kboot.mem_mib << 20;
 
-	if (addr < 0 || n < 0 || (u64)addr > end || (u64)n > end - (u64)addr) {
-		char msg[120];
-		fmt_buf(msg, sizeof(msg), "0x%lx+%ld is outside this sandbox's memory [0, 0x%lx)",
-			(unsigned long)addr, (long)n, (unsigned long)end);
-		qv_raise(c, "ValueError", msg);
-		return false;
+	if (addr >= 0 && n >= 0 && in_span((u64)addr, (u64)n, 0, end))
+		return true;
+	for (u32 i = 0; addr >= 0 && n >= 0 && i < chanlink_count(); i++) {
+		const struct qv_chaninfo_entry *e = &chanlink_at(i)->info;
+		bool producer = e->role == QV_CHAN_ROLE_PRODUCER;
+		if (in_span((u64)addr, (u64)n, e->prod_gpa, (u64)e->producer_pages * QV_CHAN_PAGE))
+			return !write || producer ? true :
+			       (qv_raise(c, "ValueError", "the producer region is the peer's: "
+					 "read-only here"), false);
+		if (in_span((u64)addr, (u64)n, e->cons_gpa, QV_CHAN_PAGE))
+			return !write || !producer ? true :
+			       (qv_raise(c, "ValueError", "the consumer page is the peer's: "
+					 "read-only here"), false);
 	}
-	return true;
+	char msg[120];
+	fmt_buf(msg, sizeof(msg), "0x%lx+%ld is outside this sandbox's memory [0, 0x%lx)",
+		(unsigned long)addr, (long)n, (unsigned long)end);
+	qv_raise(c, "ValueError", msg);
+	return false;
 }
 
 static qv_val q_mem_read(ARGS)
@@ -676,7 +698,7 @@ static qv_val q_mem_read(ARGS)
 
 	(void)user, (void)argc;
 	if (!qv_get_int(c, argv[0], &addr) || !qv_get_int(c, argv[1], &n) ||
-	    !mem_range_ok(c, addr, n))
+	    !mem_range_ok(c, addr, n, false))
 		return NULL;
 	/* Aligned words of 1..8 bytes are read in one access (device-style
 	 * registers); everything else is copied. */
@@ -702,7 +724,7 @@ static qv_val q_mem_write(ARGS)
 
 	(void)user, (void)argc;
 	if (!qv_get_int(c, argv[0], &addr) || !qv_get_buffer(c, argv[1], &p, &n) ||
-	    !mem_range_ok(c, addr, (int64_t)n))
+	    !mem_range_ok(c, addr, (int64_t)n, true))
 		return NULL;
 	if ((n == 1 || n == 2 || n == 4 || n == 8) && !(addr & (int64_t)(n - 1))) {
 		u64 v = 0;

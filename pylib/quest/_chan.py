@@ -35,6 +35,11 @@ class Channel:
         self.peer = info["peer"]
         self.slot_size = info["slot_size"]
         self.slot_count = info["slot_count"]
+        # Where the channel's pages are (quest.mem reads them all and writes
+        # this end's own: the producer region, or the consumer page).
+        self.prod_addr = info.get("prod_addr")
+        self.prod_len = info.get("prod_len")
+        self.cons_addr = info.get("cons_addr")
         self._buf = bytearray(self.slot_size) if self.role == "consumer" else None
 
     @classmethod

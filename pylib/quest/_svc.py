@@ -99,12 +99,15 @@ def spawn(target, vcpu=None, heap=None, name=None, restart="never", restart_limi
         _spawned += 1
         base = module if source is None else getattr(target, "__name__", "fn")
         name = f"{base.rsplit('.', 1)[-1]}.{_spawned}"
-    from quest.supervisor import start_args
-    spec = {"name": name, "module": module, "alternate": alternate,
-            "budget_us": budget, "period_us": period,
-            "heap_kib": int(heap) if heap else DEFAULT_HEAP_KIB,
-            "restart": restart, "restart_limit": restart_limit, "backoff_ms": backoff_ms}
-    r = _quest.svc_start(*start_args(spec, source))
+    # The policy as its code (quest.supervisor.POLICIES order); not taken
+    # from quest.supervisor, whose import would cost the caller ~30 KiB.
+    policies = ("never", "always", "backoff")
+    if restart not in policies:
+        raise ValueError(f"restart policy must be one of {', '.join(policies)}, "
+                         f"not {restart!r}")
+    r = _quest.svc_start(name, module, alternate, budget, period,
+                         int(heap) if heap else DEFAULT_HEAP_KIB, policies.index(restart),
+                         restart_limit, backoff_ms, source)
     if isinstance(r, str):
         if r.startswith("admission:"):
             raise AdmissionError(r[len("admission:"):].strip())

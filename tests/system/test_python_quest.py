@@ -206,6 +206,27 @@ def test_runtime_channel_round_trip(repl) -> None:
     assert "OSError channel rt_fwd: refused" in out, out
     assert "TimeoutError channel rt_alone: timeout" in out, out
     _round_trip(ra, rb, "rt_fwd", "rt_back")
+    # The producer garbles its own ring (the slot header of one message it
+    # sent): the consumer gets ChannelError with the kernel's reason for
+    # that message, and the next one intact.
+    out = run(ra, "n = out.stats().messages\nout.send(b'good1', 0)\nout.send(b'bad', 0)\n"
+                  "slot = out.prod_addr + 128 + (n + 1) % out.slot_count * (16 + out.slot_size)\n"
+                  "quest.mem.u32[slot + 12] = quest.mem.u32[slot + 12] ^ 0x5A5A5A5A\n"
+                  "out.send(b'good2', 0)\nprint(n)\n")
+    assert int(out) > 0
+    out = run(rb, "print(inp.recv(1000))\ntry:\n    inp.recv(1000)\n"
+                  "except quest.ChannelError as e:\n    print('garbled:', e)\n"
+                  "print(inp.recv(1000), inp.stats().errors)\n")
+    assert out.splitlines() == [
+        "b'good1'",
+        "garbled: rt_fwd: slot header check word wrong (garbled or torn) (E_SLOT_CHECK)",
+        "b'good2' 1"], out
+    # The consumer reads the producer's region (its magic) but may not
+    # write it: refused before the monitor would have to stop the sandbox.
+    out = run(rb, "print(quest.mem.read(inp.prod_addr, 4))\n"
+                  "try:\n    quest.mem.write(inp.prod_addr + 128, b'x')\n"
+                  "except ValueError as e:\n    print('VE', e)\n")
+    assert out.splitlines() == ["b'QVCP'", "VE the producer region is the peer's: read-only here"]
 
 
 def _crash_log(pyboot, sb: int, name: str, module: str, start: int) -> None:

@@ -54,6 +54,9 @@ class _ChannelInfo(Record):
     slot_size: int
     slot_count: int
     attached: bool
+    prod_addr: int
+    prod_len: int
+    cons_addr: int
 
 class _DeviceInfo(Record):
     kind: str
@@ -139,6 +142,9 @@ class Channel:
     peer: int
     slot_size: int
     slot_count: int
+    prod_addr: int
+    prod_len: int
+    cons_addr: int
     def __init__(self, name: str) -> None: ...
     @classmethod
     def create(cls, name: str, peer: int, slot_size: int = 64, slot_count: int = 8,
