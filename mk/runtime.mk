@@ -10,6 +10,7 @@ RT_SRCS := $(sort $(wildcard runtime/*.c))
 RT_HDRS := $(wildcard runtime/*.h)
 RT_QSTR := $(RT_DIR)/gen/qstr.h
 RT_FROZEN := $(RT_DIR)/gen/frozen_gen.h
+RT_UNIDATA := $(RT_DIR)/gen/unidata.h
 RT_PY := $(sort $(wildcard runtime/py/*.py))
 RT_INC := -Iruntime -I$(RT_DIR)/gen
 RT_HOST_CFLAGS := $(HOST_CFLAGS) -fno-math-errno $(RT_INC)
@@ -29,6 +30,10 @@ $(RT_QSTR): $(RT_SRCS) $(filter-out $(RT_QSTR),$(RT_HDRS)) runtime/genqstr.py
 	@mkdir -p $(dir $@)
 	python3 runtime/genqstr.py $@ $(RT_SRCS) $(RT_HDRS)
 
+$(RT_UNIDATA): runtime/genunicode.py
+	@mkdir -p $(dir $@)
+	python3 runtime/genunicode.py $@
+
 $(RT_FROZEN): $(RT_PY) runtime/genfrozen.py
 	@mkdir -p $(dir $@)
 	python3 runtime/genfrozen.py $@ $(RT_PY)
@@ -38,20 +43,20 @@ RT_ASAN_OBJS := $(patsubst runtime/%.c,$(RT_DIR)/asan/%.o,$(RT_SRCS))
 RT_PIC_OBJS := $(patsubst runtime/%.c,$(RT_DIR)/pic/%.o,$(RT_SRCS))
 RT_BOARD_OBJS := $(patsubst runtime/%.c,$(RT_DIR)/board/%.o,$(RT_SRCS))
 
-$(RT_DIR)/host/%.o: runtime/%.c $(RT_HDRS) $(RT_QSTR) $(RT_FROZEN)
+$(RT_DIR)/host/%.o: runtime/%.c $(RT_HDRS) $(RT_QSTR) $(RT_FROZEN) $(RT_UNIDATA)
 	@mkdir -p $(dir $@)
 	$(HOST_CC) $(RT_HOST_CFLAGS) -c $< -o $@
 
-$(RT_DIR)/asan/%.o: runtime/%.c $(RT_HDRS) $(RT_QSTR) $(RT_FROZEN)
+$(RT_DIR)/asan/%.o: runtime/%.c $(RT_HDRS) $(RT_QSTR) $(RT_FROZEN) $(RT_UNIDATA)
 	@mkdir -p $(dir $@)
 	$(HOST_CC) $(RT_HOST_CFLAGS) -O1 $(RT_ASAN) -c $< -o $@
 
-$(RT_DIR)/pic/%.o: runtime/%.c $(RT_HDRS) $(RT_QSTR) $(RT_FROZEN)
+$(RT_DIR)/pic/%.o: runtime/%.c $(RT_HDRS) $(RT_QSTR) $(RT_FROZEN) $(RT_UNIDATA)
 	@mkdir -p $(dir $@)
 	$(HOST_CC) $(RT_HOST_CFLAGS) -fPIC -c $< -o $@
 
 # The board flavour is optimized for size: the text budget is 256 KiB.
-$(RT_DIR)/board/%.o: runtime/%.c $(RT_HDRS) $(RT_QSTR) $(RT_FROZEN)
+$(RT_DIR)/board/%.o: runtime/%.c $(RT_HDRS) $(RT_QSTR) $(RT_FROZEN) $(RT_UNIDATA)
 	@mkdir -p $(dir $@)
 	$(BOARD_CC) $(BOARD_CFLAGS) -Os -fno-math-errno -nostdlib $(RT_INC) -c $< -o $@
 

@@ -122,6 +122,8 @@ static void sym_args(comp *C, scope *outer, scope *s, node *fn)
 		if (a->a)
 			sym_expr(C, outer, a->a);
 	}
+	if (fn->kind == N_FUNCDEF && fn->d)
+		sym_expr(C, outer, fn->d);
 	for (int i = 0; i < fn->n; i++) {
 		node *a = fn->list[i];
 		if (a->flags & (NF_STAR | NF_DSTAR))
@@ -1167,6 +1169,27 @@ static void func_def(comp *C, node *n, bool lambda)
 	if (nkd) {
 		emit_arg(C, I_BUILD_MAP, nkd);
 		flags |= 2;
+	}
+	/* annotations: evaluated at definition, kept in f.__annotations__ */
+	int nan = 0;
+	if (!lambda) {
+		for (int i = 0; i < n->n; i++) {
+			node *a = n->list[i];
+			if (a->a) {
+				load_const(C, a->v);
+				expr(C, a->a);
+				nan++;
+			}
+		}
+		if (n->d) {
+			load_const(C, QS(return));
+			expr(C, n->d);
+			nan++;
+		}
+	}
+	if (nan) {
+		emit_arg(C, I_BUILD_MAP, nan);
+		flags |= 4;
 	}
 	qv_code *code = code_unit(C, s, n);
 	make_closure(C, code, s, flags);

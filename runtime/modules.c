@@ -584,6 +584,8 @@ static void init_builtins(qv_ctx *c, qv_obj d)
 		if (v)
 			dict_set(c, d, QSI(k), v);
 	}
+	c->bdict = d;
+	c->bv0 = ((qv_dictobj *)d)->version;
 }
 
 extern void init_struct(qv_ctx *c, qv_obj d);

@@ -896,7 +896,7 @@ static void params(parser *P, node *fn, int close)
 		if (kwonly)
 			a->flags |= NF_KWONLY;
 		if (close == O_RPAR && accept(P, O_COLON))
-			a->a = test(P); /* annotation, ignored */
+			a->a = test(P); /* annotation */
 		if (accept(P, O_ASSIGN)) {
 			a->b = test(P);
 			if (!kwonly)
@@ -936,7 +936,7 @@ static node *funcdef(parser *P, node *decorators, bool async)
 	params(P, fn, O_RPAR);
 	expect(P, O_RPAR);
 	if (accept(P, O_ARROW))
-		test(P);
+		fn->d = test(P); /* return annotation */
 	expect(P, O_COLON);
 	fn->c = decorators;
 	/* the body goes into a separate node so the params stay in list */

@@ -97,7 +97,8 @@ typedef struct qv_code {
 enum { CO_VARARGS = 1, CO_VARKW = 2, CO_GENERATOR = 4, CO_ASYNC = 8, CO_MODULE = 16,
        CO_CLASS = 32, CO_NESTED = 64, CO_DOC = 128 /* consts[0] is the docstring */ };
 
-typedef struct qv_gcache { qv_obj dict; uintptr_t version; qv_obj value; } qv_gcache;
+/* bversion: the builtins module's dict version when cached (0: not imported) */
+typedef struct qv_gcache { qv_obj dict; uintptr_t version, bversion; qv_obj value; } qv_gcache;
 
 typedef struct {
 	const qv_type *type;
@@ -272,6 +273,10 @@ struct qv_ctx {
 	const qv_ext_module *ext_mods[QV_MAX_EXT_MODULES];
 	qv_obj ext_pending;    /* exception raised for a port function, not yet thrown */
 	qv_obj roots[QV_MAX_ROOTS];
+	/* the builtins module's dict once imported, and its version then: a
+	 * program that assigns builtins.NAME makes lookups consult it */
+	qv_obj bdict;
+	uintptr_t bv0;
 };
 enum { MISC_ASYNC, MISC_STDOUT, MISC_LIMBS /* three slots */, MISC_STDIN = MISC_LIMBS + 3 };
 

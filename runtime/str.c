@@ -1122,9 +1122,20 @@ static qv_obj starts_ends(qv_ctx *c, size_t n, qv_obj *a, bool ends)
 M(s_startswith) { UNUSED(kw); return starts_ends(c, n, a, false); }
 M(s_endswith) { UNUSED(kw); return starts_ends(c, n, a, true); }
 
+/* The four Latin digraphs come in threes: upper, title, lower (DŽ Dž dž). */
+static uint32_t digraph_base(uint32_t cp)
+{
+	if (cp >= 0x1C4 && cp <= 0x1CC)
+		return cp - (cp - 0x1C4) % 3;
+	return cp >= 0x1F1 && cp <= 0x1F3 ? 0x1F1 : 0;
+}
+
 /* Simple case pairs outside ASCII. */
 static uint32_t to_upper_cp(uint32_t cp)
 {
+	uint32_t dg = digraph_base(cp);
+	if (dg)
+		return dg;
 	if ((cp >= 0xE0 && cp <= 0xFE && cp != 0xF7) || (cp >= 0x3B1 && cp <= 0x3C9 && cp != 0x3C2) ||
 	    (cp >= 0x430 && cp <= 0x44F))
 		return cp - 32;
@@ -1141,6 +1152,9 @@ static uint32_t to_upper_cp(uint32_t cp)
 
 static uint32_t to_lower_cp(uint32_t cp)
 {
+	uint32_t dg = digraph_base(cp);
+	if (dg)
+		return dg + 2;
 	if ((cp >= 0xC0 && cp <= 0xDE && cp != 0xD7) || (cp >= 0x391 && cp <= 0x3A9 && cp != 0x3A2) ||
 	    (cp >= 0x410 && cp <= 0x42F))
 		return cp + 32;
@@ -1154,8 +1168,8 @@ static uint32_t to_lower_cp(uint32_t cp)
 	return cp;
 }
 
-static bool is_upper_cp(uint32_t cp) { return to_lower_cp(cp) != cp; }
-static bool is_lower_cp(uint32_t cp) { return to_upper_cp(cp) != cp || cp == 0xDF; }
+static bool is_upper_cp(uint32_t cp) { return to_lower_cp(cp) != cp && (!digraph_base(cp) || digraph_base(cp) == cp); }
+static bool is_lower_cp(uint32_t cp) { return (to_upper_cp(cp) != cp && (!digraph_base(cp) || digraph_base(cp) + 2 == cp)) || cp == 0xDF; }
 
 static qv_obj map_chars(qv_ctx *c, qv_obj self, int mode)
 {
@@ -1180,9 +1194,12 @@ static qv_obj map_chars(qv_ctx *c, qv_obj self, int mode)
 			case 3: upper_out = start; break;
 			default: upper_out = k == 0; break;
 			}
+			uint32_t dg = digraph_base(cp);
 			if (mode == 3)
-				start = !(up || lo);
-			if (upper_out && cp == 0xDF)
+				start = !(up || lo || dg);
+			if (dg && upper_out && mode >= 3)
+				sb_utf8(&b, dg + 1); /* the titlecase form */
+			else if (upper_out && cp == 0xDF)
 				sb_adds(&b, mode == 0 || mode == 2 ? "SS" : "Ss");
 			else if (mode == 2 && !up && !lo)
 				sb_utf8(&b, cp);
@@ -1223,6 +1240,47 @@ M(s_swapcase) { UNUSED(n); UNUSED(kw); return map_chars(c, a[0], 2); }
 M(s_title) { UNUSED(n); UNUSED(kw); return map_chars(c, a[0], 3); }
 M(s_capitalize) { UNUSED(n); UNUSED(kw); return map_chars(c, a[0], 4); }
 
+#include "unidata.h"
+
+/* Whether cp is in one of the generated runs (first << 8 | length - 1). */
+static bool in_runs(const uint32_t *t, size_t n, uint32_t cp)
+{
+	size_t lo = 0, hi = n;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if ((t[mid] >> 8) <= cp)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo > 0 && cp - (t[lo - 1] >> 8) <= (t[lo - 1] & 0xff);
+}
+
+/* isdecimal (kind 0), isdigit (1), isnumeric (2) */
+static qv_obj numeric_class(qv_obj self, int kind)
+{
+	qv_strobj *s = STR(self);
+	if (s->len == 0)
+		return FALSE_;
+	size_t i = 0;
+	while (i < s->len) {
+		uint8_t ch = (uint8_t)s->data[i];
+		if (ch < 0x80 || self->type != &qv_str_type) {
+			if (ch < '0' || ch > '9')
+				return FALSE_;
+			i++;
+			continue;
+		}
+		uint32_t cp = utf8_decode(s->data, s->len, &i);
+		bool ok = kind == 0 ? in_runs(uni_decimal, sizeof uni_decimal / 4, cp)
+			: kind == 1 ? in_runs(uni_digit, sizeof uni_digit / 4, cp)
+			: in_runs(uni_numeric, sizeof uni_numeric / 4, cp);
+		if (!ok)
+			return FALSE_;
+	}
+	return TRUE_;
+}
+
 static qv_obj classify(qv_obj self, int kind)
 {
 	qv_strobj *s = STR(self);
@@ -1249,7 +1307,9 @@ static qv_obj classify(qv_obj self, int kind)
 	return TRUE_;
 }
 
-M(s_isdigit) { UNUSED(c); UNUSED(n); UNUSED(kw); return classify(a[0], 0); }
+M(s_isdigit) { UNUSED(c); UNUSED(n); UNUSED(kw); return numeric_class(a[0], 1); }
+M(s_isdecimal) { UNUSED(c); UNUSED(n); UNUSED(kw); return numeric_class(a[0], 0); }
+M(s_isnumeric) { UNUSED(c); UNUSED(n); UNUSED(kw); return numeric_class(a[0], 2); }
 M(s_isalpha) { UNUSED(c); UNUSED(n); UNUSED(kw); return classify(a[0], 1); }
 M(s_isalnum) { UNUSED(c); UNUSED(n); UNUSED(kw); return classify(a[0], 2); }
 M(s_isspace) { UNUSED(c); UNUSED(n); UNUSED(kw); return classify(a[0], 3); }
@@ -1671,7 +1731,7 @@ static const qv_method str_methods[] = {
 	METH(startswith, 2, 4, s_startswith), METH(endswith, 2, 4, s_endswith),
 	METH(upper, 1, 1, s_upper), METH(lower, 1, 1, s_lower), METH(swapcase, 1, 1, s_swapcase),
 	METH(title, 1, 1, s_title), METH(capitalize, 1, 1, s_capitalize), METH(casefold, 1, 1, s_casefold),
-	METH(isdigit, 1, 1, s_isdigit), METH(isdecimal, 1, 1, s_isdigit), METH(isnumeric, 1, 1, s_isdigit),
+	METH(isdigit, 1, 1, s_isdigit), METH(isdecimal, 1, 1, s_isdecimal), METH(isnumeric, 1, 1, s_isnumeric),
 	METH(isalpha, 1, 1, s_isalpha), METH(isalnum, 1, 1, s_isalnum), METH(isspace, 1, 1, s_isspace),
 	METH(isupper, 1, 1, s_isupper), METH(islower, 1, 1, s_islower), METH(isascii, 1, 1, s_isascii),
 	METH(isidentifier, 1, 1, s_isidentifier), METH(istitle, 1, 1, s_istitle),

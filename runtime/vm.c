@@ -260,11 +260,16 @@ qv_obj gen_send(qv_ctx *c, qv_obj go, qv_obj value, qv_obj exc, bool *done)
 }
 
 /* ------------------------------------------------------------ helpers */
+static inline uintptr_t builtins_version(qv_ctx *c)
+{
+	return c->bdict ? ((qv_dictobj *)c->bdict)->version : 0;
+}
+
 static qv_obj load_global(qv_ctx *c, qv_frame *f, qv_obj name)
 {
 	qv_obj v = dict_get_str(f->globals, name);
 	if (!v)
-		v = builtins_lookup(name);
+		v = c->bdict && builtins_version(c) != c->bv0 ? dict_get_str(c->bdict, name) : builtins_lookup(name);
 	if (!v)
 		qv_raisef(c, EXC(NameError), "name '%S' is not defined", name);
 	return v;
@@ -317,6 +322,7 @@ static qv_obj make_function(qv_ctx *c, qv_frame *f, qv_code *co, int flags, qv_o
 	fn->name = co->name;
 	if (flags & 8)
 		fn->closure = *--sp;
+	qv_obj ann = flags & 4 ? *--sp : NULL;
 	if (flags & 2)
 		fn->kwdefaults = *--sp;
 	if (flags & 1)
@@ -333,6 +339,12 @@ static qv_obj make_function(qv_ctx *c, qv_frame *f, qv_code *co, int flags, qv_o
 	}
 	if ((fn->defaults && !IS(fn->defaults, qv_tuple_type)) || (fn->kwdefaults && !IS(fn->kwdefaults, qv_dict_type)))
 		qv_raisef(c, EXC(TypeError), "bad bytecode: bad defaults");
+	if (ann) {
+		if (!IS(ann, qv_dict_type))
+			qv_raisef(c, EXC(TypeError), "bad bytecode: bad annotations");
+		fn->dict = dict_new(c);
+		dict_set(c, fn->dict, QS(__annotations__), ann);
+	}
 	return (qv_obj)fn;
 }
 
@@ -608,10 +620,11 @@ L_DELETE_NAME: {
 L_LOAD_GLOBAL: {
 		int a = ARG;
 		ext = 0;
-		/* the value is good while the globals dict has not changed; built-ins
-		 * are constant */
+		/* the value is good while neither the globals dict nor the
+		 * builtins module (if imported) has changed */
 		qv_gcache *gc = co->gcache;
-		if (gc && gc[a].dict == f->globals && gc[a].version == ((qv_dictobj *)f->globals)->version) {
+		if (gc && gc[a].dict == f->globals && gc[a].version == ((qv_dictobj *)f->globals)->version &&
+		    gc[a].bversion == builtins_version(c)) {
 			PUSH(gc[a].value);
 			NEXT();
 		}
@@ -622,6 +635,7 @@ L_LOAD_GLOBAL: {
 		if (gc && IS(f->globals, qv_dict_type)) {
 			gc[a].dict = f->globals;
 			gc[a].version = ((qv_dictobj *)f->globals)->version;
+			gc[a].bversion = builtins_version(c);
 			gc[a].value = v;
 		}
 		PUSH(v);

@@ -23,11 +23,12 @@ static void on_sigint(int sig)
 static int usage(void)
 {
 	fprintf(stderr,
-		"usage: qpy [--heap SIZE] [-c CODE | FILE | -] [args...]\n"
+		"usage: qpy [--heap SIZE] [--mem-stats] [-c CODE | FILE | -] [args...]\n"
 		"       qpy [--heap SIZE] -o OUT.qbc FILE.py     compile to bytecode\n"
 		"       qpy --check FILE...                      compile only, one line per file\n"
 		"       qpy --load-check FILE...                 load bytecode only, one line per file\n"
-		"SIZE takes k, m or g suffixes (default %s). A .qbc FILE runs bytecode.\n", "64m");
+		"SIZE takes k, m or g suffixes (default %s). A .qbc FILE runs bytecode.\n"
+		"--mem-stats writes heap use and collections to stderr when the program ends.\n", "64m");
 	return 2;
 }
 
@@ -176,9 +177,12 @@ int main(int argc, char **argv)
 	host_init(&hs);
 	int i = 1;
 	const char *code = NULL, *out = NULL;
+	bool mem_stats = false;
 	for (; i < argc; i++) {
 		const char *a = argv[i];
-		if (!strcmp(a, "--heap") && i + 1 < argc) {
+		if (!strcmp(a, "--mem-stats"))
+			mem_stats = true;
+		else if (!strcmp(a, "--heap") && i + 1 < argc) {
 			if (!host_parse_size(argv[++i], &hs.heap_size)) {
 				fprintf(stderr, "qpy: bad heap size '%s' (use e.g. 256k, 8m)\n", argv[i]);
 				return 2;
@@ -256,6 +260,13 @@ int main(int argc, char **argv)
 		st = qv_exec(c, src, len, "<stdin>", QV_MODE_FILE);
 	}
 	host_flush(&hs);
+	if (mem_stats) {
+		/* one line, key=value, for benchmark harnesses to parse */
+		qv_heap_stats hst;
+		qv_heap_info(c, &hst);
+		fprintf(stderr, "qpy-mem: peak heap=%zu used=%zu heap=%zu collections=%zu max_pause_us=%llu\n",
+			hst.peak, hst.used, hst.total, hst.collections, (unsigned long long)hst.max_pause_us);
+	}
 	if (st == QV_EXC)
 		return 1;
 	if (st == QV_EXIT)

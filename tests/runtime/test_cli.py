@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import pty
+import re
 import select
 import sys
 import time
@@ -167,3 +168,21 @@ def test_repl_continuation_lines_like_cpython() -> None:
     assert status == 0
     # Joined: how the terminal splits the echo into reads is not the REPL's.
     assert "".join(got) == "".join(want)
+
+
+def test_mem_stats_reports_peak_heap_and_collections() -> None:
+    prog = "import gc\nx = [bytes(1000) for i in range(2000)]\ndel x\ngc.collect()\nprint('ok')\n"
+    got = run([qpy_bin(), "--mem-stats", "--heap", "8m", "-c", prog])
+    assert got.returncode == 0, got.stderr
+    assert got.stdout == b"ok\n"
+    # "peak heap=N" is what benchmarks/runtime/bench.py looks for
+    m = re.fullmatch(rb"qpy-mem: peak heap=(\d+) used=(\d+) heap=(\d+) collections=(\d+) max_pause_us=(\d+)\n",
+                     got.stderr)
+    assert m, got.stderr
+    peak, used, heap, collections = (int(v) for v in m.groups()[:4])
+    # 2000 live kilobyte blocks were reached before they were dropped
+    assert 2_000_000 <= peak <= heap <= 8 << 20
+    assert used < peak
+    assert collections >= 1
+    # without the flag nothing extra is written
+    assert run([qpy_bin(), "-c", "print(1)"]).stderr == b""
