@@ -103,6 +103,12 @@ def test_vcpu_admission_and_stats(repl) -> None:
     out = run(r, "try:\n    quest.VCPU(2000, 1000)\nexcept ValueError as e:\n    print('VE', e)\n")
     assert "VE budget_us must not exceed period_us" in out
     assert vid != value(r, "quest.VCPU.current().id")
+    # An I/O VCPU counts in admission with Quest's (2 - U) U term.
+    io = value(r, "quest.IOVCPU(0.01, quest.VCPU.current()).stats().as_dict()")
+    assert (io["kind"], io["util_ppm"]) == ("io", 10000)
+    out = run(r, "try:\n    quest.IOVCPU(0.9)\nexcept quest.AdmissionError as e:\n"
+                 "    print('refused:', e)\n")
+    assert re.search(r"refused: I/O VCPU U=0\.900 refused: utilization \d\.\d+ > bound", out), out
 
 
 def test_spawn_module_and_function(pyboot, repl) -> None:
