@@ -263,32 +263,49 @@ def run(q=None, log=print, idle_ms=1000, max_events=None):
         now = q.ticks_ms()
         if info is not None:
             handled += 1
-            name = info["name"]
-            if _is_system(info):
-                continue
-            infos[name] = info
-            if name not in sup.tracks:
-                sup.track(Policy.from_spec(info["spec"]))
-            if info["state"] == "stopped":
-                sup.cancel(name)
-                continue
-            d = sup.on_event(info, now)
-            if d.action != NOTHING or info["state"] in ENDED_STATES:
-                log(d.line)
+            # One event the supervisor cannot handle (a spec with a policy
+            # it does not know, no memory for a moment) is logged and
+            # skipped: the supervisor itself must not end.
+            try:
+                _event(sup, infos, info, now, log)
+            except Exception as e:  # noqa: BLE001
+                log(f"supervisor: event of {info.get('name')} not handled: "
+                    f"{type(e).__name__}: {e}")
         for d in sup.due(now):
-            info = infos.get(d.name)
-            if info is None:
-                continue
-            r = q.svc_start(*start_args(_spec_for(info, d.module)))
-            if isinstance(r, str):
-                log(f"supervisor: {d.name} ({d.module}) did not start: {last_line(r)}")
-                # A start that fails is a failure like any other.
-                failed = dict(info)
-                failed["state"] = "failed"
-                failed["last_error"] = r
-                failed["run_ms"] = 0
-                d2 = sup.on_event(failed, now)
-                log(d2.line)
+            try:
+                _restart(q, sup, infos, d, now, log)
+            except Exception as e:  # noqa: BLE001
+                log(f"supervisor: {d.name} not restarted: {type(e).__name__}: {e}")
+
+
+def _event(sup, infos, info, now, log):
+    name = info["name"]
+    if _is_system(info):
+        return
+    infos[name] = info
+    if name not in sup.tracks:
+        sup.track(Policy.from_spec(info["spec"]))
+    if info["state"] == "stopped":
+        sup.cancel(name)
+        return
+    d = sup.on_event(info, now)
+    if d.action != NOTHING or info["state"] in ENDED_STATES:
+        log(d.line)
+
+
+def _restart(q, sup, infos, d, now, log):
+    info = infos.get(d.name)
+    if info is None:
+        return
+    r = q.svc_start(*start_args(_spec_for(info, d.module)))
+    if isinstance(r, str):
+        log(f"supervisor: {d.name} ({d.module}) did not start: {last_line(r)}")
+        # A start that fails is a failure like any other.
+        failed = dict(info)
+        failed["state"] = "failed"
+        failed["last_error"] = r
+        failed["run_ms"] = 0
+        log(sup.on_event(failed, now).line)
 
 
 def main():

@@ -185,6 +185,8 @@ _quest.events[:] = [
     (800, ended(broken)),
     (900, {"name": "supervisor", "state": "failed", "spec": sup_spec, "last_error": "x"}),
     (1000, {"name": "crasher", "state": "stopped", "spec": crash}),
+    (1100, {"name": "odd", "state": "failed", "spec": spec("odd", "m", 9)}),
+    (1200, ended(broken)),
 ]
 logs = []
 try:
@@ -322,4 +324,9 @@ def test_run_loop(outputs: dict[str, str]) -> None:
     assert any("broken (app_b) failed: ImportError" in ln and "giving up" in ln for ln in logs)
     # The supervisor's own event and the stop are not acted on.
     assert not any("supervisor (quest.supervisor)" in ln for ln in logs)
-    assert len(logs) == 7
+    # An event it cannot handle (policy code 9) is logged, and the
+    # supervisor goes on: the next event is handled.
+    assert any("event of odd not handled: ValueError: service odd: unknown restart policy "
+               "code 9" in ln for ln in logs)
+    assert logs[-1].startswith("supervisor: broken (app_b) failed: ")
+    assert len(logs) == 9
