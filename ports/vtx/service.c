@@ -16,10 +16,6 @@
 #define STATE_MAX (32u * 1024u) /* marshalled state handed over by a hot swap */
 #define STOP_RETRY_NS 10000000u
 
-/* The runtime's call for an interpreter made on one thread and run on
- * another (hot swap); weak until the runtime has it. */
-void qv_set_stack_base(qv_ctx *c, void *base) __attribute__((weak));
-
 enum swap_phase { SWAP_NONE, SWAP_PREPARED, SWAP_COMMIT, SWAP_DONE, SWAP_FAILED };
 
 struct svc {
@@ -447,10 +443,6 @@ int vtx_svc_swap_prepare(int id, const char *source, size_t len, char *why, size
 		return -VTX_ESTATE;
 	}
 	struct svc *s = &svcs[id];
-	if (!qv_set_stack_base) {
-		fmt_buf(why, whycap, "hot swap needs qv_set_stack_base in the runtime");
-		return -VTX_ESTATE;
-	}
 	if (s->swap != SWAP_NONE) {
 		fmt_buf(why, whycap, "a swap of %s is already under way", s->info.spec.name);
 		return -VTX_ESTATE;

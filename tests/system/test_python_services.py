@@ -74,3 +74,40 @@ def test_heap_exhaustion_ends_only_that_service(pyboot) -> None:
         pyboot.wait_log(r"^\[sb1\] ticker: \d+ periods", timeout=TIMEOUT, start=n)
     finally:
         r.close()
+
+
+def test_hot_swap_hands_state_over_and_refuses_broken_code(pyboot) -> None:
+    from pathlib import Path
+
+    v2 = (Path(__file__).parent / "apps/svc_swap_v2.py").read_text()
+    r = pyboot.repl(3)
+    try:
+        start = len(pyboot.log_lines())
+        _, err = r.exec("import quest\nquest.spawn('svc_swap_v1', heap=192, name='swapper')\n")
+        assert err == ""
+        pyboot.wait_log(r"^\[sb3\] svc_swap v1: started", timeout=TIMEOUT, start=start)
+        time.sleep(2.0)
+        v1 = r.eval("open('swap_status').read()")
+        assert v1.startswith("'v1 "), v1
+        _, err = r.exec(f"import quest\nquest.swap('swapper', {v2!r})\n")
+        assert err == ""
+        m = pyboot.wait_log(r"^\[sb3\] svc_swap v2: restored count (\d+) from v1",
+                            timeout=TIMEOUT, start=start)
+        assert int(m[1]) >= int(v1.strip("'").split()[1])
+        time.sleep(1.0)
+        status = r.eval("open('swap_status').read()")
+        assert status.startswith("'v2 ") and status.endswith("from 1'"), status
+        assert info(r, "swapper")["starts"] == 2
+        # broken new versions are refused; version 2 goes on
+        _, err = r.exec("import quest\nquest.swap('swapper', 'def main(:\\n')\n")
+        assert "SwapError" in err and "SyntaxError" in err, err
+        _, err = r.exec("import quest\nquest.swap('swapper', 'raise ValueError(7)\\n')\n")
+        assert "SwapError" in err and "ValueError" in err, err
+        before = r.eval("open('swap_status').read()")
+        time.sleep(1.0)
+        after = r.eval("open('swap_status').read()")
+        assert after.startswith("'v2 ") and after != before, (before, after)
+        assert info(r, "swapper")["state"] == "running"
+        assert info(r, "swapper")["starts"] == 2
+    finally:
+        r.close()
