@@ -8,6 +8,7 @@
 #define X2APIC_EOI      0x80Bu
 #define CREATE_RETRY_NS 1000000u   /* between two requests while the peer has not asked */
 #define FOREVER_NS      (1ull << 50) /* 13 days: longer is for ever */
+#define BELL_SLEEP_NS   10000000u  /* longest sleep between two polls with the doorbell */
 
 static struct qv_chaninfo info;
 static struct kchan ends[QV_CHANINFO_MAX];
@@ -21,7 +22,16 @@ void doorbell_interrupt(void);
 void doorbell_interrupt(void)
 {
 	doorbell_irqs = doorbell_irqs + 1;
+	/* EOI before a wake may switch threads: the vector stays in service
+	 * until then, and it would hold off the timer's lower one. */
 	__asm__ volatile("wrmsr" : : "c"(X2APIC_EOI), "a"(0), "d"(0));
+	for (u32 i = 0; i < info.n_channels; i++) {
+		struct kthread *t = ends[i].sleeper;
+		if (t) {
+			ends[i].sleeper = NULL;
+			kthread_wake(t);
+		}
+	}
 }
 
 u64 chanlink_doorbell_irqs(void)
@@ -57,12 +67,14 @@ static void cpu_relax(void *ctx)
 
 const struct qv_chan_wait chanlink_wait = { tsc_now, cpu_relax, NULL, NULL, false };
 
-/* Consumer with the doorbell: halt until an interrupt, unless a doorbell
- * came since the last wake (it may be the ring for the message the ring
- * code is about to find: then there is nothing to sleep for). STI;HLT
- * leaves no gap for the interrupt to slip in before the halt. The halt
- * also ends at the scheduler's next timer event, so a halted thread gives
- * the core back at its budget's end like a spinning one. */
+/* Consumer with the doorbell: sleep until a doorbell, unless one came
+ * since the last wake (it may be the ring for the message the ring code is
+ * about to find: then there is nothing to sleep for). In a thread, the
+ * thread blocks (other threads run) and the doorbell's handler wakes it; a
+ * wake between the check and the block is kept by the scheduler, so none
+ * is lost. The block ends after BELL_SLEEP_NS in any case, so a receive's
+ * timeout is kept to within that. Outside threads (boot), the core halts:
+ * STI;HLT leaves no gap for the interrupt to slip in before the halt. */
 static void bell_sleep(void *ctx)
 {
 	struct kchan *k = ctx;
@@ -75,10 +87,19 @@ static void bell_sleep(void *ctx)
 		return;
 	}
 	k->sleeps++;
-	__asm__ volatile("sti; hlt" : : : "memory");
+	if (kthread_running()) {
+		k->sleeper = kthread_self();
+		irq_restore(f);
+		kthread_block_until(clock_ns() + BELL_SLEEP_NS);
+		f = irq_off();
+		k->sleeper = NULL;
+	} else {
+		__asm__ volatile("sti; hlt; cli" : : : "memory");
+	}
 	if (doorbell_irqs != k->bell_seen)
 		k->wakes++;
 	k->bell_seen = doorbell_irqs;
+	irq_restore(f);
 }
 
 s64 chanlink_ring(struct kchan *k)

@@ -6,6 +6,8 @@
 #include "questv/chaninfo.h"
 #include "chan/chan.h"
 
+struct kthread;
+
 struct kchan {
 	struct qv_chaninfo_entry info;
 	enum qv_chan_status attach; /* QV_CHAN_OK once attached */
@@ -17,6 +19,7 @@ struct kchan {
 	s64 ring_error;             /* the last refusal (QV_HC_E*), 0 if none */
 	u64 sleeps, wakes;          /* consumer: halts, and those a doorbell ended */
 	u64 bell_seen;              /* doorbell interrupts counted at the last wake */
+	struct kthread *volatile sleeper; /* consumer: the thread blocked on the doorbell */
 };
 
 /* Copies the channel list (none when booted without a monitor or when the
@@ -58,8 +61,10 @@ struct kchan *chanlink_create(const char *name, u32 peer, u32 slot_size, u32 slo
 
 /* The doorbell (optional: polling needs none of it). A wait for `k` that
  * rings the consumer after each send that found it asleep (producer), or
- * halts the core until a doorbell or another interrupt instead of spinning
- * (consumer); now() is the TSC as for chanlink_wait. */
+ * sleeps until a doorbell instead of spinning (consumer: a thread blocks
+ * for at most 10 ms at a time, other threads run meanwhile; outside threads
+ * the core halts until an interrupt); now() is the TSC as for
+ * chanlink_wait. */
 const struct qv_chan_wait *chanlink_bell_wait(struct kchan *k);
 /* Asks the monitor to interrupt k's consumer (QV_HC_DOORBELL): 0, or
  * QV_HC_EPERM when this sandbox is not k's producer. */

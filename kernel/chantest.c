@@ -328,7 +328,7 @@ static void bench_size_echo(u32 i, u32 size)
 /* Then the run-time channel and the doorbell: both ends create "brt"
  * (8 B x 16, sender to echo), each timing its own successful
  * QV_HC_CHAN_CREATE; then BENCH_BELL_ROUNDS round trips of 8 B, out on
- * "brt" with the doorbell (the echo halts until rung), back on the declared
+ * "brt" with the doorbell (the echo sleeps until rung), back on the declared
  * channel polled. The sender idles BENCH_BELL_GAP ticks before each send so
  * that the echo is asleep, then times send-to-reply, and times each ring's
  * hypercall on its own. */
