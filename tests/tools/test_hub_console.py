@@ -393,3 +393,33 @@ def test_interactive_stats_key_shows_the_hubs_counters(board):
         c.close()
         os.close(r)
         os.close(w)
+
+
+def test_log_lines_go_to_the_kernel_log_never_into_a_pty(board):
+    import ctypes
+    import io
+
+    lib = board.hub.lib
+    lib.qv_hub_log.restype = ctypes.c_bool
+    lib.qv_hub_log.argtypes = [ctypes.c_void_p, ctypes.c_uint8, ctypes.c_char_p,
+                               ctypes.c_size_t]
+    link, hello, early = connect(SocketTransport(board.host_sock), timeout=5)
+    klog = io.StringIO()
+    c = Console(link, hello, kernel_log=klog)
+    try:
+        for f in early:
+            c._frame(f)
+        fd = open_pty(c.ptys[1].path)
+        try:
+            board.output(1, b">>> ")
+            with board.lock:
+                assert lib.qv_hub_log(board.hub.hub, 1, b"sandbox 1 heartbeat 9 canary=ok", 31)
+            board.output(1, b"6*7\r\n42\r\n>>> ")
+            got = read_pty(c, fd, len(b">>> 6*7\r\n42\r\n>>> "))
+            run_until(c, lambda: "heartbeat" in klog.getvalue())
+        finally:
+            os.close(fd)
+    finally:
+        c.close()
+    assert got == b">>> 6*7\r\n42\r\n>>> "
+    assert klog.getvalue() == "[sb1] sandbox 1 heartbeat 9 canary=ok\n"
