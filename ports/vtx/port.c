@@ -184,7 +184,7 @@ struct vtx_interp *vtx_interp_new(size_t heap_bytes, void *stack_base, char *why
 		kmem_free(in);
 		return NULL;
 	}
-	qv_set_stack_limit(in->ctx, vtx_stack_left_for());
+	qv_set_stack_limit(in->ctx, vtx_stack_below(stack_base));
 	return in;
 }
 
@@ -198,12 +198,15 @@ void vtx_interp_free(struct vtx_interp *in)
 	kmem_free(in);
 }
 
-/* The running thread's stack, less a margin for the kernel and the port. */
-size_t vtx_stack_left_for(void)
+/* The running thread's stack below `base`, less a margin for the kernel
+ * and the port: what an interpreter whose stack starts there may use. */
+size_t vtx_stack_below(const void *base)
 {
-	size_t size = kthread_self()->stack_size;
+	const struct kthread *t = kthread_self();
+	uintptr_t lo = (uintptr_t)t->stack, b = (uintptr_t)base;
+	size_t room = b > lo && b <= lo + t->stack_size ? b - lo : t->stack_size / 2;
 
-	return size > VTX_STACK_MARGIN ? size - VTX_STACK_MARGIN : size / 2;
+	return room > 2 * VTX_STACK_MARGIN ? room - VTX_STACK_MARGIN : room / 2;
 }
 
 void port_start(void)

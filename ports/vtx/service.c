@@ -227,7 +227,7 @@ static int swap_over(struct svc *s, void *stack_base)
 	qv_ctx *c = s->interp->ctx;
 	s->interp->owner = s;
 	qv_set_stack_base(c, stack_base);
-	qv_set_stack_limit(c, vtx_stack_left_for());
+	qv_set_stack_limit(c, vtx_stack_below(stack_base));
 	qv_val restore = qv_get_global(c, "restore_state");
 	if (restore && state) {
 		qv_val v = qv_marshal_in(c, state, state_len);

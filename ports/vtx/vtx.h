@@ -43,8 +43,9 @@ struct vtx_interp {
  * filled when there is not enough memory. */
 struct vtx_interp *vtx_interp_new(size_t heap_bytes, void *stack_base, char *why, size_t cap);
 void vtx_interp_free(struct vtx_interp *in);
-/* Runs the port's per-interpreter setup after qv_new: stack limit. */
-size_t vtx_stack_left_for(void);
+/* The calling thread's stack below base, less a margin: the C stack an
+ * interpreter whose stack starts at base may use (qv_set_stack_limit). */
+size_t vtx_stack_below(const void *base);
 
 /* The sandbox's RAM fs (one for all its interpreters), or NULL. */
 struct ramfs *vtx_fs(void);

@@ -101,6 +101,17 @@ def test_ctrl_c_interrupts_a_busy_loop_and_the_repl_goes_on(pyboot) -> None:
     assert latency < 30.0
 
 
+def test_deep_recursion_is_a_recursion_error_not_a_crash(pyboot) -> None:
+    r = pyboot.repl(0)
+    try:
+        out, err = r.exec("def f(n):\n    return f(n + 1) + 1\nf(0)\n")
+        assert out == "" and "RecursionError" in err, err
+        # a deep but finite recursion still works
+        assert r.eval("(lambda g: g(g, 300))(lambda g, n: n and 1 + g(g, n - 1))") == "300"
+    finally:
+        r.close()
+
+
 def test_repl_soft_reset_keeps_services(pyboot) -> None:
     r = pyboot.repl(1)
     try:
