@@ -31,21 +31,33 @@ struct timer_late_hist {
 };
 
 struct timer_latency {
-	struct timer_late_hist all;     /* every timer interrupt (armed deadline to handler) */
-	struct timer_late_hist budget;  /* those armed for a chunk's budget exhaustion */
-	u64 slack_ns;                   /* the slack in use now */
-	u64 slack_max_ns;               /* the largest slack used so far */
-	u64 slack_updates;
+	struct timer_late_hist entry;   /* delivery: set to fire -> handler entry */
+	struct timer_late_hist all;     /* every event -> the decision's clock read */
+	struct timer_late_hist budget;  /* the same for budget exhaustions */
+	u64 budget_past;                /* budget timers armed after their event */
+	u64 early_ns;                   /* the timer fires this much before the event */
+	u64 early_max_ns;
+	u64 waits, wait_ns;             /* the handler waited for the event */
+	u64 slack_ns;                   /* the scheduler's slack: handler path to decision */
+	u64 slack_max_ns;
+	u64 dispatch_ns;                /* the dispatch in use now (qvs_set_dispatch) */
+	u64 dispatch_max_ns;
 };
 extern struct timer_latency timer_latency;
 
-/* Budget-exhaustion interrupts later than this are not the interrupt's
- * delivery latency but a stall (a hypercall the monitor spends milliseconds
- * on): they are counted, and charged as overruns, but do not raise the
- * slack, which every chunk would then pay for. */
-#define TIMER_SLACK_CAP_NS 200000u
-/* The slack is the latest budget interrupt among the last this many. */
+/* Latencies beyond this are not the interrupt's delivery or the handler's
+ * path but a stall (a hypercall the monitor spends milliseconds on, a
+ * section with interrupts off): they are counted, and charged as overruns,
+ * but not learnt, which every interrupt or chunk would then pay for. */
+#define TIMER_SLACK_CAP_NS 100000u
+/* The handler waits for the event if it came at most this much more before
+ * it than the early margin (the count's rounding). */
+#define TIMER_SPIN_MARGIN_NS 5000u
+/* Each learnt figure is the largest of the last this many samples: the
+ * early margin (delivery latency of budget interrupts), the slack (handler
+ * path), the dispatch (decision: clock read to timer armed). */
 #define TIMER_SLACK_WINDOW 64u
+#define TIMER_DISPATCH_CAP_NS 1000000u
 
 /* ---- I/O VCPUs and events (kernel/sched/kio.c) ---- */
 

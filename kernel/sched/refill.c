@@ -66,7 +66,7 @@ u64 qvs_rq_available(const struct qvs_vcpu *v, u64 now)
 	if (v->rq_len == 0 || v->rq[0].time > now)
 		return 0;
 	rq_usable_entries(v, now, &sum);
-	return sum;
+	return sum > v->debt ? sum - v->debt : 0;
 }
 
 u64 qvs_rq_due(const struct qvs_vcpu *v, u64 now, u64 slack)
@@ -79,7 +79,7 @@ u64 qvs_rq_due(const struct qvs_vcpu *v, u64 now, u64 slack)
 	t = v->rq[0].time > now ? v->rq[0].time : now;
 	for (;;) {
 		n = rq_usable_entries(v, t, &sum);
-		if (sum > slack)
+		if (sum > slack + v->debt)
 			return t;
 		if (n == v->rq_len)
 			return QVS_NEVER;
@@ -118,23 +118,14 @@ static void rq_charge_within(struct qvs_vcpu *v, u64 start, u64 used)
 	rq_insert(v, start + v->period, used);
 }
 
-/* Time the server needs at its own rate C/T to earn `ns` of budget,
- * rounded up and kept far from overflow. */
-static u64 earn_time(const struct qvs_vcpu *v, u64 ns)
-{
-	unsigned __int128 t = ((unsigned __int128)ns * v->period + v->budget - 1) / v->budget;
-
-	return t > (1ull << 62) ? 1ull << 62 : (u64)t;
-}
-
 /* The chunk ran `over` ns past its budget (a late timer, a section that
  * could not be preempted). That time was taken from entries not yet due, so
- * it is taken out of them and comes back with the chunk at start + T: the
- * total stays C (no amplification). What no entry covered was budget the
- * server did not have: its replenishment waits the time the server needs at
- * its rate C/T to earn that much, so that repeated overruns cannot lift its
- * share above C/T (postponing by the overrun alone would let a server that
- * overruns by o every period run (C + o) / (T + o)). */
+ * it is taken out of them (each moved later by what it loses) and comes
+ * back with the chunk at start + T: the total stays C (no amplification).
+ * What no entry covered is a debt the next chunk pays: it starts with that
+ * much less, as if it had used it first. Postponing the replenishment by
+ * the overrun instead would let a server that overruns by o every period
+ * run (C + o) / (T + o) of the core. */
 static void rq_charge_over(struct qvs_vcpu *v, u64 start, u64 budget, u64 over)
 {
 	u64 taken = 0;
@@ -152,11 +143,18 @@ static void rq_charge_over(struct qvs_vcpu *v, u64 start, u64 budget, u64 over)
 		if (v->rq[0].amount == 0)
 			rq_remove(v, 0);
 	}
-	rq_insert(v, start + v->period + earn_time(v, over - taken), budget + taken);
+	v->debt += over - taken;
+	if (v->debt > v->budget)
+		v->debt = v->budget;
+	rq_insert(v, start + v->period, budget + taken);
 }
 
 void qvs_rq_charge(struct qvs_vcpu *v, u64 start, u64 used, u64 budget)
 {
+	/* A debt was paid at the chunk's start: its budget was that much less. */
+	used += v->debt;
+	budget += v->debt;
+	v->debt = 0;
 	if (used == 0)
 		return;
 	if (used <= budget)
@@ -202,4 +200,6 @@ void qvs_rq_resize(struct qvs_vcpu *v, u64 budget, u64 period, u64 now)
 		rq_grow(v, budget - v->budget, now);
 	v->budget = budget;
 	v->period = period;
+	if (v->debt > budget)
+		v->debt = budget;
 }

@@ -25,7 +25,8 @@ u64 qvs_rq_due(const struct qvs_vcpu *v, u64 now, u64 slack);
 void qvs_rq_coalesce(struct qvs_vcpu *v, u64 now);
 
 /* Charges a chunk that ran from `start` for `used` ns with `budget` ns
- * available, and queues its replenishment at start + T. */
+ * available (the head less any debt), and queues its replenishment at
+ * start + T. */
 void qvs_rq_charge(struct qvs_vcpu *v, u64 start, u64 used, u64 budget);
 
 /* Changes C and T (the caller ended any running chunk first). Keeps the

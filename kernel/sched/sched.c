@@ -151,7 +151,7 @@ static void chunk_start(struct qvs_sched *s, struct qvs_vcpu *v, u64 now)
 {
 	if (v->kind == QVS_MAIN) {
 		qvs_rq_coalesce(v, now);
-		s->chunk_budget = v->rq[0].amount;
+		s->chunk_budget = v->rq[0].amount - v->debt; /* eligible: more than the debt */
 	} else {
 		if (!v->io_active)
 			io_start(v, now);
@@ -176,7 +176,8 @@ static void chunk_end(struct qvs_sched *s, u64 now)
 		v->stats.overruns++;
 		v->stats.overrun_ns += used - s->chunk_budget;
 	}
-	if (v->io_used + s->slack >= v->budget)
+	/* What is left could not start another chunk. */
+	if (v->io_used + s->slack + s->dispatch >= v->budget)
 		io_end(v);
 }
 
@@ -232,10 +233,22 @@ static void advance(struct qvs_sched *s, u64 now)
 
 /* ---- decisions ---- */
 
-/* With no more than the slack left a chunk would be over as it starts. */
+/* Budget a VCPU needs to start a chunk: more than the slack (or it would
+ * be over at once) plus the dispatch (or its timer, armed at the end of
+ * this decision, would come after the chunk's end). The running chunk goes
+ * on while it has more than the slack: ending it earlier would leave the
+ * rest unused until the next replenishment, and a decision that finds its
+ * end close is rare enough that the overrun (a debt) costs less. */
+static u64 start_threshold(const struct qvs_sched *s)
+{
+	return s->slack + s->dispatch;
+}
+
 static bool foreground_eligible(const struct qvs_sched *s, const struct qvs_vcpu *v, u64 now)
 {
-	return runnable(v) && qvs_vcpu_available(s, v, now) > s->slack;
+	u64 need = chunk_running(s, v) ? s->slack : start_threshold(s);
+
+	return runnable(v) && qvs_vcpu_available(s, v, now) > need;
 }
 
 static struct qvs_vcpu *pick(const struct qvs_sched *s, u64 now, bool *fg)
@@ -270,8 +283,8 @@ static void dispatch(struct qvs_sched *s, struct qvs_vcpu *v, bool fg, u64 now)
 static u64 budget_due(const struct qvs_sched *s, const struct qvs_vcpu *v, u64 now)
 {
 	if (v->kind == QVS_MAIN)
-		return qvs_rq_due(v, now, s->slack);
-	if (!v->io_for || v->io_active || io_budget_for(v) <= s->slack)
+		return qvs_rq_due(v, now, start_threshold(s));
+	if (!v->io_for || v->io_active || io_budget_for(v) <= start_threshold(s))
 		return QVS_NEVER;
 	return v->io_eligible;
 }
@@ -331,11 +344,17 @@ void qvs_init(struct qvs_sched *s, u64 now)
 	s->chunk_start = now;
 	s->chunk_budget = 0;
 	s->slack = 0;
+	s->dispatch = 0;
 }
 
 void qvs_set_slack(struct qvs_sched *s, u64 slack)
 {
 	s->slack = slack;
+}
+
+void qvs_set_dispatch(struct qvs_sched *s, u64 dispatch)
+{
+	s->dispatch = dispatch;
 }
 
 static void vcpu_clear(struct qvs_vcpu *v, u32 id, u8 kind, u64 now)
@@ -351,6 +370,7 @@ static void vcpu_clear(struct qvs_vcpu *v, u32 id, u8 kind, u64 now)
 	v->rq = NULL;
 	v->rq_cap = 0;
 	v->rq_len = 0;
+	v->debt = 0;
 	v->util_ppm = 0;
 	v->io_active = false;
 	v->io_start = 0;

@@ -80,6 +80,7 @@ struct qvs_vcpu {
 	struct qvs_refill *rq;
 	u32 rq_cap;
 	u32 rq_len;
+	u64 debt;                     /* overrun no entry covered: taken from the next chunk */
 	/* I/O VCPUs (Quest's priority-inheritance bandwidth-preserving server). */
 	u32 util_ppm;                 /* utilization limit U */
 	bool io_active;               /* an activation is under way */
@@ -111,6 +112,10 @@ struct qvs_sched {
 	 * sets it to the timer interrupt's delivery latency, so that the chunk
 	 * really stops within its budget (qvs_set_slack). 0 by default. */
 	u64 slack;
+	/* Time from a decision to its timer being armed (the decision itself,
+	 * the switch): a chunk is only started with more than slack + dispatch
+	 * of budget, or its timer would be armed after its end (qvs_set_slack). */
+	u64 dispatch;
 };
 
 /* Why a VCPU was refused: the numbers for a message a user understands. */
@@ -138,11 +143,13 @@ struct qvs_decision {
 void qvs_init(struct qvs_sched *s, u64 now);
 
 /* The interrupt latency to allow for: from now on a chunk's exhaustion is
- * due `slack` ns before its budget runs out, and a VCPU with no more than
- * `slack` ns of budget left runs only at background priority (the rest
- * stays queued and is used with the next replenishment). A running chunk
- * keeps its budget; the new value applies to its end. */
+ * due `slack` ns before its budget runs out, a running chunk with no more
+ * than `slack` left is over, and a chunk starts only with more than
+ * `slack + dispatch` (what a decision costs before it arms the timer); a
+ * VCPU with less runs only at background priority (the rest stays queued
+ * and is used with the next replenishment). Both 0 by default. */
 void qvs_set_slack(struct qvs_sched *s, u64 slack);
+void qvs_set_dispatch(struct qvs_sched *s, u64 dispatch);
 
 /* Adds a Main VCPU with budget C and period T (ns), a sporadic server whose
  * replenishment queue is `rq[0..rq_cap)` (rq_cap >= QVS_MIN_REFILLS). `id`

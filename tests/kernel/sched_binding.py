@@ -64,6 +64,7 @@ def load() -> ctypes.CDLL:
         "qvsh_new": (vp, [i, i, U64]),
         "qvsh_free": (None, [vp]),
         "qvsh_set_slack": (None, [vp, U64]),
+        "qvsh_set_dispatch": (None, [vp, U64]),
         "qvsh_add_main": (i, [vp, u32, U64, U64, u32, U64, ctypes.POINTER(u32),
                               ctypes.c_char_p, ctypes.c_size_t]),
         "qvsh_add_io": (i, [vp, u32, u32, U64, ctypes.POINTER(u32), ctypes.c_char_p,
@@ -119,6 +120,10 @@ class Sched:
     def set_slack(self, slack: int) -> None:
         """Interrupt latency to allow for (qvs_set_slack)."""
         self.lib.qvsh_set_slack(self.h, slack)
+
+    def set_dispatch(self, dispatch: int) -> None:
+        """What a decision costs before the timer is armed (qvs_set_dispatch)."""
+        self.lib.qvsh_set_dispatch(self.h, dispatch)
 
     def _vcpu_result(self, r: int, info: ctypes.Array, msg: ctypes.Array) -> int:
         if r == -E_ADMISSION:

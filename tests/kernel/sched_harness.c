@@ -38,6 +38,13 @@ void qvsh_set_slack(void *p, u64 slack)
 	qvs_set_slack(&h->s, slack);
 }
 
+void qvsh_set_dispatch(void *p, u64 dispatch)
+{
+	struct harness *h = p;
+
+	qvs_set_dispatch(&h->s, dispatch);
+}
+
 void qvsh_free(void *p)
 {
 	struct harness *h = p;

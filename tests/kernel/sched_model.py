@@ -10,18 +10,18 @@ The rules, in the words of the model:
   the list full, the unused rest of the first entry joins the second. A
   chunk that ran past its budget by `o` takes `o` out of the following
   entries (each moved later by what it lost) and hands it back with the
-  chunk; what no entry could cover delays the hand-back.
+  chunk; what no entry could cover is a debt the next chunk starts without.
 - I/O VCPU (U): works for the Main VCPUs that woke its threads and takes the
   highest priority among them; an activation gets T_owner * U and, once it
   used `x`, the next cannot start before its start + x / U.
 - Rate-monotonic priorities (period, then id; an I/O VCPU sits just above
   its owner). Foreground first; if no VCPU has budget, the highest-priority
   VCPU with work runs in background, uncharged.
-- Slack s (the timer's latency): a budget with s or less left counts as
-  spent, a running chunk's end is due s early, and a VCPU that has work but
-  no more than s of budget waits for the moment a chunk could start with
-  more. A chunk that overran by more than the following entries hold waits
-  the time its VCPU needs at C/T to earn the rest.
+- Slack s (the timer's latency) and dispatch d (a decision's cost before
+  the timer is armed): a running chunk with s or less left is over, its end
+  is due s early, and a chunk starts only with more than s + d; a VCPU that
+  has work but not that much budget waits for the moment it could start.
+  An I/O activation with s + d or less left ends with its chunk.
 """
 
 from __future__ import annotations
@@ -55,6 +55,7 @@ class MVcpu:
     refills: list[list[int]] = field(default_factory=list)
     util: int = 0
     owner: int | None = None
+    debt: int = 0
     active: bool = False
     act_start: int = 0
     act_used: int = 0
@@ -76,9 +77,19 @@ class Model:
         self.chunk_from = now
         self.chunk_budget = 0
         self.slack = 0
+        self.dispatch = 0
 
     def set_slack(self, slack: int) -> None:
         self.slack = slack
+
+    def set_dispatch(self, dispatch: int) -> None:
+        self.dispatch = dispatch
+
+    def need(self, i: int) -> int:
+        """Budget VCPU i must have to run at foreground now."""
+        if self.running == i and self.fg:
+            return self.slack
+        return self.slack + self.dispatch
 
     # ---- priorities ----
     def key(self, i: int) -> tuple[int, int, int, int]:
@@ -104,7 +115,7 @@ class Model:
                 break
             total += amount
             n += 1
-        return n, total
+        return n, total - v.debt
 
     def io_grant(self, v: MVcpu) -> int:
         return max(1, self.v[v.owner].period * v.util // PPM)
@@ -119,7 +130,7 @@ class Model:
             if v.active:
                 return v.budget - v.act_used
             return self.io_grant(v) if now >= v.eligible else 0
-        return self.usable(v, now)[1]
+        return max(0, self.usable(v, now)[1])
 
     def hand_back(self, v: MVcpu, time: int, amount: int) -> None:
         pos = len(v.refills)
@@ -129,6 +140,7 @@ class Model:
         v.stats["replenishments"] += 1
 
     def charge_main(self, v: MVcpu, start: int, used: int, budget: int) -> None:
+        used, budget, v.debt = used + v.debt, budget + v.debt, 0
         if used == 0:
             return
         if used <= budget:
@@ -152,9 +164,8 @@ class Model:
             v.refills[0][0] += take
             if v.refills[0][1] == 0:
                 v.refills.pop(0)
-        rest = over - taken
-        self.hand_back(v, start + v.period + min(-(-rest * v.period // v.budget), 2**62),
-                       budget + taken)
+        v.debt = min(v.budget, v.debt + over - taken)
+        self.hand_back(v, start + v.period, budget + taken)
 
     def io_finish(self, v: MVcpu) -> None:
         v.active = False
@@ -172,7 +183,7 @@ class Model:
         if used > self.chunk_budget:
             v.stats["overruns"] += 1
             v.stats["overrun_ns"] += used - self.chunk_budget
-        if v.act_used + self.slack >= v.budget:
+        if v.act_used + self.slack + self.dispatch >= v.budget:
             self.io_finish(v)
 
     def start_chunk(self, i: int, now: int) -> None:
@@ -185,7 +196,7 @@ class Model:
             self.chunk_budget = v.budget - v.act_used
         else:
             n, total = self.usable(v, now)
-            v.refills[0:n] = [[v.refills[0][0], total]]
+            v.refills[0:n] = [[v.refills[0][0], total + v.debt]]
             self.chunk_budget = total
         self.chunk_from = now
         self.fg = True
@@ -218,7 +229,7 @@ class Model:
                     self.io_finish(v)
                 v.owner = None
         with_work = [i for i, v in enumerate(self.v) if v.queue]
-        eligible = [i for i in with_work if self.available(i, now) > self.slack]
+        eligible = [i for i in with_work if self.available(i, now) > self.need(i)]
         pool = eligible or with_work
         best = min(pool, key=self.key) if pool else None
         fg = bool(eligible)
@@ -236,11 +247,11 @@ class Model:
         if self.fg:
             times.append(self.chunk_from + max(0, self.chunk_budget - self.slack))
         for i, v in enumerate(self.v):
-            if v.queue and self.available(i, now) <= self.slack:
+            if v.queue and self.available(i, now) <= self.need(i):
                 if not v.io and v.refills:
                     times.append(self.main_due(v, now))
                 elif (v.io and v.owner is not None and not v.active
-                      and self.io_grant(v) > self.slack):
+                      and self.io_grant(v) > self.slack + self.dispatch):
                     times.append(v.eligible)
             for ti in v.threads:
                 if self.t[ti].state in ("sleeping", "period"):
@@ -256,7 +267,7 @@ class Model:
             moments.add(time - prefix)
             prefix += amount
         for t in sorted(m for m in moments if m >= max(now, v.refills[0][0])):
-            if self.usable(v, t)[1] > self.slack:
+            if self.usable(v, t)[1] > self.slack + self.dispatch:
                 return t
         return NEVER
 
@@ -317,6 +328,7 @@ class Model:
             else:
                 v.refills[-1][1] += budget - v.budget
         v.budget, v.period = budget, period
+        v.debt = min(v.debt, budget)
         return 0
 
     def add_thread(self, vcpu: int, now: int) -> int:

@@ -32,6 +32,7 @@ class Scenario:
     timer_late: int = 0                   # the timer fires this much late (overrun tests)
     timer_jitter: int = 0                 # ... plus a random 0..timer_jitter (seeded)
     slack: int = 0                        # qvs_set_slack: the latency the kernel allows for
+    dispatch: int = 0                     # qvs_set_dispatch: a decision's cost
     seed: int = 0
     changes: list[tuple[int, int, int, int]] = field(default_factory=list)  # (t, vcpu, C, T)
 
@@ -47,6 +48,8 @@ class Result:
 def run(impl: Any, sc: Scenario) -> Result:
     if sc.slack:
         impl.set_slack(sc.slack)
+    if sc.dispatch:
+        impl.set_dispatch(sc.dispatch)
     late_rng = random.Random(sc.seed)
     for spec in sc.vcpus:
         if spec[0] == "main":

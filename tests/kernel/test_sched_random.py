@@ -184,3 +184,22 @@ def test_timers_later_than_the_slack_match_model_and_never_create_budget(seed: i
     for i, spec in enumerate(sc.vcpus):
         if spec[0] == "main":
             assert got.refill_totals[i] == epochs(sc, got, i)[-1][1]
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_slack_and_dispatch_match_model_and_keep_every_window(seed: int) -> None:
+    rng = random.Random(9000 + seed)
+    sc = scenario(9000 + seed)
+    sc.slack = rng.randint(20, 100)
+    sc.dispatch = rng.randint(50, 400)
+    sc.timer_jitter = sc.slack
+    sc.seed = seed
+    got = sched_sim.run(sb.Sched(), sc)
+    want = sched_sim.run(sched_model.Model(), sc)
+    assert got.trace == want.trace
+    assert got.log == want.log
+    assert got.stats == want.stats
+    for i, spec in enumerate(sc.vcpus):
+        if spec[0] == "main":
+            check_windows(sc, got, i)
+            assert got.stats[i]["overruns"] == 0, (i, got.stats[i])

@@ -60,7 +60,7 @@ def test_budget_amplification_does_not_happen() -> None:
     # The timer fires 300 late every time, so every chunk overruns. POSIX
     # books what was used (2300) as the next replenishment and the budget
     # grows by 300 a period; here the queue keeps exactly C and the overrun
-    # delays the next replenishment instead.
+    # is a debt the next chunk pays: it gets 1700, runs 2000.
     late = 300
     sc = Scenario(vcpus=[("main", 0, 2000, 10000, 4)], threads=[(0, HOG)], end=200_000,
                   timer_late=late)
@@ -68,7 +68,7 @@ def test_budget_amplification_does_not_happen() -> None:
     res = ss.run(s, sc)
     chunks = fg(res, 0)
     assert len(chunks) >= 15
-    assert all(b - a == 2000 + late for a, b in chunks)
+    assert [b - a for a, b in chunks] == [2000 + late] + [2000] * (len(chunks) - 1)
     assert s.refill_total(0) == 2000
     st = res.stats[0]
     assert st["overruns"] == len(chunks)
@@ -91,34 +91,34 @@ def test_overrun_is_taken_out_of_later_replenishments() -> None:
     assert res.stats[0]["overruns"] == 1 and res.stats[0]["overrun_ns"] == 500
 
 
-def test_overrun_no_entry_covers_is_earned_back_at_the_servers_rate() -> None:
+def test_overrun_no_entry_covers_is_a_debt_of_the_next_chunk() -> None:
     # Woken at 20000 with both entries due, S has one chunk of 3000 and
-    # overruns by 500 that no later entry covers. At its rate C/T = 0.3 it
-    # takes 500 / 0.3 = 1667 (rounded up) to earn that: C comes back at
-    # 30000 + 1667, not 30000 + 500.
+    # overruns by 500 that no later entry covers. C comes back at 30000 as
+    # usual, but the next chunk starts 500 short: it pays the debt first.
     sc = Scenario(vcpus=[("main", 0, 3000, 10000, 4)],
                   threads=[(0, [(1000, "block", 0), (10**9, "block", 0)])],
                   events=[(20000, "wake", 0, -1)], end=24000, timer_late=500)
     s = sb.Sched()
     res = ss.run(s, sc)
     assert fg(res, 0) == [(0, 1000), (20000, 23500)]
-    assert s.refills(0) == [(31667, 3000)]
+    assert s.refills(0) == [(30000, 3000)]
+    assert s.available(0, 30000) == 2500
     assert res.stats[0]["overruns"] == 1
 
 
 def test_repeated_overruns_do_not_lift_the_share_above_c_over_t() -> None:
-    # A hog whose timer is 300 late every time: each chunk runs 2300, and
-    # the next one waits 300 * T / C = 1500 longer (and starts 300 late,
-    # the timer for its replenishment being late too). Over a long run its
-    # foreground share stays within C/T (postponing by 300 alone would give
-    # 2300 / 10600 = 0.217): 2300 per 11800.
+    # A hog whose timer is 300 late every time: the first chunk runs 2300,
+    # every later one 2000 (1700 of budget after the debt, plus 300 late),
+    # one every 10300 (the timer of its replenishment is late too). Its
+    # share stays within C/T (postponing by 300 instead would give
+    # 2300 / 10600 = 0.217).
     sc = Scenario(vcpus=[("main", 0, 2000, 10000, 4)], threads=[(0, HOG)], end=1_000_000,
                   timer_late=300)
     res = ss.run(sb.Sched(), sc)
     chunks = fg(res, 0)
-    assert [b - a for a, b in chunks[:3]] == [2300, 2300, 2300]
+    assert [b - a for a, b in chunks[:3]] == [2300, 2000, 2000]
     starts = [a for a, _ in chunks[:4]]
-    assert [y - x for x, y in itertools.pairwise(starts)] == [10000 + 1500 + 300] * 3
+    assert [y - x for x, y in itertools.pairwise(starts)] == [10300] * 3
     share = sum(b - a for a, b in chunks) / sc.end
     assert 0.19 <= share <= 0.2
 
@@ -471,3 +471,29 @@ def test_io_inherit_then_wake_is_what_io_wake_does() -> None:
     assert b.block(u, 300) == sb.OK
     b.schedule(300)
     assert b.io_info(io)["owner"] == -1
+
+
+def test_a_chunk_starts_only_with_more_than_slack_plus_dispatch() -> None:
+    # The kernel arms the timer only after the decision (`dispatch`): a chunk
+    # started with less than slack + dispatch would find its end already past
+    # when the timer is armed. Such a rest waits for the next replenishment.
+    s = sb.Sched()
+    v = s.add_main(0, 2000, 10000, 0)
+    t = s.add_thread(v, 0)
+    s.set_slack(50)
+    s.set_dispatch(300)
+    d = s.schedule(0)
+    assert d.foreground and d.next_event == 1950
+    assert s.block(t, 1800) == sb.OK            # 200 left in the head entry
+    s.schedule(1800)
+    assert s.wake(t, 2000) == sb.OK
+    d = s.schedule(2000)
+    assert (d.thread, d.foreground) == (t, False)
+    # The 1800 used comes back at 10000; with the 200 due, a chunk may start
+    # once it is due within 200: at 9800, with all of C.
+    assert d.next_event == 9800
+    d = s.schedule(9800)
+    assert d.foreground and d.next_event == 9800 + 2000 - 50
+    # A running chunk goes on while it has more than the slack.
+    d = s.schedule(11_600)
+    assert d.foreground and s.available(v, 11_600) == 200
