@@ -212,6 +212,11 @@ def test_runtime_channel_round_trip(repl) -> None:
     assert "OSError channel rt_fwd: refused" in out, out
     assert "TimeoutError channel rt_alone: timeout" in out, out
     _round_trip(ra, rb, "rt_fwd", "rt_back")
+    # Waiting for a message sleeps between polls: the VCPU barely runs; and
+    # Ctrl-C ends a wait with no timeout.
+    took, ran = _ran_us(rb, "assert inp.recv(1500) is None")
+    assert took >= 1500 and ran < 300_000, (took, ran)
+    assert "KeyboardInterrupt" in _ctrl_c(rb, "inp.recv()\n")
     # The producer garbles its own ring (the slot header of one message it
     # sent): the consumer gets ChannelError with the kernel's reason for
     # that message, and the next one intact.
@@ -233,6 +238,36 @@ def test_runtime_channel_round_trip(repl) -> None:
                   "try:\n    quest.mem.write(inp.prod_addr + 128, b'x')\n"
                   "except ValueError as e:\n    print('VE', e)\n")
     assert out.splitlines() == ["b'QVCP'", "VE the producer region is the peer's: read-only here"]
+
+
+def _ran_us(r, code: str) -> tuple[int, int]:
+    """(ms the code took, us the REPL's VCPU ran meanwhile)."""
+    out = run(r, "v = quest.VCPU.current()\ns0 = v.stats()\nt = quest.ticks_ms()\n"
+                 f"{code}\ns1 = v.stats()\n"
+                 "print(quest.ticks_ms() - t, (s1.fg_us + s1.bg_us) - (s0.fg_us + s0.bg_us))\n")
+    took, ran = (int(x) for x in out.split())
+    return took, ran
+
+
+def _ctrl_c(r, code: str) -> str:
+    """Runs code in raw mode, Ctrl-C after 2 s: the error text."""
+    r.enter_raw()
+    r.write(code.encode() + b"\x04")
+    r.read_until(b"OK")
+    time.sleep(2.0)
+    r.write(b"\x03")
+    r.read_until(b"\x04", 60)
+    err = r.read_until(b"\x04", 60)
+    r.read_until(b">", 60)
+    r.write(b"\x02")
+    return err.decode(errors="replace")
+
+
+def test_sleep_costs_no_budget_and_ctrl_c_ends_it(repl) -> None:
+    r = repl(2)
+    took, ran = _ran_us(r, "quest.sleep_ms(1500)")
+    assert took >= 1500 and ran < 150_000, (took, ran)
+    assert "KeyboardInterrupt" in _ctrl_c(r, "quest.sleep_ms(600000)\n")
 
 
 def _crash_log(pyboot, sb: int, name: str, module: str, start: int) -> None:
@@ -310,4 +345,9 @@ def test_hot_swap(pyboot, repl) -> None:
     info = value(r, "{k: v for k, v in quest.Service('swapper').info().as_dict().items() "
                     "if k != 'spec'}")
     assert info["state"] == "running" and info["starts"] == 2
+    # hook=False hands nothing over: the new version starts from its own 0.
+    n = len(pyboot.log_lines())
+    run(r, f"quest.swap('swapper', {src!r}, hook=False)\n")
+    pyboot.wait_log(rf"^\[sb{sb}\] svc_swap v2: started at count 0$", TIMEOUT, n)
+    assert not any("restored" in line for line in pyboot.log_lines()[n:])
     run(r, "quest.Service('swapper').stop(timeout_ms=5000)\n")
