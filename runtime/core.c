@@ -131,6 +131,51 @@ void port_write(qv_ctx *c, int stream, const char *s, size_t n)
 		c->port->write(c->user, stream, s, n);
 }
 
+/* Line `line` of the file a traceback entry names, read through the port's
+ * file system as CPython's linecache would; nothing when the file cannot be
+ * read (names like "<stdin>", a port without files). Reading it again, not
+ * keeping sources, costs the heap nothing. */
+static void source_line(qv_ctx *c, qv_obj name, intptr_t line, sbuf *b)
+{
+	const qv_fs *fs = c->port->fs;
+	if (!fs || !fs->open || !fs->read || !fs->close || !IS_STR(name) || !STR(name)->len ||
+	    STR(name)->data[0] == '<' || line < 1)
+		return;
+	void *h = NULL;
+	if (fs->open(c->user, STR(name)->data, QV_FS_READ, &h) < 0)
+		return;
+	char buf[256], text[240];
+	size_t tn = 0;
+	intptr_t cur = 1;
+	bool done = false;
+	while (!done) {
+		long r = fs->read(c->user, h, buf, sizeof buf);
+		if (r <= 0)
+			break;
+		for (long i = 0; i < r && !done; i++) {
+			if (cur < line)
+				cur += buf[i] == '\n';
+			else if (buf[i] == '\n')
+				done = true;
+			else if (tn < sizeof text)
+				text[tn++] = buf[i];
+		}
+	}
+	fs->close(c->user, h);
+	if (cur != line)
+		return;
+	size_t s0 = 0;
+	while (s0 < tn && (text[s0] == ' ' || text[s0] == '\t'))
+		s0++;
+	if (tn > s0 && text[tn - 1] == '\r')
+		tn--;
+	if (tn == s0 || !utf8_valid(text + s0, tn - s0))
+		return;
+	sb_adds(b, "    ");
+	sb_add(b, text + s0, tn - s0);
+	sb_addc(b, '\n');
+}
+
 static void exc_print_one(qv_ctx *c, qv_obj exc, sbuf *b)
 {
 	qv_exc *e = (qv_exc *)exc;
@@ -157,6 +202,7 @@ static void exc_print_one(qv_ctx *c, qv_obj exc, sbuf *b)
 				lastline = line;
 			}
 			sb_printf(b, "  File \"%S\", line %d, in %S\n", fc->filename, (int)line, fc->name);
+			source_line(c, fc->filename, line, b);
 		}
 		if (repeat >= 3)
 			sb_printf(b, "  [Previous line repeated %u more time%s]\n", repeat - 2, repeat - 2 == 1 ? "" : "s");

@@ -482,6 +482,9 @@ static node *call_args(parser *P, node *fn)
 {
 	node *call = mk_at(P, N_CALL, fn);
 	call->a = fn;
+	/* a positional argument after a keyword one is reported, as CPython
+	 * does, at the closing parenthesis */
+	const char *late = NULL;
 	next(P); /* ( */
 	while (TOK != O_RPAR) {
 		if (accept(P, O_STAR)) {
@@ -515,11 +518,11 @@ static node *call_args(parser *P, node *fn)
 				comp_for(P, g);
 				add(P, call, g);
 			} else {
-				if (call->n2 > 0) {
+				if (call->n2 > 0 && !late) {
+					late = "positional argument follows keyword argument";
 					for (int i = 0; i < call->n2; i++)
 						if (call->list2[i]->v == NULL)
-							perr_at(P, e, "positional argument follows keyword argument unpacking");
-					perr_at(P, e, "positional argument follows keyword argument");
+							late = "positional argument follows keyword argument unpacking";
 				}
 				add(P, call, e);
 			}
@@ -527,6 +530,8 @@ static node *call_args(parser *P, node *fn)
 		if (!accept(P, O_COMMA))
 			break;
 	}
+	if (late && TOK == O_RPAR)
+		perr(P, late);
 	expect(P, O_RPAR);
 	return call;
 }
@@ -905,7 +910,7 @@ static void params(parser *P, node *fn, int close)
 			perr(P, "non-default argument follows default argument");
 		for (int i = 0; i < fn->n; i++)
 			if (fn->list[i]->v == a->v)
-				perr(P, "duplicate argument in function definition");
+				perr_at(P, a, cstr(P->c, str_fmt(P->c, "duplicate argument '%S' in function definition", a->v)));
 		add(P, fn, a);
 		if (!accept(P, O_COMMA))
 			break;

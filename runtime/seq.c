@@ -856,12 +856,46 @@ const qv_type qv_list_type = {
 	.getattr = builtin_getattr,
 };
 
-/* ------------------------------------------------------------ range */
+/* ------------------------------------------------------------ range
+ * Bounds that fit in a small int live in the struct. A range with a bigger
+ * bound is marked by step == 0 (never valid otherwise) and keeps a tuple
+ * (start, stop, step) of ints in `start`; its operations use int arithmetic
+ * on objects. */
+#define BIG(r) ((r)->step == 0)
+#define BIGT(r) ((qv_tupleobj *)(uintptr_t)(r)->start)
+
 static intptr_t range_len_of(qv_range *r)
 {
 	if (r->step > 0)
 		return r->stop > r->start ? (r->stop - r->start + r->step - 1) / r->step : 0;
 	return r->start > r->stop ? (r->start - r->stop - r->step - 1) / (-r->step) : 0;
+}
+
+/* start, stop, step as objects, for either kind */
+static void range_parts(qv_range *r, qv_obj *p)
+{
+	if (BIG(r)) {
+		for (int i = 0; i < 3; i++)
+			p[i] = BIGT(r)->items[i];
+	} else {
+		p[0] = MKINT(r->start);
+		p[1] = MKINT(r->stop);
+		p[2] = MKINT(r->step);
+	}
+}
+
+static qv_obj big_len(qv_ctx *c, qv_range *r)
+{
+	qv_obj p[3];
+	range_parts(r, p);
+	bool up = int_sign(p[2]) > 0;
+	qv_obj span = up ? qv_binop(c, OP_SUB, p[1], p[0]) : qv_binop(c, OP_SUB, p[0], p[1]);
+	if (int_sign(span) <= 0)
+		return MKINT(0);
+	qv_obj st = up ? p[2] : qv_unop(c, UOP_NEG, p[2]);
+	/* ceil(span / step) */
+	qv_obj n = qv_binop(c, OP_FLOORDIV, qv_binop(c, OP_SUB, qv_binop(c, OP_ADD, span, st), MKINT(1)), st);
+	return n;
 }
 
 static qv_obj range_make(qv_ctx *c, const qv_type *t, size_t npos, size_t nkw, qv_obj *args)
@@ -870,17 +904,34 @@ static qv_obj range_make(qv_ctx *c, const qv_type *t, size_t npos, size_t nkw, q
 	UNUSED(nkw);
 	if (npos < 1 || npos > 3)
 		qv_raisef(c, EXC(TypeError), npos ? "range expected at most 3 arguments, got %u" : "range expected at least 1 argument, got %u", (unsigned)npos);
+	qv_obj v[3] = {MKINT(0), MKINT(0), MKINT(1)};
+	if (npos == 1)
+		v[1] = args[0];
+	else
+		for (size_t i = 0; i < npos; i++)
+			v[i] = args[i];
+	bool big = false;
+	for (int i = 0; i < 3; i++) {
+		int64_t x;
+		if (IS_INT(v[i]))
+			continue;
+		if (is_intlike(v[i]) && (!int_to_i64(v[i], &x) || !FITS_SMALL(x)))
+			big = true;
+		else
+			v[i] = MKINT(get_int(c, v[i]));
+	}
 	qv_range *r = NEW(c, qv_range);
 	r->type = &qv_range_type;
-	r->step = 1;
-	if (npos == 1)
-		r->stop = get_int(c, args[0]);
-	else {
-		r->start = get_int(c, args[0]);
-		r->stop = get_int(c, args[1]);
-		if (npos == 3)
-			r->step = get_int(c, args[2]);
+	if (big) {
+		if (int_sign(v[2]) == 0)
+			qv_raisef(c, EXC(ValueError), "range() arg 3 must not be zero");
+		r->start = (intptr_t)(uintptr_t)tuple_from(c, 3, v);
+		r->step = 0;
+		return (qv_obj)r;
 	}
+	r->start = INT_VAL(v[0]);
+	r->stop = INT_VAL(v[1]);
+	r->step = INT_VAL(v[2]);
 	if (r->step == 0)
 		qv_raisef(c, EXC(ValueError), "range() arg 3 must not be zero");
 	return (qv_obj)r;
@@ -890,9 +941,11 @@ static qv_obj range_repr(qv_ctx *c, qv_obj o, bool s)
 {
 	UNUSED(s);
 	qv_range *r = (qv_range *)o;
-	if (r->step == 1)
-		return str_fmt(c, "range(%ld, %ld)", (long)r->start, (long)r->stop);
-	return str_fmt(c, "range(%ld, %ld, %ld)", (long)r->start, (long)r->stop, (long)r->step);
+	qv_obj p[3];
+	range_parts(r, p);
+	if (p[2] == MKINT(1))
+		return str_fmt(c, "range(%R, %R)", p[0], p[1]);
+	return str_fmt(c, "range(%R, %R, %R)", p[0], p[1], p[2]);
 }
 
 static qv_obj range_iter_next(qv_ctx *c, qv_obj o)
@@ -905,17 +958,42 @@ static qv_obj range_iter_next(qv_ctx *c, qv_obj o)
 	return MKINT(r->start + (it->i++) * r->step);
 }
 
+/* a: the next value, b: the values left (both ints of any size) */
+static qv_obj big_iter_next(qv_ctx *c, qv_obj o)
+{
+	qv_iterobj *it = (qv_iterobj *)o;
+	if (int_sign(it->b) <= 0)
+		return NULL;
+	qv_obj v = it->a;
+	it->a = qv_binop(c, OP_ADD, v, BIGT((qv_range *)it->obj)->items[2]);
+	it->b = qv_binop(c, OP_SUB, it->b, MKINT(1));
+	return v;
+}
+
 static qv_obj range_iter(qv_ctx *c, qv_obj o)
 {
+	qv_range *r = (qv_range *)o;
+	if (BIG(r)) {
+		qv_iterobj *it = (qv_iterobj *)make_iter(c, o, big_iter_next);
+		it->a = BIGT(r)->items[0];
+		it->b = big_len(c, r);
+		return (qv_obj)it;
+	}
 	qv_iterobj *it = (qv_iterobj *)make_iter(c, o, range_iter_next);
-	it->n = range_len_of((qv_range *)o);
+	it->n = range_len_of(r);
 	return (qv_obj)it;
 }
 
 static intptr_t range_len(qv_ctx *c, qv_obj o)
 {
-	UNUSED(c);
-	return range_len_of((qv_range *)o);
+	qv_range *r = (qv_range *)o;
+	if (BIG(r)) {
+		int64_t n;
+		if (!int_to_i64(big_len(c, r), &n) || !FITS_SMALL(n))
+			qv_raisef(c, EXC(OverflowError), "Python int too large to convert to C ssize_t");
+		return (intptr_t)n;
+	}
+	return range_len_of(r);
 }
 
 static qv_obj range_subscr(qv_ctx *c, qv_obj o, qv_obj idx, qv_obj v)
@@ -923,8 +1001,20 @@ static qv_obj range_subscr(qv_ctx *c, qv_obj o, qv_obj idx, qv_obj v)
 	qv_range *r = (qv_range *)o;
 	if (v)
 		qv_raisef(c, EXC(TypeError), "'range' object does not support item assignment");
-	intptr_t len = range_len_of(r);
+	if (BIG(r) && !IS(idx, qv_slice_type)) {
+		if (!is_intlike(idx))
+			idx = MKINT(get_int(c, idx));
+		qv_obj len = big_len(c, r), i = idx;
+		if (int_sign(i) < 0)
+			i = qv_binop(c, OP_ADD, i, len);
+		if (int_sign(i) < 0 || !qv_lt(c, i, len))
+			qv_raisef(c, EXC(IndexError), "range object index out of range");
+		return qv_binop(c, OP_ADD, BIGT(r)->items[0], qv_binop(c, OP_MUL, i, BIGT(r)->items[2]));
+	}
+	intptr_t len = range_len(c, o);
 	if (IS(idx, qv_slice_type)) {
+		if (BIG(r))
+			qv_raisef(c, EXC(OverflowError), "slicing a range with bounds beyond 62 bits is not supported");
 		intptr_t st, sp, step, cnt;
 		slice_indices(c, idx, len, &st, &sp, &step, &cnt);
 		qv_range *n = NEW(c, qv_range);
@@ -941,31 +1031,55 @@ static qv_obj range_subscr(qv_ctx *c, qv_obj o, qv_obj idx, qv_obj v)
 static qv_obj range_binop(qv_ctx *c, int op, qv_obj a, qv_obj b)
 {
 	int o = op & OP_MASK;
-	if (o == OP_IN && (op & OP_REFLECT) && IS_INT(a)) {
+	if (o == OP_IN && (op & OP_REFLECT) && IS_INT(a) && !BIG((qv_range *)b)) {
 		qv_range *r = (qv_range *)b;
 		intptr_t v = INT_VAL(a);
 		bool in = r->step > 0 ? (v >= r->start && v < r->stop) : (v <= r->start && v > r->stop);
 		return BOOL(in && (v - r->start) % r->step == 0);
 	}
+	if (o == OP_IN && (op & OP_REFLECT) && is_intlike(a) && a != TRUE_ && a != FALSE_) {
+		qv_obj p[3];
+		range_parts((qv_range *)b, p);
+		bool up = int_sign(p[2]) > 0;
+		bool in = up ? !qv_lt(c, a, p[0]) && qv_lt(c, a, p[1]) : !qv_lt(c, p[0], a) && qv_lt(c, p[1], a);
+		return BOOL(in && int_sign(qv_binop(c, OP_MOD, qv_binop(c, OP_SUB, a, p[0]), p[2])) == 0);
+	}
 	if ((o == OP_EQ || o == OP_NE) && IS(a, qv_range_type) && IS(b, qv_range_type)) {
 		qv_range *x = (qv_range *)a, *y = (qv_range *)b;
-		intptr_t lx = range_len_of(x), ly = range_len_of(y);
-		bool eq = lx == ly && (lx == 0 || (x->start == y->start && (lx == 1 || x->step == y->step)));
+		bool eq;
+		if (!BIG(x) && !BIG(y)) {
+			intptr_t lx = range_len_of(x), ly = range_len_of(y);
+			eq = lx == ly && (lx == 0 || (x->start == y->start && (lx == 1 || x->step == y->step)));
+		} else {
+			qv_obj px[3], py[3], lx = big_len(c, x), ly = big_len(c, y);
+			range_parts(x, px);
+			range_parts(y, py);
+			eq = qv_eq(c, lx, ly) && (int_sign(lx) == 0 || (qv_eq(c, px[0], py[0]) &&
+				(qv_eq(c, lx, MKINT(1)) || qv_eq(c, px[2], py[2]))));
+		}
 		return BOOL(o == OP_EQ ? eq : !eq);
 	}
-	UNUSED(c);
 	return NULL;
 }
 
-static qv_obj r_start(qv_ctx *c, size_t n, qv_obj *a, qv_obj kw) { UNUSED(c); UNUSED(n); UNUSED(kw); return MKINT(((qv_range *)a[0])->start); }
-static qv_obj r_stop(qv_ctx *c, size_t n, qv_obj *a, qv_obj kw) { UNUSED(c); UNUSED(n); UNUSED(kw); return MKINT(((qv_range *)a[0])->stop); }
-static qv_obj r_step(qv_ctx *c, size_t n, qv_obj *a, qv_obj kw) { UNUSED(c); UNUSED(n); UNUSED(kw); return MKINT(((qv_range *)a[0])->step); }
+static qv_obj r_part(qv_obj o, int k)
+{
+	qv_obj p[3];
+	range_parts((qv_range *)o, p);
+	return p[k];
+}
+static qv_obj r_start(qv_ctx *c, size_t n, qv_obj *a, qv_obj kw) { UNUSED(c); UNUSED(n); UNUSED(kw); return r_part(a[0], 0); }
+static qv_obj r_stop(qv_ctx *c, size_t n, qv_obj *a, qv_obj kw) { UNUSED(c); UNUSED(n); UNUSED(kw); return r_part(a[0], 1); }
+static qv_obj r_step(qv_ctx *c, size_t n, qv_obj *a, qv_obj kw) { UNUSED(c); UNUSED(n); UNUSED(kw); return r_part(a[0], 2); }
 static qv_obj r_index(qv_ctx *c, size_t n, qv_obj *a, qv_obj kw)
 {
 	UNUSED(n); UNUSED(kw);
 	qv_range *r = (qv_range *)a[0];
-	if (range_binop(c, OP_IN | OP_REFLECT, a[1], a[0]) == TRUE_)
-		return MKINT((INT_VAL(a[1]) - r->start) / r->step);
+	if (range_binop(c, OP_IN | OP_REFLECT, a[1], a[0]) == TRUE_) {
+		if (!BIG(r) && IS_INT(a[1]))
+			return MKINT((INT_VAL(a[1]) - r->start) / r->step);
+		return qv_binop(c, OP_FLOORDIV, qv_binop(c, OP_SUB, a[1], r_part(a[0], 0)), r_part(a[0], 2));
+	}
 	qv_raisef(c, EXC(ValueError), "%R is not in range", a[1]);
 }
 static qv_obj r_count(qv_ctx *c, size_t n, qv_obj *a, qv_obj kw)
@@ -982,6 +1096,8 @@ static const qv_method range_methods[] = {
 static intptr_t range_hash(qv_ctx *c, qv_obj o)
 {
 	qv_range *r = (qv_range *)o;
+	if (BIG(r))
+		return qv_hash(c, tuple_pack(c, 3, big_len(c, r), r_part(o, 0), r_part(o, 2)));
 	return qv_hash(c, tuple_pack(c, 3, MKINT(range_len_of(r)), MKINT(r->start), MKINT(r->step)));
 }
 

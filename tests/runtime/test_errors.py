@@ -53,10 +53,7 @@ LINE_ONLY = [
     "while True\n    pass\n",
 ]
 # Where qpy is known to differ today (strict: the mark must go when it is fixed).
-KNOWN_POSITION_BUGS = {
-    "f(a=1, 2)\n": "qpy reports column 8 (the space), CPython 9 (the argument)",
-    "def f(a, a):\n    pass\n": "qpy reports column 11 (the ')'), CPython 10 (the repeated name)",
-}
+KNOWN_POSITION_BUGS: dict[str, str] = {}
 
 
 def syntax_params() -> list:
@@ -370,3 +367,23 @@ def test_a_source_file_is_not_taken_for_bytecode(tmp_path: Path) -> None:
     fake = tmp_path / "text.qbc"
     fake.write_text("print('this is source, not bytecode')\n")
     assert_refused(fake, tmp_path)
+
+
+def test_traceback_shows_the_source_line_when_the_file_is_readable(tmp_path: Path) -> None:
+    (tmp_path / "helper_tb.py").write_text("def div(a, b):\n\n    return a / b  # the line\n")
+    src = "import helper_tb\n\ndef f(x):\n    return helper_tb.div(1, x)\n\nf(0)\n"
+    out, path = run_qpy_file(tmp_path, src)
+    assert out.returncode == 1
+    lines = out.stderr.decode().splitlines()
+    assert lines == [
+        "Traceback (most recent call last):",
+        f'  File "{path}", line 6, in <module>', "    f(0)",
+        f'  File "{path}", line 4, in f', "    return helper_tb.div(1, x)",
+        f'  File "{tmp_path / "helper_tb.py"}", line 3, in div', "    return a / b  # the line",
+        "ZeroDivisionError: division by zero",
+    ]
+    # code that came from no file shows no source line
+    got = run([str(qpy_path()), "-c", "1/0"])
+    assert got.stderr.decode().splitlines() == [
+        "Traceback (most recent call last):", '  File "<string>", line 1, in <module>',
+        "ZeroDivisionError: division by zero"]
