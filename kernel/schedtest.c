@@ -4,9 +4,12 @@
  * period as the fastest hog, ahead of it by its lower VCPU id). Phase 1 (two
  * seconds) measures each VCPU's foreground share against C/T; then the
  * 10 ms/80 ms VCPU loses budget (4 ms/80 ms) and phase 2 (two seconds)
- * measures that no window of 80 ms gives it more than 4 ms. The periodic
- * thread is the sampler: it runs every 10 ms, records its release jitter and
- * snapshots the counters.
+ * measures that no window of 80 ms gives it more than 4 ms. Phase 2 also
+ * runs an I/O VCPU (U = 5 %) bound to the 2 ms/10 ms hog's VCPU: once per
+ * 10 ms the hog hands a bottom half 0.8 ms of work, more than the
+ * activation's C = 10 ms * U = 0.5 ms. The periodic thread is the
+ * sampler: it runs every 10 ms, records its release jitter and snapshots
+ * the counters.
  *
  * Twice the periods of the textbook 1/5, 2/10, 5/40 example: under Bochs a
  * millisecond is 4000 emulated instructions and one scheduling decision
@@ -16,6 +19,7 @@
  * Armed like a test attack: test_attacks[boot_count] == QV_TEST_SCHED. */
 #include "kernel.h"
 #include "thread.h"
+#include "sched/kside.h"
 
 #define MS ((u64)1000000)
 #define US ((u64)1000)
@@ -26,17 +30,50 @@
 #define RT_T (10 * MS)
 #define CUT_C (4 * MS)
 #define WINDOW_SAMPLES 64u
-#define LINES 12u /* room to spare */
+#define LINES 16u /* room to spare */
+#define IO_U_PPM 50000u
+#define IO_WORK_NS (800 * US)
+#define RFLAGS_IF (1ull << 9)
 #define LINE_LEN 240u
 #define LINES_PER_SLOT 1u
 #define FP_CHECK_EVERY 64u
 #define REPORT_OFFSET_NS (12 * MS) /* after the heartbeat and exit lines */
+
+struct sample {
+	u64 t, fg, overrun, ran_fg;
+};
+
+/* The largest foreground time (scheduler's account, the same less the
+ * overruns counted in the window, and the hog's own clock) in any window of
+ * at most T between two samples. Samples are taken while the hog is
+ * preempted, so every chunk lies wholly inside or outside. The counters
+ * only grow, so for each new sample the oldest one still within T gives
+ * that sample's largest window. */
+struct window {
+	struct sample s[WINDOW_SAMPLES];
+	u32 head, n;
+	u64 max_fg, max_within, max_ran, windows;
+};
 
 struct hog {
 	u64 budget, period;
 	struct qvs_vcpu *v;
 	volatile u64 ran_fg, ran_bg; /* TSC ticks the hog saw itself run */
 	u64 fp_checks, fp_bad;       /* its SSE registers and MXCSR checked */
+	struct window win;           /* phase 1 */
+};
+
+/* The bottom half on the I/O VCPU: requests handed to it and done, and the
+ * TSC ticks it saw itself run at foreground and background. */
+struct io_work {
+	struct qvs_vcpu *v;
+	struct kthread *thread;
+	volatile u64 requests, done;
+	volatile bool open;          /* requests are made (phase 2) */
+	u64 next_request;
+	volatile u64 ran_fg, ran_bg;
+	struct qvs_stats start, end;
+	u64 t_start, t_end;
 };
 
 struct snap {
@@ -45,16 +82,14 @@ struct snap {
 	u64 ran_fg[N_HOGS], ran_bg[N_HOGS];
 };
 
-struct sample {
-	u64 t, fg, overrun, ran_fg;
-};
-
 static struct hog hogs[N_HOGS] = {
 	{ .budget = 2 * MS, .period = 10 * MS },
 	{ .budget = 4 * MS, .period = 20 * MS },
 	{ .budget = 10 * MS, .period = 80 * MS },
 };
 static struct qvs_vcpu *rt_vcpu;
+static struct qvs_vcpu *hb_vcpu;  /* the heartbeat's: it prints */
+static struct io_work io;
 static volatile bool hogs_stop;
 static u64 gap_ticks;   /* a longer gap between two reads of the TSC: preempted */
 
@@ -103,6 +138,15 @@ static void hog_thread(void *arg)
 
 	fp_load(pattern, mxcsr);
 	for (u32 n = 1; !hogs_stop; n++) {
+		/* Phase 2: the fastest hog causes I/O once per period of its own
+		 * VCPU, done by the bottom half at the hog's priority (the I/O
+		 * VCPU ranks just above it, below the periodic thread). */
+		if (idx == 0 && io.open && n % FP_CHECK_EVERY == 0 && kthread_foreground() &&
+		    clock_ns() >= io.next_request) {
+			io.next_request += h->period;
+			io.requests++;
+			kio_wake(io.thread, h->v);
+		}
 		if (n % FP_CHECK_EVERY == 0) {
 			h->fp_checks++;
 			h->fp_bad += !fp_intact(pattern, mxcsr);
@@ -145,28 +189,60 @@ static void report_phase1(const struct snap *a, const struct snap *b)
 	for (u32 i = 0; i < N_HOGS; i++) {
 		const struct qvs_stats *x = &a->st[i], *y = &b->st[i];
 		add_line("sched phase=1 vcpu=%u C_ns=%lu T_ns=%lu span_ns=%lu fg_ns=%lu bg_ns=%lu "
-			 "ran_fg_ns=%lu ran_bg_ns=%lu repl=%lu overruns=%lu overrun_ns=%lu",
+			 "ran_fg_ns=%lu ran_bg_ns=%lu repl=%lu overruns=%lu overrun_ns=%lu "
+			 "win_fg_max_ns=%lu windows=%lu",
 			 hogs[i].v->id, hogs[i].budget, hogs[i].period, b->t - a->t,
 			 y->fg_ns - x->fg_ns, y->bg_ns - x->bg_ns,
 			 clock_tsc_to_ns(b->ran_fg[i] - a->ran_fg[i]),
 			 clock_tsc_to_ns(b->ran_bg[i] - a->ran_bg[i]),
 			 y->replenishments - x->replenishments, y->overruns - x->overruns,
-			 y->overrun_ns - x->overrun_ns);
+			 y->overrun_ns - x->overrun_ns, hogs[i].win.max_fg, hogs[i].win.windows);
 	}
 }
 
-/* Phase 2: the largest foreground time (scheduler's account, the same less
- * the overruns counted in the window, and the hog's own clock) in any window
- * of at most T between two samples taken after the cut. Samples are taken
- * while the hog is preempted, so every chunk lies wholly inside or outside.
- * The counters only grow, so for each new sample the oldest one still
- * within T gives that sample's largest window. */
-struct window {
-	struct sample s[WINDOW_SAMPLES];
-	u32 head, n;
-	u64 max_fg, max_within, max_ran, windows;
-};
+static void report_io(void)
+{
+	const struct qvs_stats *x = &io.start, *y = &io.end;
 
+	if (!io.v) {
+		add_line("sched io none");
+		return;
+	}
+	add_line("sched io vcpu=%u U_ppm=%u owner=%u C_ns=%lu T_ns=%lu span_ns=%lu fg_ns=%lu "
+		 "bg_ns=%lu activations=%lu overruns=%lu overrun_ns=%lu requests=%lu done=%lu "
+		 "ran_fg_ns=%lu ran_bg_ns=%lu",
+		 io.v->id, IO_U_PPM, hogs[0].v->id, hogs[0].period * IO_U_PPM / 1000000u,
+		 hogs[0].period,
+		 io.t_end - io.t_start, y->fg_ns - x->fg_ns, y->bg_ns - x->bg_ns,
+		 y->activations - x->activations, y->overruns - x->overruns,
+		 y->overrun_ns - x->overrun_ns, io.requests, io.done,
+		 clock_tsc_to_ns(io.ran_fg), clock_tsc_to_ns(io.ran_bg));
+}
+
+/* One line per lateness histogram: buckets lt5 .. lt1000 (microseconds),
+ * then ge1000. */
+static void report_late(const char *kind, const struct timer_late_hist *h)
+{
+	char buf[LINE_LEN];
+	u64 count = 0;
+
+	/* Counted from the buckets: an interrupt may come while this runs. */
+	for (u32 b = 0; b < TIMER_LATE_BUCKETS; b++)
+		count += h->n[b];
+	size_t n = fmt_buf(buf, sizeof(buf), "sched late kind=%s n=%lu max_ns=%lu avg_ns=%lu",
+			   kind, count, h->max_ns, h->count ? h->sum_ns / h->count : 0);
+	for (u32 b = 0; b < TIMER_LATE_BUCKETS && n < sizeof(buf); b++) {
+		if (b < TIMER_LATE_BUCKETS - 1)
+			n += fmt_buf(buf + n, sizeof(buf) - n, " lt%u=%lu", timer_late_bounds_us[b],
+				     h->n[b]);
+		else
+			n += fmt_buf(buf + n, sizeof(buf) - n, " ge%u=%lu",
+				     timer_late_bounds_us[b - 1], h->n[b]);
+	}
+	add_line("%s", buf);
+}
+
+/* Phase 2 tracks the cut VCPU's windows (struct window) after the cut. */
 static void window_add(struct window *w, u64 period, struct sample x)
 {
 	while (w->head < w->n && x.t - w->s[w->head % WINDOW_SAMPLES].t > period)
@@ -187,8 +263,14 @@ static void window_add(struct window *w, u64 period, struct sample x)
 	w->s[w->n++ % WINDOW_SAMPLES] = x;
 }
 
+struct jitter {
+	u64 jobs, max, sum;           /* every job */
+	u64 quiet_jobs, quiet_max, quiet_sum; /* jobs the heartbeat did not run before */
+	u64 late, quiet_late;         /* jobs that ended after their deadline */
+};
+
 static void report_rest(const struct snap *a, const struct snap *b, const struct window *w,
-			u64 jobs, u64 jitter_max, u64 jitter_sum)
+			const struct jitter *j)
 {
 	const struct hog *h = &hogs[N_HOGS - 1];
 	const struct qvs_stats *x = &a->st[N_HOGS - 1], *y = &b->st[N_HOGS - 1];
@@ -200,9 +282,12 @@ static void report_rest(const struct snap *a, const struct snap *b, const struct
 		 w->max_fg, w->max_within, clock_tsc_to_ns(w->max_ran), w->windows, y->overruns - x->overruns,
 		 y->overrun_ns - x->overrun_ns);
 	add_line("sched periodic vcpu=%u C_ns=%lu T_ns=%lu jobs=%lu misses=%lu vcpu_misses=%lu "
-		 "jitter_max_ns=%lu jitter_avg_ns=%lu",
-		 rt_vcpu->id, RT_C, RT_T, jobs, kthread_self()->qt.deadline_misses,
-		 rt_vcpu->stats.deadline_misses, jitter_max, jobs ? jitter_sum / jobs : 0);
+		 "jitter_max_ns=%lu jitter_avg_ns=%lu quiet_jobs=%lu quiet_jitter_max_ns=%lu "
+		 "quiet_jitter_avg_ns=%lu late=%lu quiet_late=%lu",
+		 rt_vcpu->id, RT_C, RT_T, j->jobs, kthread_self()->qt.deadline_misses,
+		 rt_vcpu->stats.deadline_misses, j->max, j->jobs ? j->sum / j->jobs : 0,
+		 j->quiet_jobs, j->quiet_max, j->quiet_jobs ? j->quiet_sum / j->quiet_jobs : 0,
+		 j->late, j->quiet_late);
 	const struct sched_costs *c = &sched_costs;
 	add_line("sched costs tsc_khz=%lu lapic_khz=%lu decisions=%lu decision_avg_ticks=%lu "
 		 "decision_max_ticks=%lu switches=%lu switch_avg_ticks=%lu switch_max_ticks=%lu",
@@ -220,52 +305,153 @@ static void report_rest(const struct snap *a, const struct snap *b, const struct
 		bad += hogs[i].fp_bad;
 	}
 	add_line("sched fpu checks=%lu mismatches=%lu", checks, bad);
+	report_io();
+	const struct timer_latency *l = &timer_latency;
+	add_line("sched latency early_ns=%lu early_max_ns=%lu slack_ns=%lu slack_max_ns=%lu "
+		 "dispatch_ns=%lu dispatch_max_ns=%lu past=%lu waits=%lu wait_avg_ns=%lu",
+		 l->early_ns, l->early_max_ns, l->slack_ns, l->slack_max_ns, l->dispatch_ns,
+		 l->dispatch_max_ns, l->budget_past, l->waits, l->waits ? l->wait_ns / l->waits : 0);
+	report_late("entry", &timer_latency.entry);
+	report_late("budget", &timer_latency.budget);
+	report_late("all", &timer_latency.all);
 	add_line("sched done lines=%u", n_lines + 1);
 }
 
 static struct snap p1_start, p1_end, p2_start, p2_end;
 static struct window win;
 
-/* The periodic thread: a short job every RT_T that also drives the phases. */
+static struct sample sample_of(const struct hog *h, u64 now)
+{
+	return (struct sample){ now, h->v->stats.fg_ns, h->v->stats.overrun_ns, h->ran_fg };
+}
+
+static u64 irq_off(void)
+{
+	u64 f;
+
+	__asm__ volatile("pushfq; popq %0; cli" : "=r"(f) : : "memory");
+	return f;
+}
+
+static void irq_back(u64 f)
+{
+	if (f & RFLAGS_IF)
+		__asm__ volatile("sti" : : : "memory");
+}
+
+/* The bottom half: IO_WORK_NS of its own run time per request, on the I/O
+ * VCPU. Blocks with interrupts off after finding no request, so that a
+ * request between the check and the block is not lost. */
+static void bottom_half_thread(void *arg)
+{
+	(void)arg;
+	u64 need = clock_ns_to_tsc(IO_WORK_NS);
+
+	for (;;) {
+		u64 f = irq_off();
+		while (io.done == io.requests)
+			kthread_block_until(QVS_NEVER);
+		irq_back(f);
+		u64 got = 0, last = rdtsc();
+		while (got < need) {
+			u64 t = rdtsc(), d = t - last;
+			if (d < gap_ticks) {
+				got += d;
+				if (kthread_foreground())
+					io.ran_fg += d;
+				else
+					io.ran_bg += d;
+			}
+			last = t;
+		}
+		io.done++;
+	}
+}
+
+/* Phase 2 adds the I/O VCPU: the cut freed the room admission needs. */
+static void io_start(u64 now)
+{
+	io.v = kvcpu_add_io(hogs[0].v, IO_U_PPM);
+	io.thread = io.v ? kthread_spawn(io.v, "bottom-half", bottom_half_thread, NULL) : NULL;
+	if (!io.thread)
+		io.v = NULL;
+	else
+		io.start = io.v->stats;
+	io.t_start = now;
+	io.next_request = now;
+	io.open = io.v != NULL;
+}
+
+/* The periodic thread: a short job every RT_T that also drives the phases.
+ * Its release jitter is split by whether the heartbeat's VCPU ran since the
+ * previous job: the heartbeat prints, and a line the monitor writes for it
+ * stalls the core for milliseconds (docs/kernel.md), which no scheduling
+ * can preempt; the other jobs show what the scheduler itself costs. */
 static void periodic_thread(void *arg)
 {
 	(void)arg;
 	u64 t0 = clock_ns() + WARMUP_NS;
-	u64 jobs = 0, jitter_max = 0, jitter_sum = 0;
+	struct jitter j = { 0 };
 	int phase = 0;
 	u64 cut_at = 0;
+	u64 hb_seen = 0;
+
+	bool quiet = false;
 
 	for (;;) {
+		/* The job ends here: late if past its release + T. */
+		if (phase > 0 && clock_ns() > kthread_self()->qt.release + RT_T) {
+			j.late++;
+			j.quiet_late += quiet;
+		}
 		kthread_wait_period();
 		u64 now = clock_ns();
 		u64 jitter = now - kthread_self()->qt.release;
+		u64 hb_ran = hb_vcpu->stats.fg_ns + hb_vcpu->stats.bg_ns;
 		if (phase > 0) {
-			jobs++;
-			jitter_sum += jitter;
-			if (jitter > jitter_max)
-				jitter_max = jitter;
+			j.jobs++;
+			j.sum += jitter;
+			if (jitter > j.max)
+				j.max = jitter;
+			quiet = hb_ran == hb_seen;
+			if (quiet) {
+				j.quiet_jobs++;
+				j.quiet_sum += jitter;
+				if (jitter > j.quiet_max)
+					j.quiet_max = jitter;
+			}
 		}
+		hb_seen = hb_ran;
 		if (phase == 0 && now >= t0) {
 			take(&p1_start, now);
+			for (u32 i = 0; i < N_HOGS; i++)
+				window_add(&hogs[i].win, hogs[i].period, sample_of(&hogs[i], now));
 			phase = 1;
-		} else if (phase == 1 && now >= p1_start.t + PHASE_NS) {
+		} else if (phase == 1 && now < p1_start.t + PHASE_NS) {
+			for (u32 i = 0; i < N_HOGS; i++)
+				window_add(&hogs[i].win, hogs[i].period, sample_of(&hogs[i], now));
+		} else if (phase == 1) {
 			take(&p1_end, now);
+			for (u32 i = 0; i < N_HOGS; i++)
+				window_add(&hogs[i].win, hogs[i].period, sample_of(&hogs[i], now));
 			kvcpu_set(hogs[N_HOGS - 1].v, CUT_C, hogs[N_HOGS - 1].period);
 			cut_at = clock_ns();
 			take(&p2_start, cut_at);
-			const struct hog *h = &hogs[N_HOGS - 1];
-			window_add(&win, h->period, (struct sample){ cut_at, h->v->stats.fg_ns,
-								    h->v->stats.overrun_ns, h->ran_fg });
+			window_add(&win, hogs[N_HOGS - 1].period, sample_of(&hogs[N_HOGS - 1], cut_at));
+			io_start(cut_at);
 			phase = 2;
 		} else if (phase == 2) {
-			const struct hog *h = &hogs[N_HOGS - 1];
-			struct sample x = { now, h->v->stats.fg_ns, h->v->stats.overrun_ns, h->ran_fg };
-			window_add(&win, h->period, x);
+			window_add(&win, hogs[N_HOGS - 1].period, sample_of(&hogs[N_HOGS - 1], now));
 			if (now >= cut_at + PHASE_NS) {
 				take(&p2_end, now);
+				if (io.v) {
+					io.open = false;
+					io.end = io.v->stats;
+					io.t_end = now;
+				}
 				hogs_stop = true;
 				report_phase1(&p1_start, &p1_end);
-				report_rest(&p2_start, &p2_end, &win, jobs, jitter_max, jitter_sum);
+				report_rest(&p2_start, &p2_end, &win, &j);
 				results_ready = true;
 				return;
 			}
@@ -294,13 +480,14 @@ void schedtest_setup(void)
 		return;
 	gap_ticks = clock_ns_to_tsc(20 * US);
 	kprintf("sched workload: hogs 2ms/10ms 4ms/20ms 10ms/80ms, periodic 1ms/10ms, "
-		"cut to 4ms/80ms after 2 s");
+		"cut to 4ms/80ms after 2 s, then an I/O VCPU U=5%% for the 2ms/10ms one");
 	rt_vcpu = kvcpu_add(RT_C, RT_T);
 	for (u32 i = 0; i < N_HOGS; i++)
 		hogs[i].v = kvcpu_add(hogs[i].budget, hogs[i].period);
 	struct qvs_vcpu *hb = ksched()->vcpus; /* the heartbeat's VCPU: lowest id */
 	if (!rt_vcpu || !hogs[0].v || !hogs[1].v || !hogs[2].v || !hb)
 		return;
+	hb_vcpu = hb;
 	kthread_spawn(rt_vcpu, "periodic", periodic_thread, NULL);
 	for (u32 i = 0; i < N_HOGS; i++)
 		kthread_spawn(hogs[i].v, "hog", hog_thread, &hogs[i]);

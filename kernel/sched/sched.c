@@ -233,12 +233,13 @@ static void advance(struct qvs_sched *s, u64 now)
 
 /* ---- decisions ---- */
 
-/* Budget a VCPU needs to start a chunk: more than the slack (or it would
- * be over at once) plus the dispatch (or its timer, armed at the end of
- * this decision, would come after the chunk's end). The running chunk goes
- * on while it has more than the slack: ending it earlier would leave the
- * rest unused until the next replenishment, and a decision that finds its
- * end close is rare enough that the overrun (a debt) costs less. */
+/* Budget a VCPU needs to run at foreground after a decision: more than
+ * the slack (or it would be over at once) plus the dispatch (or its timer,
+ * armed at the end of this decision, would come after the chunk's end).
+ * This holds for the running chunk too: a decision that finds it with no
+ * more left ends it, and the rest waits for the next replenishment (under
+ * Bochs, letting it go on made timers armed past their event, and overruns
+ * of up to a decision, a tenth of all budget timers). */
 static u64 start_threshold(const struct qvs_sched *s)
 {
 	return s->slack + s->dispatch;
@@ -246,9 +247,7 @@ static u64 start_threshold(const struct qvs_sched *s)
 
 static bool foreground_eligible(const struct qvs_sched *s, const struct qvs_vcpu *v, u64 now)
 {
-	u64 need = chunk_running(s, v) ? s->slack : start_threshold(s);
-
-	return runnable(v) && qvs_vcpu_available(s, v, now) > need;
+	return runnable(v) && qvs_vcpu_available(s, v, now) > start_threshold(s);
 }
 
 static struct qvs_vcpu *pick(const struct qvs_sched *s, u64 now, bool *fg)

@@ -144,10 +144,11 @@ void qvs_init(struct qvs_sched *s, u64 now);
 
 /* The interrupt latency to allow for: from now on a chunk's exhaustion is
  * due `slack` ns before its budget runs out, a running chunk with no more
- * than `slack` left is over, and a chunk starts only with more than
- * `slack + dispatch` (what a decision costs before it arms the timer); a
- * VCPU with less runs only at background priority (the rest stays queued
- * and is used with the next replenishment). Both 0 by default. */
+ * than `slack` left is over, and after a decision a chunk runs (starts or
+ * goes on) only with more than `slack + dispatch` (what a decision costs
+ * before it arms the timer); a VCPU with less runs only at background
+ * priority (the rest stays queued and is used with the next
+ * replenishment). Both 0 by default. */
 void qvs_set_slack(struct qvs_sched *s, u64 slack);
 void qvs_set_dispatch(struct qvs_sched *s, u64 dispatch);
 

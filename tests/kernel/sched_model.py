@@ -19,8 +19,9 @@ The rules, in the words of the model:
   VCPU with work runs in background, uncharged.
 - Slack s (the timer's latency) and dispatch d (a decision's cost before
   the timer is armed): a running chunk with s or less left is over, its end
-  is due s early, and a chunk starts only with more than s + d; a VCPU that
-  has work but not that much budget waits for the moment it could start.
+  is due s early, and after a decision a chunk runs (starts or goes on) only
+  with more than s + d; a VCPU that has work but not that much budget waits
+  for the moment it could start.
   An I/O activation with s + d or less left ends with its chunk.
 """
 
@@ -86,9 +87,8 @@ class Model:
         self.dispatch = dispatch
 
     def need(self, i: int) -> int:
-        """Budget VCPU i must have to run at foreground now."""
-        if self.running == i and self.fg:
-            return self.slack
+        """Budget VCPU i must have to run at foreground after a decision (the
+        running chunk included)."""
         return self.slack + self.dispatch
 
     # ---- priorities ----

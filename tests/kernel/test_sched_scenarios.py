@@ -494,6 +494,10 @@ def test_a_chunk_starts_only_with_more_than_slack_plus_dispatch() -> None:
     assert d.next_event == 9800
     d = s.schedule(9800)
     assert d.foreground and d.next_event == 9800 + 2000 - 50
-    # A running chunk goes on while it has more than the slack.
+    # A decision that finds the running chunk with no more than slack +
+    # dispatch left ends it (its timer would come too late); with more it
+    # goes on.
+    d = s.schedule(11_000)
+    assert d.foreground and s.available(v, 11_000) == 800
     d = s.schedule(11_600)
-    assert d.foreground and s.available(v, 11_600) == 200
+    assert not d.foreground and s.available(v, 11_600) == 200
