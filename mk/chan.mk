@@ -11,6 +11,8 @@
 #   libqvchanrt.so    the monitors' run-time channels (monitor/hc_chan.c)
 #                     over stand-ins for the rest of the monitor
 #                     (tests/kernel/chan_rt_harness.c), via ctypes
+#   libqvchanmon.so   monitor/chan.c and hc_chan.c together (-DQUESTV_HOST_UNIT)
+#                     over tests/kernel/chan_mon_harness.c, via ctypes
 
 CHAN_DIR := $(BUILD)/chan
 CHAN_SRCS := kernel/chan/chan.c
@@ -23,13 +25,16 @@ CHAN_FUZZ := $(CHAN_DIR)/chan_fuzz_asan
 CHAN_BENCH := $(CHAN_DIR)/chan_bench
 CHAN_RT_LIB := $(CHAN_DIR)/libqvchanrt.so
 CHAN_RT_SRCS := monitor/hc_chan.c monitor/ept.c kernel/chan/chan.c tests/kernel/chan_rt_harness.c
+CHAN_MON_LIB := $(CHAN_DIR)/libqvchanmon.so
+CHAN_MON_SRCS := monitor/chan.c monitor/hc_chan.c monitor/ept.c kernel/chan/chan.c \
+	tests/kernel/chan_mon_harness.c
 CHAN_RT_HDRS := monitor/chan.h monitor/mon.h monitor/ept.h include/questv/chaninfo.h \
 	include/questv/hypercall.h $(CHAN_HDRS)
 CHAN_HOST_FLAGS := $(HOST_CFLAGS) -Iinclude -Ikernel/chan
 CHAN_ASAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 
 HOST_BINARIES += $(CHAN_HOST_LIB) $(CHAN_STRESS) $(CHAN_STRESS_TSAN) $(CHAN_FUZZ) $(CHAN_BENCH) \
-	$(CHAN_RT_LIB)
+	$(CHAN_RT_LIB) $(CHAN_MON_LIB)
 # Not an image ELF, so not in BOARD_BINARIES; building the archive keeps
 # `make binaries` proving the source compiles with the board flags.
 binaries: $(CHAN_BOARD_LIB)
@@ -68,6 +73,11 @@ $(CHAN_RT_LIB): $(CHAN_RT_SRCS) $(CHAN_RT_HDRS) mk/chan.mk
 	@mkdir -p $(dir $@)
 	$(HOST_CC) $(HOST_CFLAGS) -Iinclude -fPIC -shared -fsanitize=undefined \
 		-fno-sanitize-recover=all $(CHAN_RT_SRCS) -o $@
+
+$(CHAN_MON_LIB): $(CHAN_MON_SRCS) $(CHAN_RT_HDRS) kernel/lib/uart.h monitor/vmx.h mk/chan.mk
+	@mkdir -p $(dir $@)
+	$(HOST_CC) $(HOST_CFLAGS) -DQUESTV_HOST_UNIT -Iinclude -fPIC -shared -fsanitize=undefined \
+		-fno-sanitize-recover=all $(CHAN_MON_SRCS) -o $@
 
 # The freestanding test compiles the source again with exactly these flags.
 .PHONY: chan-board-flags
