@@ -320,15 +320,15 @@ static u32 out_cap(void)
 							       QV_FRAME_MAX_PAYLOAD;
 }
 
-static bool send_log(const char *s, size_t n)
+/* Interrupts off. */
+static bool try_send_log(const char *s, size_t n)
 {
 	u8 buf[QV_FRAME_MAX_PAYLOAD];
 	u32 len = (u32)(n < out_cap() - 1 ? n : out_cap() - 1);
 
 	buf[0] = CON_MSG_LOG;
 	memcpy(buf + 1, s, len);
-	return qv_chan_send(&my_out->tx, buf, len + 1, kboot.tsc_khz * OUT_WAIT_MS,
-			    &chanlink_wait) == QV_CHAN_OK;
+	return qv_chan_send(&my_out->tx, buf, len + 1, QV_CHAN_POLL, NULL) == QV_CHAN_OK;
 }
 
 bool conlink_emit(const char *s, size_t n)
@@ -339,8 +339,22 @@ bool conlink_emit(const char *s, size_t n)
 	if (hub_on) {
 		qv_hub_log(&hub, (u8)kboot.sandbox_id, (const u8 *)s, n);
 		hub_poll_locked();
-	} else if (!send_log(s, n)) {
-		lines_dropped++;
+		irq_restore(f);
+		return true;
+	}
+	/* A full "out" channel: wait for the hub at most OUT_WAIT_MS, with
+	 * interrupts as the caller had them, so the timer (and every other
+	 * thread of this sandbox) is not held up while this line waits. */
+	u64 deadline = rdtsc() + kboot.tsc_khz * OUT_WAIT_MS;
+	while (!try_send_log(s, n)) {
+		if (rdtsc() >= deadline) {
+			lines_dropped++;
+			break;
+		}
+		irq_restore(f);
+		for (u32 i = 0; i < 64; i++)
+			__asm__ volatile("pause");
+		irq_off();
 	}
 	irq_restore(f);
 	return true;

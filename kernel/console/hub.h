@@ -21,7 +21,7 @@
 #endif
 #define QV_HUB_LINE_MAX 160u   /* longest partial line kept for redisplay */
 #ifndef QV_HUB_LOG_SIZE
-#define QV_HUB_LOG_SIZE 1024u  /* per sandbox, kernel log lines not yet sent */
+#define QV_HUB_LOG_SIZE 2048u  /* per sandbox, kernel log lines not yet sent */
 #endif
 #define QV_HUB_VERSION 1u
 #define QV_HUB_NONE 0xFFu

@@ -140,9 +140,7 @@ static const char *port_find_module(void *user, const char *name, size_t *len,
 	return p;
 }
 
-/* Weak: the module's file may not be linked in yet. */
-extern const qv_ext_module vtx_mod_quest __attribute__((weak));
-static const qv_ext_module *modules[1];
+static const qv_ext_module *const modules[] = { &vtx_mod_quest };
 
 struct vtx_interp *vtx_interp_new(size_t heap_bytes, void *stack_base, char *why, size_t cap)
 {
@@ -171,11 +169,8 @@ struct vtx_interp *vtx_interp_new(size_t heap_bytes, void *stack_base, char *why
 	in->port.ticks_us = port_ticks_us;
 	in->port.poll_interrupt = port_poll_interrupt;
 	in->port.find_module = port_find_module;
-	if (&vtx_mod_quest) {
-		modules[0] = &vtx_mod_quest;
-		in->port.modules = modules;
-		in->port.n_modules = 1;
-	}
+	in->port.modules = modules;
+	in->port.n_modules = sizeof(modules) / sizeof(modules[0]);
 	in->port.fs = sandbox_fs ? ramfs_ops() : NULL;
 	in->ctx = qv_new(in->mem, heap_bytes, &in->port, in, stack_base);
 	if (!in->ctx) {

@@ -65,7 +65,7 @@ def test_full_log_ring_drops_oldest_whole_lines(hub):
     for i in range(200):
         log(hub, 2, b"line %03d " % i + b"x" * 20)
     pending = hub.lib.qv_hub_log_pending(hub.hub, 2)
-    assert 0 < pending <= 1024
+    assert 0 < pending <= 2048
     hub.set_listening(True)
     hub.rx(F.HANDSHAKE)
     frames = F.Decoder(F.TO_HOST).feed(hub.wire())
