@@ -73,7 +73,9 @@ void qv_cancel_interrupt(qv_ctx *c)
 
 void qv_request_stop(qv_ctx *c)
 {
+	/* stop first: the poll sees interrupt, then asks stop which it is */
 	c->stop = 1;
+	c->interrupt = 2;
 }
 
 int qv_exit_code(qv_ctx *c)

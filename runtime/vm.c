@@ -419,13 +419,14 @@ static void check_interrupt(qv_ctx *c)
 {
 	if (c->port->poll_interrupt && (++c->poll_count & 1023) == 0 && c->port->poll_interrupt(c->user))
 		c->interrupt = 1;
+	/* one load on the hot path: a stop request sets interrupt too */
 	if (c->interrupt) {
 		c->interrupt = 0;
+		if (c->stop) {
+			c->stop = 0;
+			rt_raise(c, exc_new(c, EXC(SystemExit), EMPTY_TUPLE));
+		}
 		rt_raise(c, exc_new(c, EXC(KeyboardInterrupt), EMPTY_TUPLE));
-	}
-	if (c->stop) {
-		c->stop = 0;
-		rt_raise(c, exc_new(c, EXC(SystemExit), EMPTY_TUPLE));
 	}
 }
 
