@@ -301,3 +301,35 @@ def test_file_errors_print_as_micropython(tmp_path: Path) -> None:
     (d / "f").write_text("x")
     r = run_py(tmp_path, f"import os\nos.rmdir({str(d)!r})\n")
     assert r.stderr.splitlines()[-1] == "OSError: [Errno 39] ENOTEMPTY"
+
+
+def test_port_fs_errors_reach_the_program(tmp_path: Path) -> None:
+    # the host's qv_fs passes errno through: /dev/full refuses writes with
+    # ENOSPC, a directory cannot be opened as a file, writing a file opened
+    # for reading is EBADF; the file object stays usable after each
+    out = lines(tmp_path, f"""import os
+f = open('/dev/full', 'w')
+try:
+    f.write('x' * 10)
+except OSError as e:
+    print('write', e.errno, e)
+f.close()
+for p in ({str(tmp_path)!r}, {str(tmp_path / 'nodir' / 'f')!r}):
+    try:
+        open(p, 'w')
+    except OSError as e:
+        print('open', e.errno)
+g = open({str(tmp_path / 'r.txt')!r}, 'w')
+g.write('abc')
+g.close()
+g = open({str(tmp_path / 'r.txt')!r})
+try:
+    g.write('no')
+except OSError as e:
+    print('read-only', e.errno)
+print(g.read(), g.tell())
+g.close()
+print(g.closed, repr(g)[:22])
+""")
+    assert out == ["write 28 [Errno 28] ENOSPC", "open 21", "open 2", "read-only 9", "abc 3",
+                   "True <io.TextIOWrapper name"]
