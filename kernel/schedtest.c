@@ -219,12 +219,31 @@ static void report_io(void)
 		 clock_tsc_to_ns(io.ran_fg), clock_tsc_to_ns(io.ran_bg));
 }
 
+static u64 irq_off(void)
+{
+	u64 f;
+
+	__asm__ volatile("pushfq; popq %0; cli" : "=r"(f) : : "memory");
+	return f;
+}
+
+static void irq_back(u64 f)
+{
+	if (f & RFLAGS_IF)
+		__asm__ volatile("sti" : : : "memory");
+}
+
 /* One line per lateness histogram: buckets lt5 .. lt1000 (microseconds),
  * then ge1000. */
-static void report_late(const char *kind, const struct timer_late_hist *h)
+static void report_late(const char *kind, const struct timer_late_hist *live)
 {
 	char buf[LINE_LEN];
 	u64 count = 0;
+	/* A copy taken with interrupts off: the timer goes on counting. */
+	u64 f = irq_off();
+	struct timer_late_hist copy = *live;
+	irq_back(f);
+	const struct timer_late_hist *h = &copy;
 
 	/* Counted from the buckets: an interrupt may come while this runs. */
 	for (u32 b = 0; b < TIMER_LATE_BUCKETS; b++)
@@ -267,6 +286,7 @@ struct jitter {
 	u64 jobs, max, sum;           /* every job */
 	u64 quiet_jobs, quiet_max, quiet_sum; /* jobs the heartbeat did not run before */
 	u64 late, quiet_late;         /* jobs that ended after their deadline */
+	u64 switch_late;              /* ... of them the phase switch */
 };
 
 static void report_rest(const struct snap *a, const struct snap *b, const struct window *w,
@@ -283,11 +303,11 @@ static void report_rest(const struct snap *a, const struct snap *b, const struct
 		 y->overrun_ns - x->overrun_ns);
 	add_line("sched periodic vcpu=%u C_ns=%lu T_ns=%lu jobs=%lu misses=%lu vcpu_misses=%lu "
 		 "jitter_max_ns=%lu jitter_avg_ns=%lu quiet_jobs=%lu quiet_jitter_max_ns=%lu "
-		 "quiet_jitter_avg_ns=%lu late=%lu quiet_late=%lu",
+		 "quiet_jitter_avg_ns=%lu late=%lu quiet_late=%lu switch_late=%lu",
 		 rt_vcpu->id, RT_C, RT_T, j->jobs, kthread_self()->qt.deadline_misses,
 		 rt_vcpu->stats.deadline_misses, j->max, j->jobs ? j->sum / j->jobs : 0,
 		 j->quiet_jobs, j->quiet_max, j->quiet_jobs ? j->quiet_sum / j->quiet_jobs : 0,
-		 j->late, j->quiet_late);
+		 j->late, j->quiet_late, j->switch_late);
 	const struct sched_costs *c = &sched_costs;
 	add_line("sched costs tsc_khz=%lu lapic_khz=%lu decisions=%lu decision_avg_ticks=%lu "
 		 "decision_max_ticks=%lu switches=%lu switch_avg_ticks=%lu switch_max_ticks=%lu",
@@ -325,19 +345,6 @@ static struct sample sample_of(const struct hog *h, u64 now)
 	return (struct sample){ now, h->v->stats.fg_ns, h->v->stats.overrun_ns, h->ran_fg };
 }
 
-static u64 irq_off(void)
-{
-	u64 f;
-
-	__asm__ volatile("pushfq; popq %0; cli" : "=r"(f) : : "memory");
-	return f;
-}
-
-static void irq_back(u64 f)
-{
-	if (f & RFLAGS_IF)
-		__asm__ volatile("sti" : : : "memory");
-}
 
 /* The bottom half: IO_WORK_NS of its own run time per request, on the I/O
  * VCPU. Blocks with interrupts off after finding no request, so that a
@@ -396,14 +403,20 @@ static void periodic_thread(void *arg)
 	u64 cut_at = 0;
 	u64 hb_seen = 0;
 
-	bool quiet = false;
+	bool quiet = false, switched = false;
 
 	for (;;) {
-		/* The job ends here: late if past its release + T. */
+		/* The job ends here: late if past its release + T. The job that
+		 * switched phases (cut the budget, created the I/O VCPU and its
+		 * thread) is counted apart: its set-up is not the periodic work. */
 		if (phase > 0 && clock_ns() > kthread_self()->qt.release + RT_T) {
 			j.late++;
-			j.quiet_late += quiet;
+			if (switched)
+				j.switch_late++;
+			else
+				j.quiet_late += quiet;
 		}
+		switched = false;
 		kthread_wait_period();
 		u64 now = clock_ns();
 		u64 jitter = now - kthread_self()->qt.release;
@@ -440,6 +453,7 @@ static void periodic_thread(void *arg)
 			window_add(&win, hogs[N_HOGS - 1].period, sample_of(&hogs[N_HOGS - 1], cut_at));
 			io_start(cut_at);
 			phase = 2;
+			switched = true;
 		} else if (phase == 2) {
 			window_add(&win, hogs[N_HOGS - 1].period, sample_of(&hogs[N_HOGS - 1], now));
 			if (now >= cut_at + PHASE_NS) {
