@@ -107,10 +107,43 @@ NATIVE(bi_open, open, 1, 8)
 	f->readable = flags & QV_FS_READ;
 	f->writable = flags & QV_FS_WRITE;
 	void *h = NULL;
+	if (!c->open_files)
+		c->open_files = list_new(c, 0);
+	/* room first, so that a MemoryError cannot strand an open handle */
+	list_append(c, c->open_files, NONE);
+	qv_listobj *of = (qv_listobj *)c->open_files;
+	of->len--;
 	check(c, OP(c, open)(c->user, path, flags, &h));
 	UNUSED(fs);
 	f->h = h;
+	of->items[of->len++] = (qv_obj)f;
 	return (qv_obj)f;
+}
+
+/* Forgets a closed file in the context's list of open ones. */
+static void forget(qv_ctx *c, qv_file *f)
+{
+	qv_listobj *of = (qv_listobj *)c->open_files;
+	for (size_t i = 0; of && i < of->len; i++)
+		if (of->items[i] == (qv_obj)f) {
+			of->items[i] = of->items[--of->len];
+			return;
+		}
+}
+
+int qv_close_files(qv_ctx *c)
+{
+	qv_listobj *of = (qv_listobj *)c->open_files;
+	int n = 0;
+	while (of && of->len) {
+		qv_file *f = FILE_(of->items[--of->len]);
+		if (!f->closed && c->port->fs && c->port->fs->close) {
+			f->closed = true;
+			c->port->fs->close(c->user, f->h);
+			n++;
+		}
+	}
+	return n;
 }
 
 static qv_file *live(qv_ctx *c, qv_obj o)
@@ -340,6 +373,7 @@ static qv_obj f_close(qv_ctx *c, size_t n, qv_obj *a, qv_obj kw)
 		return NONE;
 	f->closed = true;
 	f->rpos = f->rlen = 0;
+	forget(c, f);
 	check(c, OP(c, close)(c->user, f->h));
 	return NONE;
 }

@@ -123,6 +123,12 @@ int qv_call_global(qv_ctx *c, const char *dotted_name);
 int qv_marshal_out(qv_ctx *c, qv_val v, uint8_t *buf, size_t cap, size_t *len);
 qv_val qv_marshal_in(qv_ctx *c, const uint8_t *buf, size_t len);
 
+/* Closes every file the program opened and did not close (the runtime has
+ * no finalizers): call before dropping a context whose port file system
+ * outlives it, so the port's handles are not leaked. Returns how many were
+ * closed; the program's file objects then read as closed. */
+int qv_close_files(qv_ctx *c);
+
 /* Looks up a global of module __main__ by name (NULL, nothing pending, if
  * absent): for handing state out after a run. */
 qv_val qv_get_global(qv_ctx *c, const char *name);

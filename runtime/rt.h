@@ -277,6 +277,7 @@ struct qv_ctx {
 	 * program that assigns builtins.NAME makes lookups consult it */
 	qv_obj bdict;
 	uintptr_t bv0;
+	qv_obj open_files;     /* list of files open() made that are not closed yet */
 };
 enum { MISC_ASYNC, MISC_STDOUT, MISC_LIMBS /* three slots */, MISC_STDIN = MISC_LIMBS + 3 };
 

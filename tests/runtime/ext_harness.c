@@ -7,6 +7,7 @@
  *   qv-ext-test run FILE       run FILE with _hosttest importable
  *   qv-ext-test SCENARIO [...] see main() */
 #define _POSIX_C_SOURCE 200809L
+#include <dirent.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -282,6 +283,19 @@ static const qv_ext_module *const port_modules[] = {&other_module};
 
 static host_state hs;
 
+/* open descriptors of this process, to see the port's handles go */
+static int count_fds(void)
+{
+	DIR *d = opendir("/proc/self/fd");
+	int n = 0;
+	if (!d)
+		return -1;
+	while (readdir(d))
+		n++;
+	closedir(d);
+	return n;
+}
+
 static qv_ctx *new_ctx(void)
 {
 	hs.port.modules = port_modules;
@@ -391,6 +405,26 @@ int main(int argc, char **argv)
 		while (qv_root_add(c, qv_none(c)) >= 0)
 			got++;
 		printf("roots %d\n", got);
+		return 0;
+	}
+	if (!strcmp(mode, "closefiles") && argc >= 3) {
+		/* files left open by the program are closed for the port */
+		qv_ctx *c = new_ctx();
+		char src[2048];
+		snprintf(src, sizeof src,
+			 "import os\nos.chdir(%s)\nkept = [open('a', 'w'), open('b', 'w'), open('c', 'w')]\n"
+			 "kept[1].close()\nwith open('d', 'w') as f:\n    f.write('x')\n"
+			 "kept[0].write('left open')\nopen('e', 'w')\n", argv[2]);
+		if (qv_exec(c, src, strlen(src), "<files>", QV_MODE_FILE) != QV_OK)
+			return 1;
+		int before = count_fds();
+		printf("closed %d\n", qv_close_files(c));
+		printf("descriptors released %d\n", before - count_fds());
+		printf("again %d\n", qv_close_files(c));
+		const char *show = "print([f.closed for f in kept])\nprint(open('a').read())\n";
+		qv_exec(c, show, strlen(show), "<show>", QV_MODE_FILE);
+		host_flush(&hs);
+		printf("then %d\n", qv_close_files(c));
 		return 0;
 	}
 	if (!strcmp(mode, "handover")) {

@@ -333,3 +333,11 @@ print(g.closed, repr(g)[:22])
 """)
     assert out == ["write 28 [Errno 28] ENOSPC", "open 21", "open 2", "read-only 9", "abc 3",
                    "True <io.TextIOWrapper name"]
+
+
+def test_close_files_releases_what_the_program_left_open(tmp_path: Path) -> None:
+    r = harness("closefiles", repr(str(tmp_path)))
+    assert r.returncode == 0, r.stderr
+    # a, c and the unnamed e were left open; b and d were closed by the program
+    assert r.stdout.splitlines() == ["closed 3", "descriptors released 3", "again 0", "[True, True, True]",
+                                     "left open", "then 1"]
