@@ -191,7 +191,8 @@ class RawRepl:
 @dataclass
 class PyBoot:
     """The running Python system: `repl(n)`, `pty(n)` (its path, for mpremote),
-    `log_lines()` (kernel and monitor lines, never in a pty), the emulator."""
+    `log_lines()` / `wait_log()` (kernel, service and monitor lines, from boot
+    on; never in a pty), `transcript(n)`, the emulator."""
 
     system: System
     emulator: Emulator
@@ -216,8 +217,15 @@ class PyBoot:
         """A raw-REPL client on sandbox sb's pty (close it when done)."""
         return RawRepl(self.pty(sb))
 
-    def log_lines(self) -> list[str]:
-        return self.log_path.read_text(errors="replace").splitlines()
+    def log_lines(self, framed_only: bool = False) -> list[str]:
+        """The sandboxes' log and the monitors' lines: the plain-mode lines from
+        before the host switched the hub (where a REPL's banner and prompts
+        are lines too), then what came in LOG frames and between frames."""
+        framed = self.log_path.read_text(errors="replace").splitlines()
+        if framed_only:
+            return framed
+        plain = self.emulator.output_bytes[:self.switched_at].decode(errors="replace")
+        return [ln.rstrip("\r") for ln in plain.split("\n") if ln.startswith("[")] + framed
 
     def wait_log(self, pattern: str, timeout: float = 120.0, start: int = 0) -> re.Match[str]:
         """First log line from line `start` on matching pattern (regex search)."""

@@ -77,7 +77,8 @@ def test_kernel_lines_stay_out_of_the_pty(pyboot) -> None:
     for sb in (1, 2):
         stream = bytes(pyboot.data[sb])
         assert b"heartbeat" not in stream and b"ticker:" not in stream, stream[-300:]
-    assert not any(">>>" in line or "raw REPL" in line for line in pyboot.log_lines())
+    assert not any(">>>" in line or "raw REPL" in line
+                   for line in pyboot.log_lines(framed_only=True))
 
 
 def test_ctrl_c_interrupts_a_busy_loop_and_the_repl_goes_on(pyboot) -> None:
@@ -131,4 +132,4 @@ def test_repl_soft_reset_keeps_services(pyboot) -> None:
 def test_log_carries_every_sandbox_heartbeat(pyboot, sandboxes) -> None:
     for sb in sandboxes:
         pyboot.wait_log(rf"^\[sb{sb}\] sandbox {sb} heartbeat \d+ canary=ok$", timeout=TIMEOUT)
-    assert not any(re.search(r"\x1b|\x04", line) for line in pyboot.log_lines())
+    assert not any(re.search(r"\x1b|\x04", line) for line in pyboot.log_lines(framed_only=True))
