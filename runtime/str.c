@@ -1307,14 +1307,54 @@ static qv_obj classify(qv_obj self, int kind)
 	return TRUE_;
 }
 
+/* The case of a code point as far as the case tables above know it:
+ * 1 upper, 2 lower, 3 titlecase (the digraphs' middle form), 0 uncased. */
+static int cp_case(uint32_t cp)
+{
+	if (cp < 0x80)
+		return cp >= 'A' && cp <= 'Z' ? 1 : cp >= 'a' && cp <= 'z' ? 2 : 0;
+	uint32_t dg = digraph_base(cp);
+	if (dg)
+		return cp == dg ? 1 : cp == dg + 2 ? 2 : 3;
+	return is_upper_cp(cp) ? 1 : is_lower_cp(cp) ? 2 : 0;
+}
+
+/* isupper (kind 4), islower (5), istitle (6) of a str with non-ASCII text */
+static qv_obj case_class(qv_obj self, int kind)
+{
+	qv_strobj *s = STR(self);
+	bool cased = false, prev_cased = false;
+	size_t i = 0;
+	while (i < s->len) {
+		int k = cp_case(utf8_decode(s->data, s->len, &i));
+		if (kind == 6) {
+			if (k == 1 || k == 3) {
+				if (prev_cased)
+					return FALSE_;
+				prev_cased = cased = true;
+			} else if (k == 2) {
+				if (!prev_cased)
+					return FALSE_;
+			} else
+				prev_cased = false;
+			continue;
+		}
+		if (k == 3 || k == (kind == 4 ? 2 : 1))
+			return FALSE_;
+		cased |= k != 0;
+	}
+	return BOOL(cased);
+}
+
 M(s_isdigit) { UNUSED(c); UNUSED(n); UNUSED(kw); return numeric_class(a[0], 1); }
 M(s_isdecimal) { UNUSED(c); UNUSED(n); UNUSED(kw); return numeric_class(a[0], 0); }
 M(s_isnumeric) { UNUSED(c); UNUSED(n); UNUSED(kw); return numeric_class(a[0], 2); }
 M(s_isalpha) { UNUSED(c); UNUSED(n); UNUSED(kw); return classify(a[0], 1); }
 M(s_isalnum) { UNUSED(c); UNUSED(n); UNUSED(kw); return classify(a[0], 2); }
 M(s_isspace) { UNUSED(c); UNUSED(n); UNUSED(kw); return classify(a[0], 3); }
-M(s_isupper) { UNUSED(c); UNUSED(n); UNUSED(kw); return classify(a[0], 4); }
-M(s_islower) { UNUSED(c); UNUSED(n); UNUSED(kw); return classify(a[0], 5); }
+#define NON_ASCII_STR(o) ((o)->type == &qv_str_type && STR(o)->clen != STR(o)->len)
+M(s_isupper) { UNUSED(c); UNUSED(n); UNUSED(kw); return NON_ASCII_STR(a[0]) ? case_class(a[0], 4) : classify(a[0], 4); }
+M(s_islower) { UNUSED(c); UNUSED(n); UNUSED(kw); return NON_ASCII_STR(a[0]) ? case_class(a[0], 5) : classify(a[0], 5); }
 M(s_isascii)
 {
 	UNUSED(c); UNUSED(n); UNUSED(kw);
@@ -1342,6 +1382,8 @@ M(s_isidentifier)
 M(s_istitle)
 {
 	UNUSED(c); UNUSED(n); UNUSED(kw);
+	if (NON_ASCII_STR(a[0]))
+		return case_class(a[0], 6);
 	qv_strobj *s = SELF;
 	bool prev_cased = false, any = false;
 	for (size_t i = 0; i < s->len; i++) {
