@@ -114,6 +114,18 @@ qv_obj ext_load(qv_ctx *c, qv_obj name)
 	return NULL;
 }
 
+/* A NULL handed in is the result of a constructor that failed: its
+ * exception is pending already (else this is a port bug: SystemError).
+ * Checking here lets port code nest calls: qv_dict_set(c, d, "k", qv_int(c, v)). */
+static bool null_arg(qv_ctx *c, const void *v, const char *fn)
+{
+	if (v)
+		return false;
+	if (!c->ext_pending)
+		qv_raise(c, "SystemError", fn);
+	return true;
+}
+
 /* ------------------------------------------------------------ values */
 qv_val qv_none(qv_ctx *c)
 {
@@ -169,12 +181,10 @@ qv_val qv_bytes(qv_ctx *c, const void *p, size_t n)
 qv_val qv_tuple(qv_ctx *c, size_t n, qv_val *items)
 {
 	qv_obj r;
-	GUARDED(c, NULL, {
-		for (size_t i = 0; i < n; i++)
-			if (!items[i])
-				qv_raisef(c, EXC(SystemError), "qv_tuple: item %d is NULL", (int)i);
-		r = tuple_from(c, n, (const qv_obj *)items);
-	});
+	for (size_t i = 0; i < n; i++)
+		if (null_arg(c, items[i], "qv_tuple: NULL item"))
+			return NULL;
+	GUARDED(c, NULL, r = tuple_from(c, n, (const qv_obj *)items));
 	return VAL(r);
 }
 
@@ -187,6 +197,8 @@ qv_val qv_list(qv_ctx *c)
 
 bool qv_list_append(qv_ctx *c, qv_val list, qv_val item)
 {
+	if (null_arg(c, list, "qv_list_append: NULL list") || null_arg(c, item, "qv_list_append: NULL item"))
+		return false;
 	GUARDED(c, false, {
 		if (!IS(OBJ(list), qv_list_type))
 			qv_raisef(c, EXC(TypeError), "expected list, got %s", type_name(OBJ(list)));
@@ -204,6 +216,9 @@ qv_val qv_dict(qv_ctx *c)
 
 bool qv_dict_set(qv_ctx *c, qv_val d, const char *key, qv_val v)
 {
+	if (null_arg(c, d, "qv_dict_set: NULL dict") || null_arg(c, key, "qv_dict_set: NULL key") ||
+	    null_arg(c, v, "qv_dict_set: NULL value"))
+		return false;
 	GUARDED(c, false, {
 		if (!IS(OBJ(d), qv_dict_type))
 			qv_raisef(c, EXC(TypeError), "expected dict, got %s", type_name(OBJ(d)));
@@ -217,6 +232,8 @@ bool qv_dict_set(qv_ctx *c, qv_val d, const char *key, qv_val v)
 
 bool qv_get_int(qv_ctx *c, qv_val v, int64_t *out)
 {
+	if (null_arg(c, v, "qv_get_int: NULL value"))
+		return false;
 	GUARDED(c, false, {
 		qv_obj o = OBJ(v);
 		if (!is_intlike(o))
@@ -231,6 +248,8 @@ bool qv_get_int(qv_ctx *c, qv_val v, int64_t *out)
 
 bool qv_get_float(qv_ctx *c, qv_val v, double *out)
 {
+	if (null_arg(c, v, "qv_get_float: NULL value"))
+		return false;
 	GUARDED(c, false, {
 		qv_obj o = OBJ(v);
 		if (!is_intlike(o) && !IS(o, qv_float_type) && !(native_of(o) && IS(native_of(o), qv_float_type)))
@@ -242,6 +261,8 @@ bool qv_get_float(qv_ctx *c, qv_val v, double *out)
 
 bool qv_get_str(qv_ctx *c, qv_val v, const char **s, size_t *n)
 {
+	if (null_arg(c, v, "qv_get_str: NULL value"))
+		return false;
 	GUARDED(c, false, {
 		qv_obj o = OBJ(v);
 		if (!IS_STR(o)) {
@@ -258,6 +279,8 @@ bool qv_get_str(qv_ctx *c, qv_val v, const char **s, size_t *n)
 
 bool qv_get_buffer(qv_ctx *c, qv_val v, const void **p, size_t *n)
 {
+	if (null_arg(c, v, "qv_get_buffer: NULL value"))
+		return false;
 	GUARDED(c, false, {
 		qv_obj o = OBJ(v);
 		qv_obj nat = IS_INT(o) ? NULL : native_of(o);
@@ -268,6 +291,8 @@ bool qv_get_buffer(qv_ctx *c, qv_val v, const void **p, size_t *n)
 
 bool qv_truth(qv_ctx *c, qv_val v, bool *out)
 {
+	if (null_arg(c, v, "qv_truth: NULL value"))
+		return false;
 	GUARDED(c, false, *out = rt_truth(c, OBJ(v)));
 	return true;
 }
@@ -378,6 +403,11 @@ static void enter_outside(qv_ctx *c)
 
 qv_val qv_call(qv_ctx *c, qv_val fn, size_t argc, qv_val *argv)
 {
+	if (null_arg(c, fn, "qv_call: NULL function"))
+		return NULL;
+	for (size_t i = 0; i < argc; i++)
+		if (null_arg(c, argv[i], "qv_call: NULL argument"))
+			return NULL;
 	enter_outside(c);
 	qv_obj r;
 	c->ext_pending = NULL;
@@ -420,6 +450,8 @@ qv_val qv_get_global(qv_ctx *c, const char *name)
 
 bool qv_set_global(qv_ctx *c, const char *name, qv_val v)
 {
+	if (null_arg(c, v, "qv_set_global: NULL value"))
+		return false;
 	GUARDED(c, false, dict_set(c, c->main_dict, str_intern(c, name, rt_strlen(name)), OBJ(v)));
 	return true;
 }
@@ -522,6 +554,8 @@ int qv_marshal_out(qv_ctx *c, qv_val v, uint8_t *buf, size_t cap, size_t *len)
 {
 	mwriter w = {buf, cap, 0};
 	*len = 0;
+	if (null_arg(c, v, "qv_marshal_out: NULL value"))
+		return QV_EXC;
 	c->ext_pending = NULL;
 	qv_jmp j;
 	if (qv_try(c, &j)) {

@@ -17,6 +17,9 @@
  *    pending exception raises SystemError;
  *  - MemoryError is an ordinary pending exception: when the heap is full,
  *    qv_int, qv_str, ... return NULL;
+ *  - every function taking a qv_val accepts NULL (the result of a failed
+ *    constructor) and fails in turn, keeping the pending exception, so
+ *    calls may be nested: qv_dict_set(c, d, "n", qv_int(c, n));
  *  - none of these functions may be called from another thread or core
  *    except qv_interrupt and qv_request_stop (qv.h).
  *

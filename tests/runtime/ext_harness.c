@@ -264,7 +264,33 @@ static qv_val t_dumps(qv_ctx *c, void *u, size_t n, qv_val *a)
 	return qv_bytes(c, buf, len);
 }
 
+/* nested constructor calls on a heap that runs out: the NULL travels up */
+static qv_val t_nested(qv_ctx *c, void *u, size_t n, qv_val *a)
+{
+	(void)u; (void)n; (void)a;
+	static char block[1 << 16];
+	qv_val d = qv_dict(c);
+	char key[32];
+	for (int i = 0; i < 100000; i++) {
+		snprintf(key, sizeof key, "k%d", i);
+		qv_val pair[2] = {qv_int(c, i), qv_bytes(c, block, sizeof block)};
+		if (!qv_dict_set(c, d, key, qv_tuple(c, 2, pair)))
+			return NULL;
+	}
+	return qv_raise(c, "AssertionError", "heap never filled");
+}
+
+/* a NULL with nothing pending is the port's bug: SystemError, no crash */
+static qv_val t_nullarg(qv_ctx *c, void *u, size_t n, qv_val *a)
+{
+	(void)u; (void)n; (void)a;
+	if (qv_list_append(c, qv_list(c), NULL))
+		return qv_raise(c, "AssertionError", "NULL item accepted");
+	return NULL;
+}
+
 static const qv_ext_func test_funcs[] = {
+	{"nested", t_nested, 0, 0}, {"nullarg", t_nullarg, 0, 0},
 	{"echo", t_echo, 1, 1}, {"make", t_make, 0, 0}, {"add", t_add, 1, 2}, {"fmul", t_fmul, 2, 2},
 	{"strinfo", t_strinfo, 1, 1}, {"badstr", t_badstr, 0, 0}, {"bufsum", t_bufsum, 1, 1},
 	{"truth", t_truth, 1, 1}, {"raise_", t_raise, 1, 2}, {"errno", t_errno, 1, 1},

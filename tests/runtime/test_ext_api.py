@@ -341,3 +341,19 @@ def test_close_files_releases_what_the_program_left_open(tmp_path: Path) -> None
     # a, c and the unnamed e were left open; b and d were closed by the program
     assert r.stdout.splitlines() == ["closed 3", "descriptors released 3", "again 0", "[True, True, True]",
                                      "left open", "then 1"]
+
+
+def test_nested_constructor_calls_carry_a_failure_up(tmp_path: Path) -> None:
+    out = lines(tmp_path, """import _hosttest as h
+for i in range(2):
+    try:
+        h.nested()
+    except MemoryError:
+        print('MemoryError', i)
+try:
+    h.nullarg()
+except SystemError as e:
+    print('SystemError', e)
+print(len([bytes(100) for i in range(1000)]))
+""", heap="3M")
+    assert out == ["MemoryError 0", "MemoryError 1", "SystemError qv_list_append: NULL item", "1000"]
