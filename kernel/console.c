@@ -19,6 +19,7 @@
 #define STREAM_WAIT_MS 2000u /* a full "out" channel: how long bytes wait */
 
 static bool direct_mid_line; /* direct UART: the stream's line is unfinished */
+static u8 direct_last;       /* direct UART: the stream's last byte */
 
 void console_init(void)
 {
@@ -56,12 +57,12 @@ static void emit(const char *s, size_t n)
 		u64 f = irq_off();
 		/* A log line never lands inside the stream's unfinished line. */
 		if (direct_mid_line) {
-			uart_write(kboot.uart_port, "\r\n", 2);
+			uart_write(kboot.uart_port, "\n", 1); /* uart_write sends CR LF */
 			direct_mid_line = false;
 		}
 		direct_prefix();
 		uart_write(kboot.uart_port, s, n);
-		uart_write(kboot.uart_port, "\r\n", 2);
+		uart_write(kboot.uart_port, "\n", 1);
 		irq_restore(f);
 	} else if (kernel_isolated()) {
 		hypercall(QV_HC_CONSOLE_WRITE, (u64)(uintptr_t)s, n, 0);
@@ -100,9 +101,11 @@ static void direct_write(const u8 *p, size_t n)
 		if (!direct_mid_line)
 			direct_prefix();
 		direct_mid_line = p[i] != '\n';
-		if (p[i] == '\n')
-			uart_write(kboot.uart_port, "\r", 1);
-		uart_write(kboot.uart_port, (const char *)p + i, 1);
+		/* Exact bytes, with a CR before a LF that has none (a terminal). */
+		if (p[i] == '\n' && direct_last != '\r')
+			uart_putc(kboot.uart_port, '\r');
+		uart_putc(kboot.uart_port, (char)p[i]);
+		direct_last = p[i];
 	}
 	irq_restore(f);
 }
