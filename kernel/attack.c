@@ -123,6 +123,9 @@ static u32 script_target = QV_MAX_SANDBOXES;
 
 #define SCRIPT_POLL_NS 5000000u
 #define SCRIPT_SETTLE_NS 1000000000u
+/* After the hang record: longer than the test system's recovery_timeout_ms
+ * and the reload, so that the victim runs again when it is stopped. */
+#define SCRIPT_AFTER_HANG_NS 3000000000u
 
 static void supervisor_script(void *arg)
 {
@@ -151,7 +154,7 @@ static void supervisor_script(void *arg)
 					krecovery_command(QV_RECOVER_RESTART, t, 0));
 				step = 1;
 			} else if (rec.sandbox == t && step == 1 && rec.kind == QV_FAULT_HANG) {
-				settle = clock_ns() + SCRIPT_SETTLE_NS;
+				settle = clock_ns() + SCRIPT_AFTER_HANG_NS;
 				step = 2;
 			}
 			continue;

@@ -8,8 +8,8 @@
 #include "thread.h"
 #include "recovery.h"
 
-#define WATCHDOG_BUDGET_SHARE 50u
-#define WATCHDOG_MIN_BUDGET_NS 100000u
+#define WATCHDOG_BUDGET_SHARE 10u
+#define WATCHDOG_MIN_BUDGET_NS 1000000u
 
 static u64 beat_ns;
 

@@ -277,11 +277,38 @@ static void exit_vmcall(struct sandbox *sb, struct guest_regs *r, u32 reason)
 	skip_instruction();
 }
 
+/* An exit that interrupted the delivery of an event to the guest (its
+ * timer interrupt, say, when the supervisor's NMI arrived) leaves the
+ * event in the IDT-vectoring information; unless it is delivered again at
+ * the next entry it is lost, and a guest whose one-shot timer interrupt is
+ * lost never schedules again. Not after a restart: the new boot owes the
+ * old one nothing. */
+#define VECTORING_VALID       (1u << 31)
+#define VECTORING_ERROR_CODE  (1u << 11)
+
+static void redeliver(u32 info, u32 error, u32 insn_len)
+{
+	u32 type = info >> 8 & 7;
+
+	vmwrite(ENTRY_INTR_INFO, info & (VECTORING_VALID | VECTORING_ERROR_CODE | 0x7FF));
+	if (info & VECTORING_ERROR_CODE)
+		vmwrite(ENTRY_EXCEPTION_ERROR, error);
+	if (type == 4 || type == 5 || type == 6) /* software interrupt or exception */
+		vmwrite(ENTRY_INSTRUCTION_LEN, insn_len);
+}
+
 void vmexit_handle(struct guest_regs *r)
 {
 	struct sandbox *sb = this_cpu()->sb;
 	u32 raw = (u32)vmread(EXIT_REASON);
 	u32 reason = raw & 0xFFFF;
+	u32 vectoring = (u32)vmread(IDT_VECTORING_INFO), boot = sb->boot_count;
+	u32 vec_error = 0, insn_len = 0;
+
+	if (vectoring & VECTORING_VALID) {
+		vec_error = (u32)vmread(IDT_VECTORING_ERROR);
+		insn_len = (u32)vmread(EXIT_INSTRUCTION_LEN);
+	}
 
 	if (reason >= EXIT_REASONS)
 		reason = EXIT_REASONS - 1;
@@ -295,6 +322,8 @@ void vmexit_handle(struct guest_regs *r)
 		fn(sb, r, reason);
 	}
 	recovery_before_entry(sb, r);
+	if ((vectoring & VECTORING_VALID) && sb->boot_count == boot)
+		redeliver(vectoring, vec_error, insn_len);
 }
 
 void vmx_resume_failed(void)

@@ -361,7 +361,8 @@ s64 hc_recover(struct sandbox *sb, struct guest_regs *r)
 	__atomic_store_n(&t->cmd, (u32)cmd, __ATOMIC_RELEASE);
 	spin_unlock(&cmd_lock);
 
-	u64 now = rdtsc(), end = now + ms_ticks(CMD_REACH_MS), next = now;
+	u64 now = rdtsc(), begin = now, end = now + ms_ticks(CMD_REACH_MS), next = now;
+	s64 result = QV_HC_EBUSY;
 	while (!__atomic_load_n(&t->cmd_done, __ATOMIC_ACQUIRE)) {
 		now = rdtsc();
 		if (now >= end) {
@@ -372,7 +373,7 @@ s64 hc_recover(struct sandbox *sb, struct guest_regs *r)
 			if (withdrawn) {
 				mon_printf("command for sandbox %u withdrawn: its core did not answer",
 					   t->cfg.id);
-				return QV_HC_EBUSY;
+				goto out;
 			}
 			continue; /* taken just now: cmd_done follows */
 		}
@@ -382,7 +383,13 @@ s64 hc_recover(struct sandbox *sb, struct guest_regs *r)
 		}
 		__asm__ volatile("pause");
 	}
-	return __atomic_load_n(&t->cmd_result, __ATOMIC_ACQUIRE);
+	result = __atomic_load_n(&t->cmd_result, __ATOMIC_ACQUIRE);
+out:
+	/* The supervisor's own watchdog does not count the time its monitor
+	 * spent waiting for the other core. */
+	if (sb->wd_ticks)
+		sb->wd_deadline += rdtsc() - begin;
+	return result;
 }
 
 s64 hc_fault_ack(struct sandbox *sb, struct guest_regs *r)
