@@ -7,7 +7,6 @@ import struct
 import zlib
 
 import pytest
-from questv import bundle
 from questv.config import parse
 from questv.manifest import ManifestError, encode, read_header
 
@@ -166,11 +165,3 @@ def test_host_reader_refuses_a_truncated_manifest(default_toml):
     blob = encode(rich_system(default_toml, test_build=False), test_build=False)
     with pytest.raises(ManifestError, match="total size"):
         read_header(blob[:-1])
-
-
-def test_empty_bundle_header():
-    blob = bundle.encode(3)
-    magic, version, header_size, total, crc, sandbox, modules = struct.unpack("<IHHIIII", blob)
-    assert blob[:4] == b"QVBN" and magic == 0x4E425651
-    assert (version, header_size, total, sandbox, modules) == (1, 24, 24, 3, 0)
-    assert crc == zlib.crc32(blob[:12] + bytes(4) + blob[16:])
