@@ -36,6 +36,24 @@ static bool __init cmdline_is(const char *cmd, const char *want)
 	return memcmp(cmd, want, n) == 0 && (cmd[n] == '\0' || cmd[n] == ' ');
 }
 
+/* "bundle N": N in decimal, the sandbox the bundle is for. Anything else
+ * after "bundle" is ignored (and said), never guessed at. */
+static void __init take_bundle(struct boot_info *bi, const char *arg, struct range r)
+{
+	u32 id = 0;
+	int digits = 0;
+
+	while (*arg == ' ')
+		arg++;
+	for (; *arg >= '0' && *arg <= '9' && digits < 3; arg++, digits++)
+		id = id * 10 + (u32)(*arg - '0');
+	if (!digits || (*arg && *arg != ' ') || id >= QV_MAX_SANDBOXES) {
+		mon_printf("module \"bundle%s\": no sandbox number; ignored", arg);
+		return;
+	}
+	bi->bundles[id] = r;
+}
+
 static void __init take_module(struct boot_info *bi, const struct mb2_module *m)
 {
 	struct range r = { m->start, (u64)m->end - m->start };
@@ -46,6 +64,8 @@ static void __init take_module(struct boot_info *bi, const struct mb2_module *m)
 		bi->kernel = r;
 	else if (cmdline_is(m->cmdline, "manifest"))
 		bi->manifest = r;
+	else if (cmdline_is(m->cmdline, "bundle"))
+		take_bundle(bi, m->cmdline + 6, r);
 }
 
 static void __init take_mmap(struct boot_info *bi, const struct mb2_mmap *m)

@@ -11,6 +11,7 @@ struct boot_info {
 	struct range mbi;
 	struct range kernel;     /* module "kernel" (size 0: missing) */
 	struct range manifest;   /* module "manifest" */
+	struct range bundles[QV_MAX_SANDBOXES]; /* module "bundle N" (size 0: none) */
 	u32 n_modules;
 	struct range modules[BOOT_MAX_MODULES];
 	u32 n_ram;

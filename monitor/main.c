@@ -102,6 +102,7 @@ void __init mon_main(u32 magic, u32 mbi)
 	load_manifest(&boot_info);
 	mon.kernel_image = (const void *)(uintptr_t)boot_info.kernel.base;
 	mon.kernel_size = boot_info.kernel.size;
+	memcpy(mon.bundles, boot_info.bundles, sizeof(mon.bundles));
 	if (!mon.kernel_size)
 		mon_panic("no module named 'kernel'");
 	mon.tsc_khz = pit_measure_tsc_khz();

@@ -100,6 +100,7 @@ struct mon_state {
 	const struct qv_manifest_header *manifest;
 	const void *kernel_image;
 	u64 kernel_size;
+	struct range bundles[QV_MAX_SANDBOXES]; /* pristine GRUB modules "bundle N" */
 	u64 tsc_khz;
 	u32 n_cpus;            /* cores that reported in */
 	struct range pool;     /* monitor-private allocations */

@@ -787,6 +787,7 @@ static qv_val q_mem_range(ARGS)
  * monitor, which sets it only for a `questv build --test` manifest). Each
  * prints what it is about to do first, so a test log shows the attempt;
  * a contained one never returns. */
+#ifdef QV_KERNEL_TEST
 static qv_val q_inject(ARGS)
 {
 	char kind[16];
@@ -838,6 +839,16 @@ static qv_val q_inject(ARGS)
 	kprintf("inject NOT contained: wrote %s", what);
 	return qv_str(c, "not contained", 13);
 }
+#else
+/* The default kernel carries no attack code at all (tests/kernel/test_kernel_images.py). */
+static qv_val q_inject(ARGS)
+{
+	(void)user;
+	(void)argc;
+	(void)argv;
+	return qv_raise(c, "RuntimeError", "_inject is only in test builds");
+}
+#endif
 
 /* ---------------------------------------------------------------- services */
 
