@@ -20,6 +20,7 @@
 #include "chanlink.h"
 #include "sched/admit.h"
 #include "service.h"
+#include "recovery.h"
 
 #define ARGS qv_ctx *c, void *user, size_t argc, qv_val *argv
 #define UNUSED_ARGS (void)user, (void)argc, (void)argv
@@ -1077,6 +1078,94 @@ static qv_val q_svc_next_event(ARGS)
 	return info_dict(c, vtx_svc_find(in.spec.name), &in);
 }
 
+/* ---------------------------------------------------------------- recovery */
+
+/* The supervisor's side of issue 7 (kernel/recovery.h): fault records as
+ * dicts, the lost count, the acknowledgement and the recovery commands.
+ * Only the supervising sandbox has the fault log; elsewhere fault_next
+ * raises PermissionError rather than answering None forever, so a recovery
+ * service started in the wrong sandbox says so instead of idling. */
+
+static const char *const action_names[] = { "halt", "restart", "quarantine" };
+
+static qv_val q_fault_next(ARGS)
+{
+	UNUSED_ARGS;
+	struct qv_fault_record r;
+	int got = krecovery_next(&r);
+
+	if (got < 0)
+		return qv_raise(c, "PermissionError", "no fault log here: not the supervising sandbox");
+	if (got == 0)
+		return qv_none(c);
+	qv_val d = qv_dict(c);
+	if (!d || !put_int(c, d, "seq", (int64_t)r.seq) ||
+	    !put_int(c, d, "sandbox", r.sandbox) ||
+	    !put_str(c, d, "kind", krecovery_kind_name(r.kind), 32) ||
+	    !put_int(c, d, "reason", r.exit_reason) ||
+	    !put_int(c, d, "rip", (int64_t)r.rip) ||
+	    !put_int(c, d, "gpa", (int64_t)r.gpa) ||
+	    !put_int(c, d, "qual", (int64_t)r.qual) ||
+	    !put_int(c, d, "time_ns", (int64_t)r.time_ns) ||
+	    !put_int(c, d, "boot", r.boot_count) ||
+	    !put_str(c, d, "action", r.action < 3 ? action_names[r.action] : "unknown", 16) ||
+	    !put_str(c, d, "symbol", r.sym, QV_FAULTLOG_SYM_LEN) ||
+	    !put_int(c, d, "sym_off", r.sym_off))
+		return NULL;
+	return d;
+}
+
+static qv_val q_fault_lost(ARGS)
+{
+	UNUSED_ARGS;
+	return qv_int(c, (int64_t)krecovery_lost());
+}
+
+static qv_val q_fault_ack(ARGS)
+{
+	int64_t seq;
+
+	(void)user, (void)argc;
+	if (!arg_int(c, argv[0], 1, INT64_MAX, "seq", &seq))
+		return NULL;
+	s64 rc = krecovery_ack((u64)seq);
+	if (rc == QV_HC_EPERM)
+		return qv_raise(c, "PermissionError", "only the supervisor acknowledges faults");
+	if (rc < 0)
+		return qv_raise(c, "ValueError", "that seq was not written yet");
+	return qv_none(c);
+}
+
+/* _quest.recover(cmd, target, arg): cmd is enum qv_recover_cmd (the Python
+ * side maps names). PermissionError when the monitor refuses (not the
+ * supervisor, or a quarantined target): it has reported the attempt. */
+static qv_val q_recover(ARGS)
+{
+	int64_t cmd, target, arg;
+
+	(void)user, (void)argc;
+	if (!arg_int(c, argv[0], QV_RECOVER_RESTART, QV_RECOVER_MOVE_DEVICE, "command", &cmd) ||
+	    !arg_int(c, argv[1], 0, QV_MAX_SANDBOXES, "target", &target) ||
+	    !arg_int(c, argv[2], 0, 0xFFFFFFFF, "arg", &arg))
+		return NULL;
+	s64 rc = krecovery_command((u32)cmd, (u32)target, (u32)arg);
+	char msg[96];
+	switch (rc) {
+	case 0:
+		return qv_none(c);
+	case QV_HC_EPERM:
+		fmt_buf(msg, sizeof(msg), "the monitor refused command %ld for sandbox %ld",
+			(long)cmd, (long)target);
+		return qv_raise(c, "PermissionError", msg);
+	case QV_HC_EBUSY:
+		return qv_raise(c, "OSError", "busy: a command for that sandbox is on its way");
+	default:
+		fmt_buf(msg, sizeof(msg), "command %ld for sandbox %ld refused (%ld)", (long)cmd,
+			(long)target, (long)rc);
+		return qv_raise(c, "ValueError", msg);
+	}
+}
+
 /* ---------------------------------------------------------------- stats */
 
 static qv_val q_stats(ARGS)
@@ -1128,6 +1217,10 @@ static const qv_ext_func funcs[] = {
 	{ "mem_write", q_mem_write, 2, 2 },
 	{ "mem_range", q_mem_range, 0, 0 },
 	{ "inject", q_inject, 1, 2 },
+	{ "fault_next", q_fault_next, 0, 0 },
+	{ "fault_lost", q_fault_lost, 0, 0 },
+	{ "fault_ack", q_fault_ack, 1, 1 },
+	{ "recover", q_recover, 3, 3 },
 	{ "svc_count", q_svc_count, 0, 0 },
 	{ "svc_info", q_svc_info, 1, 1 },
 	{ "svc_find", q_svc_find, 1, 1 },
@@ -1146,6 +1239,11 @@ static const qv_ext_const consts[] = {
 	{ "RESTART_NEVER", 0 },
 	{ "RESTART_ALWAYS", 1 },
 	{ "RESTART_BACKOFF", 2 },
+	{ "RECOVER_RESTART", QV_RECOVER_RESTART },
+	{ "RECOVER_STOP", QV_RECOVER_STOP },
+	{ "RECOVER_QUARANTINE", QV_RECOVER_QUARANTINE },
+	{ "RECOVER_RESUME", QV_RECOVER_RESUME },
+	{ "RECOVER_MOVE_DEVICE", QV_RECOVER_MOVE_DEVICE },
 };
 #undef CHAN_CONST
 

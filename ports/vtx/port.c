@@ -220,8 +220,11 @@ void vtx_start(void)
 			kprintf("bundle refused: %s", why);
 	}
 	/* The board tests' boots (questv build --test) keep the line console
-	 * their checks read ("console input: ..."); Python stays out of them. */
-	if (kboot.flags & QV_BI_F_TEST_BUILD)
+	 * their checks read ("console input: ..."): Python stays out of a test
+	 * build's sandbox unless its bundle declares services, which is how a
+	 * test system asks for Python (tests/system/system-python.toml, whose
+	 * tests need quest._inject, compiled only into the test kernel). */
+	if ((kboot.flags & QV_BI_F_TEST_BUILD) && (!vtx_bundle_ok() || !vtx_bundle_n_services()))
 		return;
 	fs_setup();
 	vtx_services_boot();

@@ -80,6 +80,7 @@ _LAZY = {
     "Channel": "_chan", "channels": "_chan",
     "Mem": "_mem", "mem": "_mem",
     "Service": "_svc", "services": "_svc", "spawn": "_svc", "swap": "_svc",
+    "faults": "_fault", "fault_ack": "_fault", "faults_lost": "_fault", "recover": "_fault",
 }
 
 

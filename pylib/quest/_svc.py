@@ -132,6 +132,16 @@ def swap(service, source, *, hook=True):
         source = bytes(source).decode()
     i = _quest.svc_find(name)
     if i < 0:
+        # Not a service: the recovery service's policy module, if this
+        # sandbox runs one for that name (quest.recovery, docs/recovery.md).
+        # Returns the policy's new version number.
+        import quest.recovery as rec
+        try:
+            v = rec.swap_policy(name, source, _quest)
+        except RuntimeError as e:
+            raise SwapError(f"{name}: {e}") from None
+        if v is not None:
+            return v
         raise SwapError(f"no service {name!r} in this sandbox")
     if not hook:
         # Without a restore_state the port hands no state over; appended

@@ -7,6 +7,7 @@ from typing import Any
 
 from . import log as log
 from . import msg as msg
+from . import recovery as recovery
 from . import service as service
 from . import supervisor as supervisor
 
@@ -217,6 +218,18 @@ def spawn(
     backoff_ms: int = 0,
     alternate: str = "",
 ) -> Service: ...
-def swap(service: Service | str, source: str | bytes, *, hook: bool = True) -> Service: ...
+def swap(service: Service | str, source: str | bytes, *, hook: bool = True) -> Service | int:
+    """A service, or the recovery service's policy module (its new version)."""
 def _inject(kind: str, arg: int = 0) -> str:
     """Test builds only: a wild access the monitor must stop."""
+
+# ---- fault recovery (the supervising sandbox only; docs/recovery.md)
+def faults(ack: bool = False) -> list[dict[str, Any]]:
+    """The fault records not read yet (seq, sandbox, kind, reason, rip, gpa,
+    qual, time_ns, boot, action, symbol, sym_off); PermissionError outside
+    the supervisor. Reading consumes them for this sandbox."""
+def fault_ack(seq: int) -> None: ...
+def faults_lost() -> int: ...
+def recover(cmd: str, sandbox: int, arg: int = 0) -> None:
+    """restart, stop, quarantine, resume (of sandbox) or move_device
+    (device index, to sandbox arg); PermissionError when the monitor refuses."""

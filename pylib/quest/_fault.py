@@ -1,0 +1,43 @@
+# quest.faults / quest.recover: the supervisor's side of fault recovery
+# over _quest (docs/recovery.md). Only the supervising sandbox may use them:
+# elsewhere faults() raises PermissionError and so does recover() (after
+# the monitor has reported the attempt as a refused_command record).
+import _quest
+
+_CMDS = {"restart": 1, "stop": 2, "quarantine": 3, "resume": 4, "move_device": 5}
+
+
+def faults(ack=False):
+    # The fault records not read yet, oldest first, as dicts (seq, sandbox,
+    # kind, reason, rip, gpa, qual, time_ns, boot, action, symbol, sym_off).
+    # Reading consumes them for this sandbox: a REPL that reads them takes
+    # them from the recovery service. ack=True also tells the monitors.
+    out = []
+    while True:
+        r = _quest.fault_next()
+        if r is None:
+            break
+        out.append(r)
+    if ack and out:
+        _quest.fault_ack(out[-1]["seq"])
+    return out
+
+
+def fault_ack(seq):
+    _quest.fault_ack(seq)
+
+
+def faults_lost():
+    return _quest.fault_lost()
+
+
+def recover(cmd, sandbox, arg=0):
+    # cmd: restart, stop, quarantine, resume (of sandbox) or move_device
+    # (recover("move_device", device_index, to_sandbox)).
+    code = _CMDS.get(cmd)
+    if code is None:
+        raise ValueError(f"recovery command must be one of {', '.join(_CMDS)}, not {cmd!r}")
+    if code == 5:
+        _quest.recover(code, sandbox, arg)
+    else:
+        _quest.recover(code, sandbox, 0)

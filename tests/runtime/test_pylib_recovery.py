@@ -1,0 +1,331 @@
+"""The recovery service's decision logic (pylib/quest/recovery.py) and the
+default policy (apps/policy.py), run on the host under CPython and under
+build/host/qpy with a fake _quest whose fault log is a script.
+
+One driver feeds fault records, policies that misbehave, refused recovery
+commands and policy swaps (good and broken) through quest.recovery, and
+prints the log lines and the commands it gave. Both interpreters must print
+the same lines, and the tests check what they must say.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+PYLIB = REPO / "pylib" / "quest"
+QPY = Path(os.environ.get("QUESTV_QPY", REPO / "build" / "host" / "qpy"))
+
+FAKE_QUEST = '''
+"""A scripted stand-in for the native _quest module's recovery side."""
+
+clock = [0]
+records = []     # fault records fault_next hands out, in order
+commands = []    # (cmd, target, arg) given to recover
+acks = []
+refuse = []      # targets whose commands the "monitor" refuses
+on_sleep = []    # callables run at each sleep (a concurrent service)
+
+
+def ticks_us():
+    return clock[0] * 1000
+
+
+def ticks_ms():
+    return clock[0]
+
+
+def ticks_diff(a, b):
+    return a - b
+
+
+def wait_period():
+    return 0
+
+
+def inject(kind, arg=0):
+    raise RuntimeError("_inject is only in test builds")
+
+
+def sleep_us(us):
+    clock[0] += us // 1000
+    for f in on_sleep:
+        f()
+
+
+def fault_next():
+    return records.pop(0) if records else None
+
+
+def fault_ack(seq):
+    acks.append(seq)
+
+
+def fault_lost():
+    return 0
+
+
+def recover(cmd, target, arg):
+    if target in refuse:
+        raise PermissionError("the monitor refused command %d for sandbox %d" % (cmd, target))
+    commands.append((cmd, target, arg))
+'''
+
+DRIVER = r'''
+import os
+import sys
+
+import _quest
+from quest import recovery as R
+
+D = sys.argv[1] + "/"
+SEC = 1000 * 1000 * 1000
+seq = [0]
+
+
+def rec(sb, kind="ept_violation", t=1, action="restart"):
+    seq[0] += 1
+    return {"seq": seq[0], "sandbox": sb, "kind": kind, "reason": 48, "rip": 0x10920c,
+            "gpa": 0x1f79000, "qual": 0x182, "time_ns": t * SEC, "boot": 0,
+            "action": action, "symbol": "q_inject", "sym_off": 12}
+
+
+def feed(r, recs, tag):
+    del _quest.commands[:]
+    _quest.records[:] = recs
+    logs = []
+    r.log = logs.append
+    n = r.poll()
+    for ln in logs:
+        print("%s|log|%s" % (tag, ln))
+    for c in _quest.commands:
+        print("%s|cmd|%d|%d|%d" % ((tag,) + c))
+    print("%s|n|%d" % (tag, n))
+
+
+boot_logs = []
+r = R.Recovery(_quest, "policy", boot_logs.append, D)
+for ln in boot_logs:
+    print("boot|log|%s" % ln)
+print("boot|name|%s" % open(D + R.NAME).read())
+
+# The default policy: restart, then quarantine at the third fault of the
+# same sandbox within 60 s; other sandboxes counted apart; the window slides.
+feed(r, [rec(4, t=1), rec(4, "io", t=2), rec(2, "hang", t=3), rec(4, "triple_fault", t=4),
+         rec(5, t=10), rec(5, t=80), rec(5, t=100)], "default")
+print("acks|%s" % _quest.acks)
+
+# A refused command is a report: logged, nobody commanded.
+feed(r, [dict(rec(6), kind="refused_command", gpa=1, qual=1)], "refused")
+
+# The monitor refusing the policy's command.
+_quest.refuse.append(7)
+feed(r, [rec(7, t=200)], "monrefuse")
+
+
+def swap(source):
+    # quest.swap's path, with the service "running" between the REPL's polls.
+    _quest.on_sleep[:] = [r.check_swap]
+    logs = []
+    r.log = logs.append
+    try:
+        v = R.swap_policy("policy", source, _quest, D)
+        out = "ok %s" % v
+    except RuntimeError as e:
+        out = "refused %s" % e
+    _quest.on_sleep[:] = []
+    for ln in logs:
+        print("swaplog|%s" % ln)
+    return out
+
+
+print("swap|syntax|%s" % swap("def on_fault(e)\n    return 'ignore'\n"))
+print("swap|raises|%s" % swap("x = 1 // 0\ndef on_fault(e):\n    return 'stop'\n"))
+print("swap|no_on_fault|%s" % swap("def decide(e):\n    return 'stop'\n"))
+print("swap|not_callable|%s" % swap("on_fault = 3\n"))
+feed(r, [rec(8, t=300)], "after_bad")
+print("swap|other|%s" % R.swap_policy("other", "", _quest, D))
+print("swap|good|%s" % swap("def on_fault(e):\n    return ('move', 1, 0) if e['kind'] == 'io' "
+                            "else 'ignore'\n"))
+feed(r, [rec(8, "io", t=301), rec(9, t=302)], "after_good")
+print("swap|again|%s" % swap(
+    "n = [0]\n"
+    "def on_fault(e):\n"
+    "    n[0] += 1\n"
+    "    if n[0] == 1:\n"
+    "        return ('restart_service', 'ticker', 'svc_safe')\n"
+    "    if n[0] == 2:\n"
+    "        raise KeyError('boom')\n"
+    "    if n[0] == 3:\n"
+    "        return 'reboot'\n"
+    "    if n[0] == 4:\n"
+    "        return ('move', 'uart0', 1)\n"
+    "    if n[0] == 5:\n"
+    "        return ['restart']\n"
+    "    return 'quarantine'\n"))
+feed(r, [rec(3, t=400), rec(3, t=401), rec(3, t=402), rec(3, t=403), rec(3, t=404),
+         rec(3, t=405)], "v3")
+print("files|%s" % sorted(f for f in os.listdir(sys.argv[1]) if f.startswith(".policy.req")))
+
+# A swap nobody takes: the REPL gives up after its timeout.
+try:
+    R.swap_policy("policy", "def on_fault(e):\n    return 'ignore'\n", _quest, D, timeout_ms=200)
+    print("timeout|no error")
+except RuntimeError as e:
+    print("timeout|%s" % e)
+os.remove(D + R.REQ)
+
+# No policy module at boot: faults are left to on_fault, a swap brings one.
+logs = []
+r2 = R.Recovery(_quest, "no_such_policy", logs.append, D)
+for ln in logs:
+    print("nopolicy|log|%s" % ln)
+feed(r2, [rec(4, t=500)], "nopolicy")
+'''
+
+
+def _run(interp: list[str], workdir: Path, fsdir: Path) -> str:
+    r = subprocess.run(interp + [str(workdir / "driver.py"), str(fsdir)], check=False,
+                       cwd=workdir, capture_output=True, timeout=60)
+    assert r.returncode == 0, r.stderr.decode(errors="replace")
+    return r.stdout.decode()
+
+
+@pytest.fixture(scope="module")
+def outputs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    d = tmp_path_factory.mktemp("pylib_recovery")
+    (d / "quest").symlink_to(PYLIB)
+    shutil.copy(REPO / "apps" / "policy.py", d / "policy.py")
+    (d / "_quest.py").write_text(FAKE_QUEST)
+    (d / "driver.py").write_text(DRIVER)
+    if not QPY.exists():
+        pytest.fail(f"{QPY} is not built (make binaries)")
+    out = {}
+    for name, interp in (("cpython", [sys.executable, "-B"]), ("qpy", [str(QPY)])):
+        fs = d / f"fs-{name}"
+        fs.mkdir()
+        out[name] = _run(interp, d, fs)
+    return out
+
+
+def _rows(out: str, tag: str) -> list[list[str]]:
+    return [ln.split("|")[1:] for ln in out.splitlines() if ln.split("|")[0] == tag]
+
+
+def _logs(out: str, tag: str) -> list[str]:
+    return [r[1] for r in _rows(out, tag) if r[0] == "log"]
+
+
+def _cmds(out: str, tag: str) -> list[tuple[int, ...]]:
+    return [tuple(int(x) for x in r[1:]) for r in _rows(out, tag) if r[0] == "cmd"]
+
+
+def test_same_decisions_under_cpython_and_qpy(outputs: dict[str, str]) -> None:
+    assert outputs["cpython"].count("\n") > 30
+    assert outputs["qpy"] == outputs["cpython"]
+
+
+def test_boot_loads_the_bundled_policy(outputs: dict[str, str]) -> None:
+    out = outputs["cpython"]
+    assert _logs(out, "boot") == ["recovery: policy policy v1 in force"]
+    assert _rows(out, "boot")[-1] == ["name", "policy"]
+
+
+def test_default_policy_restarts_then_quarantines(outputs: dict[str, str]) -> None:
+    out = outputs["cpython"]
+    # sb4 at 1, 2, 4 s: restart, restart, quarantine (third in a minute);
+    # sb2 counted apart; sb5 at 10, 80, 100 s: the window slides past 10.
+    assert _cmds(out, "default") == [(1, 4, 0), (1, 4, 0), (1, 2, 0), (3, 4, 0), (1, 5, 0),
+                                     (1, 5, 0), (1, 5, 0)]
+    logs = _logs(out, "default")
+    assert len(logs) == 7  # one line per decision
+    assert logs[0] == ("recovery: seq=1 sb4 ept_violation rip=0x10920c (q_inject) "
+                       "gpa=0x1f79000 boot=0 -> restart (policy policy v1): done")
+    assert "sb4 triple_fault" in logs[3] and "-> quarantine (policy policy v1): done" in logs[3]
+    assert _rows(out, "default")[-1] == ["n", "7"]
+    # Every record is acknowledged, in order.
+    assert _rows(out, "acks") == [["[1, 2, 3, 4, 5, 6, 7]"]]
+
+
+def test_refused_command_is_reported_not_decided(outputs: dict[str, str]) -> None:
+    out = outputs["cpython"]
+    assert _logs(out, "refused") == [
+        "recovery: seq=8 sb6 asked for command 1 on sb1 and was refused"]
+    assert _cmds(out, "refused") == []
+
+
+def test_monitor_refusal_is_logged(outputs: dict[str, str]) -> None:
+    (line,) = _logs(outputs["cpython"], "monrefuse")
+    assert line.endswith("-> restart (policy policy v1): failed: PermissionError: the monitor "
+                         "refused command 1 for sandbox 7")
+
+
+def test_broken_swaps_are_refused_and_the_old_policy_decides(outputs: dict[str, str]) -> None:
+    out = outputs["cpython"]
+    swaps = {r[0]: r[1] for r in _rows(out, "swap")}
+    assert swaps["syntax"].startswith("refused SyntaxError")
+    assert swaps["raises"] == "refused ZeroDivisionError: division by zero" or \
+        swaps["raises"].startswith("refused ZeroDivisionError")
+    assert swaps["no_on_fault"] == "refused TypeError: policy policy has no callable on_fault"
+    assert swaps["not_callable"] == "refused TypeError: policy policy has no callable on_fault"
+    refusals = [r[0] for r in _rows(out, "swaplog")[:4]]
+    assert all(ln.startswith("recovery: policy swap refused: ") and
+               ln.endswith("; v1 stays in force") for ln in refusals)
+    # The old policy still decides (sb8 faults once: restart, v1).
+    (line,) = _logs(out, "after_bad")
+    assert "-> restart (policy policy v1): done" in line
+    assert _cmds(out, "after_bad") == [(1, 8, 0)]
+    # Another name is not served here: quest.swap says "no service".
+    assert swaps["other"] == "None"
+
+
+def test_good_swap_decides_the_next_fault(outputs: dict[str, str]) -> None:
+    out = outputs["cpython"]
+    swaps = {r[0]: r[1] for r in _rows(out, "swap")}
+    # Broken swaps used no version number.
+    assert swaps["good"] == "ok 2" and swaps["again"] == "ok 3"
+    assert ["recovery: policy policy v2 in force (swapped)"] == [
+        r[0] for r in _rows(out, "swaplog") if "v2 in force" in r[0]]
+    logs = _logs(out, "after_good")
+    assert "sb8 io" in logs[0] and "-> move 1 0 (policy policy v2): device 1 moved to sb0; " \
+        "sb8: on_fault=restart applies at the timeout" in logs[0]
+    assert "-> ignore (policy policy v2): nothing commanded" in logs[1]
+    assert _cmds(out, "after_good") == [(5, 1, 0)]
+
+
+def test_misbehaving_policy_falls_back_to_on_fault(outputs: dict[str, str]) -> None:
+    out = outputs["cpython"]
+    logs = _logs(out, "v3")
+    assert len(logs) == 6
+    assert "-> restart_service ticker svc_safe (policy policy v3): sandbox restarted" in logs[0]
+    assert "alternate svc_safe not passed" in logs[0]
+    assert logs[1].endswith("-> policy policy v3 failed: KeyError: 'boom'; on_fault=restart "
+                            "applies at the timeout")
+    assert "failed: ValueError: not an action: 'reboot'" in logs[2]
+    assert "failed: ValueError: not an action: ('move', 'uart0', 1)" in logs[3]
+    # A bare name must be a str (a one-item list is not an action).
+    assert "failed: ValueError: not an action: ['restart']" in logs[4]
+    assert "-> quarantine (policy policy v3): done" in logs[5]
+    # Only the sane answers became commands.
+    assert _cmds(out, "v3") == [(1, 3, 0), (3, 3, 0)]
+    assert _rows(out, "files") == [["[]"]]  # every request was taken
+
+
+def test_swap_nobody_takes_times_out(outputs: dict[str, str]) -> None:
+    (row,) = _rows(outputs["cpython"], "timeout")
+    assert row == ["the recovery service did not take the policy within 200 ms"]
+
+
+def test_no_policy_at_boot(outputs: dict[str, str]) -> None:
+    out = outputs["cpython"]
+    (line,) = _logs(out, "nopolicy")[:1]
+    assert line.startswith("recovery: policy no_such_policy not loaded: ModuleNotFoundError")
+    assert _logs(out, "nopolicy")[1].endswith("-> policy no policy; on_fault=restart applies "
+                                              "at the timeout")
+    assert _cmds(out, "nopolicy") == []
