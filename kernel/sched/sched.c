@@ -150,8 +150,9 @@ u64 qvs_vcpu_available(const struct qvs_sched *s, const struct qvs_vcpu *v, u64 
 static void chunk_start(struct qvs_sched *s, struct qvs_vcpu *v, u64 now)
 {
 	if (v->kind == QVS_MAIN) {
+		/* Settled at this decision: no debt is left with the head due. */
 		qvs_rq_coalesce(v, now);
-		s->chunk_budget = v->rq[0].amount - v->debt; /* eligible: more than the debt */
+		s->chunk_budget = v->rq[0].amount;
 	} else {
 		if (!v->io_active)
 			io_start(v, now);
@@ -194,6 +195,18 @@ static void io_settle(struct qvs_sched *s, u64 now)
 			io_end(v);
 		v->io_for = NULL;
 	}
+}
+
+/* Main VCPUs pay what they overran out of the budget due now, before
+ * eligibility is computed: with the debt in the queue, a VCPU whose debt
+ * reached C (less the slack) still gets its next chunk (a chunk that had
+ * to start with more than the debt never could). A running chunk has no
+ * debt (it started settled), so this never touches its head. */
+static void debt_settle(struct qvs_sched *s, u64 now)
+{
+	for (struct qvs_vcpu *v = s->vcpus; v; v = v->next)
+		if (v->kind == QVS_MAIN && !chunk_running(s, v))
+			qvs_rq_settle(v, now);
 }
 
 /* ---- time ---- */
@@ -321,6 +334,7 @@ struct qvs_decision qvs_schedule(struct qvs_sched *s, u64 now)
 	advance(s, now);
 	now = s->now;
 	io_settle(s, now);
+	debt_settle(s, now);
 	v = pick(s, now, &fg);
 	dispatch(s, v, fg, now);
 	d.vcpu = v;

@@ -80,7 +80,7 @@ struct qvs_vcpu {
 	struct qvs_refill *rq;
 	u32 rq_cap;
 	u32 rq_len;
-	u64 debt;                     /* overrun no entry covered: taken from the next chunk */
+	u64 debt;                     /* overrun not yet paid: settled from the next due entries */
 	/* I/O VCPUs (Quest's priority-inheritance bandwidth-preserving server). */
 	u32 util_ppm;                 /* utilization limit U */
 	bool io_active;               /* an activation is under way */
@@ -216,12 +216,14 @@ enum qvs_status qvs_thread_exit(struct qvs_sched *s, struct qvs_thread *t, u64 n
 enum qvs_status qvs_thread_yield(struct qvs_sched *s, struct qvs_thread *t, u64 now);
 
 /* Brings the scheduler to `now` (charges the running VCPU, releases expired
- * sleepers) and decides what runs next. Call it on every timer interrupt
+ * sleepers, pays overrun debts out of the budget due) and decides what runs
+ * next. Call it on every timer interrupt
  * and after any event above. */
 struct qvs_decision qvs_schedule(struct qvs_sched *s, u64 now);
 
 /* Budget a VCPU could use at foreground priority at `now` if dispatched
- * (0 when exhausted). For inspection; changes nothing. */
+ * (0 when exhausted), less any overrun debt not yet paid. For inspection;
+ * changes nothing (exact after a qvs_schedule at `now`). */
 u64 qvs_vcpu_available(const struct qvs_sched *s, const struct qvs_vcpu *v, u64 now);
 
 /* Sum of the amounts in a Main VCPU's replenishment queue (always C). */

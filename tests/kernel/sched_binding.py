@@ -85,6 +85,7 @@ def load() -> ctypes.CDLL:
         "qvsh_stats": (None, [vp, i, ctypes.POINTER(U64)]),
         "qvsh_available": (U64, [vp, i, U64]),
         "qvsh_refill_total": (U64, [vp, i]),
+        "qvsh_debt": (U64, [vp, i]),
         "qvsh_refills": (i, [vp, i, ctypes.POINTER(U64), i]),
         "qvsh_io_info": (None, [vp, i, ctypes.POINTER(U64)]),
         "qvsh_thread_misses": (U64, [vp, i]),
@@ -202,6 +203,9 @@ class Sched:
 
     def refill_total(self, v: int) -> int:
         return int(self.lib.qvsh_refill_total(self.h, v))
+
+    def debt(self, v: int) -> int:
+        return int(self.lib.qvsh_debt(self.h, v))
 
     def refills(self, v: int) -> list[tuple[int, int]]:
         buf = (U64 * 128)()

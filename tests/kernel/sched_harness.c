@@ -289,3 +289,11 @@ u32 qvsh_ll_bound_ppm(u32 n)
 {
 	return qvs_ll_bound_ppm(n);
 }
+
+/* The overrun a Main VCPU has not paid yet. */
+u64 qvsh_debt(void *p, int vi)
+{
+	struct harness *h = p;
+
+	return h->vcpus[vi].debt;
+}

@@ -8,9 +8,10 @@ The rules, in the words of the model:
   it is due, plus each following one due no later than `now` plus what comes
   before it. A chunk that ran `x` from `a` hands `x` back at `a + T`; with
   the list full, the unused rest of the first entry joins the second. A
-  chunk that ran past its budget by `o` takes `o` out of the following
-  entries (each moved later by what it lost) and hands it back with the
-  chunk; what no entry could cover is a debt the next chunk starts without.
+  chunk that ran past its budget by `o` hands back its budget only, and `o`
+  becomes a debt (at most C). At every decision, before anything else is
+  decided, a debt is paid out of the entries due then, as if a chunk of its
+  length had started then: taken out of them and handed back one T later.
 - I/O VCPU (U): works for the Main VCPUs that woke its threads and takes the
   highest priority among them; an activation gets T_owner * U and, once it
   used `x`, the next cannot start before its start + x / U.
@@ -140,32 +141,38 @@ class Model:
         v.stats["replenishments"] += 1
 
     def charge_main(self, v: MVcpu, start: int, used: int, budget: int) -> None:
-        used, budget, v.debt = used + v.debt, budget + v.debt, 0
+        # A chunk starts only once its VCPU's debt is settled.
+        assert v.debt == 0
         if used == 0:
             return
         if used <= budget:
-            v.refills[0][1] -= used
-            if v.refills[0][1] == 0:
-                v.refills.pop(0)
-            elif len(v.refills) == v.cap:
-                rest = v.refills.pop(0)[1]
-                v.refills[0][1] += rest
-            self.hand_back(v, start + v.period, used)
+            self.charge_within(v, start, used)
             return
-        over = used - budget
         v.stats["overruns"] += 1
-        v.stats["overrun_ns"] += over
+        v.stats["overrun_ns"] += used - budget
         v.refills.pop(0)
-        taken = 0
-        while v.refills and taken < over:
-            take = min(v.refills[0][1], over - taken)
-            taken += take
-            v.refills[0][1] -= take
-            v.refills[0][0] += take
-            if v.refills[0][1] == 0:
-                v.refills.pop(0)
-        v.debt = min(v.budget, v.debt + over - taken)
-        self.hand_back(v, start + v.period, budget + taken)
+        v.debt = min(v.budget, used - budget)
+        self.hand_back(v, start + v.period, budget)
+
+    def charge_within(self, v: MVcpu, start: int, used: int) -> None:
+        v.refills[0][1] -= used
+        if v.refills[0][1] == 0:
+            v.refills.pop(0)
+        elif len(v.refills) == v.cap:
+            rest = v.refills.pop(0)[1]
+            v.refills[0][1] += rest
+        self.hand_back(v, start + v.period, used)
+
+    def settle(self, v: MVcpu, now: int) -> None:
+        """Pays the debt out of the entries due at `now`, as a chunk of that
+        length starting now would use them."""
+        if not v.debt or not v.refills or v.refills[0][0] > now:
+            return
+        while len(v.refills) > 1 and v.refills[1][0] <= now:
+            v.refills[0][1] += v.refills.pop(1)[1]
+        take = min(v.debt, v.refills[0][1])
+        v.debt -= take
+        self.charge_within(v, now, take)
 
     def io_finish(self, v: MVcpu) -> None:
         v.active = False
@@ -196,7 +203,7 @@ class Model:
             self.chunk_budget = v.budget - v.act_used
         else:
             n, total = self.usable(v, now)
-            v.refills[0:n] = [[v.refills[0][0], total + v.debt]]
+            v.refills[0:n] = [[v.refills[0][0], total]]
             self.chunk_budget = total
         self.chunk_from = now
         self.fg = True
@@ -228,6 +235,9 @@ class Model:
                 if v.active:
                     self.io_finish(v)
                 v.owner = None
+        for i, v in enumerate(self.v):
+            if not v.io and not (self.running == i and self.fg):
+                self.settle(v, now)
         with_work = [i for i, v in enumerate(self.v) if v.queue]
         eligible = [i for i in with_work if self.available(i, now) > self.need(i)]
         pool = eligible or with_work
@@ -260,7 +270,10 @@ class Model:
 
     def main_due(self, v: MVcpu, now: int) -> int:
         """First time from now on a chunk could start with more than the slack:
-        tried at each moment the usable total can grow."""
+        tried at each moment the usable total can grow. With a debt, when the
+        head is due (the decision then pays it)."""
+        if v.debt:
+            return max(now, v.refills[0][0])
         moments = {max(now, v.refills[0][0])}
         prefix = 0
         for time, amount in v.refills:
@@ -417,6 +430,9 @@ class Model:
 
     def stats(self, i: int) -> dict[str, int]:
         return dict(self.v[i].stats)
+
+    def debt(self, i: int) -> int:
+        return self.v[i].debt
 
     def refill_total(self, i: int) -> int:
         return sum(a for _, a in self.v[i].refills)

@@ -231,3 +231,56 @@ def random_scenario(rng: random.Random, n_main: int, with_io: bool, end: int) ->
         budget = max(1, int(period * rng.uniform(0.1, 1.2) * share))
         changes.append((rng.randrange(end), v, budget, period))
     return Scenario(vcpus, threads, events, end, changes=changes)
+
+
+class OverrunRecorder:
+    """Wraps the C core and records where overruns ran: a chunk is charged
+    when it ends, and what it ran past its budget is its last ns, so each
+    rise of `overrun_ns` by o at time `now` is the interval [now - o, now)."""
+
+    def __init__(self, s: Any) -> None:
+        self.s = s
+        self.overruns: dict[int, list[tuple[int, int]]] = {}
+        self.seen: dict[int, int] = {}
+        self.mains: list[int] = []
+
+    def add_main(self, vid: int, budget: int, period: int, now: int, refills: int = 8) -> int:
+        i = self.s.add_main(vid, budget, period, now, refills)
+        self.mains.append(i)
+        self.overruns[i] = []
+        self.seen[i] = 0
+        return i
+
+    def __getattr__(self, name: str) -> object:
+        fn = getattr(self.s, name)
+        if name not in ("schedule", "yield_", "block", "wake", "sleep_until", "wait_period",
+                        "io_wake"):
+            return fn
+
+        def call(*args: int) -> object:
+            out = fn(*args)
+            now = args[-1]
+            for i in self.mains:
+                o = self.s.stats(i)["overrun_ns"]
+                if o > self.seen[i]:
+                    self.overruns[i].append((now - (o - self.seen[i]), now))
+                    self.seen[i] = o
+            return out
+        return call
+
+
+def covered(intervals: list[tuple[int, int]], x: int, y: int) -> int:
+    return sum(max(0, min(b, y) - max(a, x)) for a, b in intervals)
+
+
+def assert_windows_within_c_plus_overruns(chunks: list[tuple[int, int]],
+                                          overruns: list[tuple[int, int]], c: int,
+                                          t: int) -> None:
+    # The foreground time in [x, x + T) less the overrun time in it is at
+    # most C. That difference is greatest for a window starting where a
+    # chunk's time within budget starts: at a chunk's start or at the end of
+    # an overrun (a chunk can follow one at once).
+    starts = sorted({a for a, _ in chunks} | {b for _, b in overruns})
+    for x in starts:
+        within = covered(chunks, x, x + t) - covered(overruns, x, x + t)
+        assert within <= c, f"{within} > C={c} in [{x}, {x + t})"

@@ -86,6 +86,35 @@ def test_late_timers_match_reference_model_and_never_create_budget(seed: int) ->
 
 
 @pytest.mark.parametrize("seed", range(10))
+def test_overruns_up_to_beyond_c_keep_every_window_and_match_the_model(seed: int) -> None:
+    # Timers up to 3000 late on budgets from a few hundred ns: chunks
+    # overrun, some by more than their C (a debt capped at C). The debts are
+    # paid out of the budget as it falls due, so within each window of T a
+    # VCPU runs at most C beyond what its chunks ran past their budget in
+    # it, the queue keeps C, and the model agrees step by step.
+    rng = random.Random(3000 + seed)
+    sc = scenario(3000 + seed)
+    sc.changes = []
+    sc.timer_late = rng.randint(0, 300)
+    sc.timer_jitter = rng.randint(500, 3000)
+    sc.seed = seed
+    rec = sched_sim.OverrunRecorder(sb.Sched())
+    got = sched_sim.run(rec, sc)
+    want = sched_sim.run(sched_model.Model(), sc)
+    assert got.trace == want.trace
+    assert got.log == want.log
+    assert got.stats == want.stats
+    for i, spec in enumerate(sc.vcpus):
+        if spec[0] == "main":
+            chunks = sched_sim.foreground(got.trace, i)
+            sched_sim.assert_windows_within_c_plus_overruns(chunks, rec.overruns[i], spec[2],
+                                                            spec[3])
+            assert got.refill_totals[i] == spec[2]
+            assert sum(b - a for a, b in rec.overruns[i]) == got.stats[i]["overrun_ns"]
+    assert sum(s["overruns"] for s in got.stats) > 0
+
+
+@pytest.mark.parametrize("seed", range(10))
 def test_accounting_adds_up_to_the_schedule(seed: int) -> None:
     sc = scenario(seed)
     res = sched_sim.run(sb.Sched(), sc)

@@ -10,6 +10,8 @@ import itertools
 import sys
 from pathlib import Path
 
+import pytest
+
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import sched_binding as sb
@@ -76,25 +78,38 @@ def test_budget_amplification_does_not_happen() -> None:
     assert ss.max_window(chunks, 10000)[0] == 2000 + late
 
 
-def test_overrun_is_taken_out_of_later_replenishments() -> None:
+def test_overrun_is_a_debt_paid_from_the_next_entry_when_it_is_due() -> None:
     # S (C=3000) runs 1000 and blocks: queue (0, 2000), (10000, 1000). Woken
     # at 5000 it has 2000 (the second entry is not due by 7000) and overruns
-    # by 500. The 500 comes out of the entry at 10000 (which moves to 10500)
-    # and back with the chunk at 15000: the total stays C.
-    sc = Scenario(vcpus=[("main", 0, 3000, 10000, 4)],
-                  threads=[(0, [(1000, "block", 0), (10**9, "block", 0)])],
-                  events=[(5000, "wake", 0, -1)], end=10000, timer_late=500)
-    s = sb.Sched()
-    res = ss.run(s, sc)
-    assert fg(res, 0) == [(0, 1000), (5000, 7500)]
-    assert s.refills(0) == [(10500, 500), (15000, 2500)]
-    assert res.stats[0]["overruns"] == 1 and res.stats[0]["overrun_ns"] == 500
+    # by 500: its 2000 come back at 15000 and the 500 is a debt; it runs on
+    # in background. The decision at 10000, when the next entry is due, pays
+    # the debt out of it (500 more at 20000) and starts a chunk with the
+    # 500 left. The total stays C throughout.
+    def run(end: int) -> sb.Sched:
+        sc = Scenario(vcpus=[("main", 0, 3000, 10000, 4)],
+                      threads=[(0, [(1000, "block", 0), (10**9, "block", 0)])],
+                      events=[(5000, "wake", 0, -1)], end=end, timer_late=500)
+        s = sb.Sched()
+        res = ss.run(s, sc)
+        assert fg(res, 0) == [(0, 1000), (5000, 7500)]
+        assert res.stats[0]["overruns"] == 1 and res.stats[0]["overrun_ns"] == 500
+        return s
+
+    s = run(9000)
+    assert s.refills(0) == [(10000, 1000), (15000, 2000)]
+    assert s.debt(0) == 500
+    d = s.schedule(9000)
+    assert not d.foreground and d.next_event == 10000
+    s = run(10000)
+    assert s.refills(0) == [(10000, 500), (15000, 2000), (20000, 500)]
+    assert s.debt(0) == 0
+    assert s.available(0, 10000) == 500
 
 
 def test_overrun_no_entry_covers_is_a_debt_of_the_next_chunk() -> None:
     # Woken at 20000 with both entries due, S has one chunk of 3000 and
-    # overruns by 500 that no later entry covers. C comes back at 30000 as
-    # usual, but the next chunk starts 500 short: it pays the debt first.
+    # overruns by 500, a debt. C comes back at 30000 as usual, and the
+    # decision then pays the debt out of it: the next chunk has 500 less.
     sc = Scenario(vcpus=[("main", 0, 3000, 10000, 4)],
                   threads=[(0, [(1000, "block", 0), (10**9, "block", 0)])],
                   events=[(20000, "wake", 0, -1)], end=24000, timer_late=500)
@@ -102,8 +117,68 @@ def test_overrun_no_entry_covers_is_a_debt_of_the_next_chunk() -> None:
     res = ss.run(s, sc)
     assert fg(res, 0) == [(0, 1000), (20000, 23500)]
     assert s.refills(0) == [(30000, 3000)]
+    assert s.debt(0) == 500
     assert s.available(0, 30000) == 2500
     assert res.stats[0]["overruns"] == 1
+    # The decision at 30000 pays it: 2500 now, 500 back at 40000.
+    d = s.schedule(30000)
+    assert d.foreground and d.next_event == 32500
+    assert s.refills(0) == [(30000, 2500), (40000, 500)]
+
+
+@pytest.mark.parametrize("stop", [3800, 4000, 15000])
+def test_a_debt_of_the_whole_budget_is_paid_and_the_vcpu_runs_again(stop: int) -> None:
+    # Seen on the board: a 2 ms/20 ms hog whose chunk ran 1.8 ms or more
+    # past its budget (a timer that came that late) owed C - slack - dispatch
+    # or more, and a chunk had to start with more than the debt plus that:
+    # it never ran at foreground again. Here the debt (at most C) is paid out
+    # of the entry due at 20000 and the VCPU runs at foreground again by
+    # 2T after the overrun.
+    c, t = 2000, 20000
+    s = sb.Sched()
+    v = s.add_main(0, c, t, 0)
+    s.add_thread(v, 0)
+    s.set_slack(50)
+    s.set_dispatch(300)
+    d = s.schedule(0)
+    assert d.foreground and d.next_event == c - 50
+    d = s.schedule(stop)                          # the timer came this late
+    debt = min(c, stop - c)
+    assert not d.foreground and s.debt(v) == debt
+    assert s.stats(v)["overrun_ns"] == stop - c
+    assert s.refills(v) == [(t, c)]
+    assert d.next_event == t                      # the decision that pays it
+    d = s.schedule(t)
+    assert s.debt(v) == 0 and s.refill_total(v) == c
+    assert s.refills(v) == [e for e in [(t, c - debt), (2 * t, debt)] if e[1]]
+    # What is left (200 at most here) is no more than slack + dispatch: the
+    # next chunk starts once the debt's entry is due within it.
+    assert not d.foreground and d.next_event == 2 * t - (c - debt)
+    d = s.schedule(d.next_event)
+    assert d.foreground and s.available(v, 2 * t - (c - debt)) == c
+    assert 2 * t - (c - debt) <= stop + 2 * t
+
+
+def test_repeated_overruns_of_up_to_c_keep_the_share_and_every_window() -> None:
+    # Timers 0..1900 late (seeded), so chunks overrun by up to 1900 of a
+    # C = 2000, the debt paid each time out of the next entry. Every ns run
+    # at foreground within budget or paid as debt takes one ns of budget
+    # that comes back one T later at the earliest, so at most
+    # C * (end / T + 1) plus the debt still owed (< C) runs over `end`; and
+    # no window of T holds more than C beyond what chunks ran past their
+    # budget in it. Not starved either: the share stays near C/T.
+    c, t, end = 2000, 10000, 2_000_000
+    sc = Scenario(vcpus=[("main", 0, c, t, 4)], threads=[(0, HOG)], end=end,
+                  timer_jitter=1900, seed=11)
+    rec = ss.OverrunRecorder(sb.Sched())
+    res = ss.run(rec, sc)
+    chunks = fg(res, 0)
+    total = sum(b - a for a, b in chunks)
+    assert res.stats[0]["overruns"] >= 150
+    assert total <= c * (end // t + 1) + c, total / end
+    assert total >= 0.8 * c * end // t, total / end
+    assert rec.s.refill_total(0) == c
+    ss.assert_windows_within_c_plus_overruns(chunks, rec.overruns[0], c, t)
 
 
 def test_repeated_overruns_do_not_lift_the_share_above_c_over_t() -> None:
