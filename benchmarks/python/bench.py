@@ -50,6 +50,7 @@ SYSTEM = "benchmarks/python/system-bench.toml"
 BOOT_TIMEOUT = 600.0
 STEP_TIMEOUT = 300.0
 N_EVALS = 20
+BATCH = (4, 20)        # exchanges sent at once: 20 x 12 bytes fits the REPL's 512-byte queue
 SANDBOXES = 2          # system-bench.toml
 HEARTBEAT_MS = 1000    # system-bench.toml, both sandboxes
 
@@ -164,6 +165,22 @@ def _round_trips(repl: Any, n: int) -> tuple[int, float]:
     return board, time.monotonic() - started
 
 
+def _batch(repl: Any, k: int) -> int:
+    """Board us from a clock read to the next, with k exchanges of print(1+1) sent
+    at once between them (the REPL queues input typed ahead): k board-side
+    exchanges and two host turnarounds."""
+    _exec(repl, "_t0 = quest.ticks_us()")
+    repl._write(b"print(1+1)\x04" * k)
+    for i in range(k):
+        repl.read_until(b"OK", STEP_TIMEOUT)
+        out = repl.read_until(b"\x04", STEP_TIMEOUT)[:-1]
+        err = repl.read_until(b"\x04", STEP_TIMEOUT)[:-1]
+        repl.read_until(b">", STEP_TIMEOUT)
+        if out.strip() != b"2" or err:
+            raise RuntimeError(f"batched exchange {i}: 1+1 gave {out!r} {err!r}")
+    return int(_exec(repl, "print(quest.ticks_us() - _t0)"))
+
+
 def _soft_reset(repl: Any) -> None:
     repl._write(b"\x04")  # raw mode, nothing gathered: a soft reset
     repl.read_until(b"soft reboot", STEP_TIMEOUT)
@@ -201,6 +218,9 @@ def run(ctx: BenchContext) -> list[dict[str, Any]]:
                                          "print(gc.mem_alloc(), s['heap_used'])").split()
             # 3. 1+1 round trips on each sandbox.
             trips = {sb: _round_trips(repls[sb], N_EVALS) for sb in range(SANDBOXES)}
+            # The host's turnaround cancels out between two batch sizes.
+            batches = {sb: (_batch(repls[sb], BATCH[0]), _batch(repls[sb], BATCH[1]))
+                       for sb in range(SANDBOXES)}
             # The board's own part of it: compiling and running 1+1, no console.
             local = int(_exec(repls[0], f"t = quest.ticks_us()\nfor _ in range({N_EVALS}):\n"
                                         "    eval('1+1')\nprint(quest.ticks_us() - t)"))
@@ -255,6 +275,13 @@ def run(ctx: BenchContext) -> list[dict[str, Any]]:
             "value": round(board_us * per_us / (N_EVALS + 1)), "unit": "instructions",
             "note": f"board clock over {N_EVALS}+1 exchanges, host reaction included "
                     f"({via}); host {host_s / N_EVALS * 1000:.0f} ms wall each"})
+    for sb, (few, many) in batches.items():
+        results.append({
+            "name": f"raw REPL 1+1 board side sb{sb}",
+            "value": round((many - few) * per_us / (BATCH[1] - BATCH[0])),
+            "unit": "instructions",
+            "note": f"batches of {BATCH[1]} and {BATCH[0]} exchanges sent at once, "
+                    "difference per exchange: the host's turnaround cancels"})
     results.append({"name": "eval('1+1') in the REPL interpreter",
                     "value": round(local * per_us / N_EVALS), "unit": "instructions",
                     "note": f"sb0, compile + run, no console: {N_EVALS} in a loop, board clock"})
