@@ -6,3 +6,8 @@
 void schedtest_setup(void)
 {
 }
+
+bool schedtest_measuring(void)
+{
+	return false;
+}

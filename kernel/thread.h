@@ -98,5 +98,8 @@ void idt_set_gate(u8 vector, void (*handler)(void));
 /* schedtest.c (kernel-test.elf) or schedtest_stub.c: adds the scheduling
  * workload's VCPUs and threads when this sandbox runs it. */
 void schedtest_setup(void);
+/* True while that workload measures (the heartbeat then holds back the
+ * exit report, a synchronous monitor line). */
+bool schedtest_measuring(void);
 
 #endif
