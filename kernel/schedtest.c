@@ -30,7 +30,9 @@
 #define RT_T (10 * MS)
 #define CUT_C (4 * MS)
 #define WINDOW_SAMPLES 64u
-#define LINES 16u /* room to spare */
+#define LINES 24u /* room to spare */
+#define TRACE_LINES 3u /* per trace kept */
+#define TRACE_KEEP 20u  /* decisions copied */
 #define IO_U_PPM 50000u
 #define IO_WORK_NS (800 * US)
 #define RFLAGS_IF (1ull << 9)
@@ -282,6 +284,75 @@ static void window_add(struct window *w, u64 period, struct sample x)
 	w->s[w->n++ % WINDOW_SAMPLES] = x;
 }
 
+/* The decisions around one release (sched_trace, kernel/timer.c): the
+ * worst quiet job's (its release to its start) and the first quiet job
+ * that ended late (its release to its end). */
+struct trace_copy {
+	bool taken;
+	u64 release, seen, jitter, n;
+	struct sched_trace_rec r[SCHED_TRACE_LEN];
+};
+static struct trace_copy worst_quiet, first_late;
+
+static void trace_take(struct trace_copy *c, u64 release, u64 seen)
+{
+	u64 f = irq_off();
+
+	c->n = sched_trace.n;
+	/* Only the last few: a copy costs emulated instructions (Bochs: 4 per
+	 * microsecond) inside the job it is about. */
+	for (u64 k = c->n > TRACE_KEEP ? c->n - TRACE_KEEP : 0; k < c->n; k++)
+		c->r[k % SCHED_TRACE_LEN] = sched_trace.r[k % SCHED_TRACE_LEN];
+	irq_back(f);
+	c->taken = true;
+	c->release = release;
+	c->seen = seen;
+	c->jitter = seen - release;
+}
+
+/* `sched trace kind=K part=P` lines: each decision from the last one before
+ * the release on as d=DT:CUR:FB:AVAIL:THR:DEBT:HEAD:READY, microseconds from
+ * the release (DT, HEAD: when the watched VCPU's next budget is due), the
+ * VCPU chosen (65535 idle) and whether at foreground (1) or background (0),
+ * the watched VCPU's available budget, what a chunk needs to start, its
+ * debt, whether its thread was ready, and where the thread was (MARK: 1
+ * waiting for its release, 2 back from the wait, 3 in its job). */
+static void report_trace(const char *kind, const struct trace_copy *c)
+{
+	char buf[LINE_LEN];
+	u64 first = c->n > TRACE_KEEP ? c->n - TRACE_KEEP : 0, i = first;
+	u32 part = 0;
+
+	if (!c->taken) {
+		add_line("sched trace kind=%s part=0 none=1", kind);
+		return;
+	}
+	/* From the last decision at or before the release. */
+	for (u64 k = first; k < c->n; k++)
+		if (c->r[k % SCHED_TRACE_LEN].now <= c->release)
+			i = k;
+	while (part < TRACE_LINES && i < c->n) {
+		size_t n = fmt_buf(buf, sizeof(buf), "sched trace kind=%s part=%u", kind, part);
+		if (part == 0)
+			n += fmt_buf(buf + n, sizeof(buf) - n, " jitter_us=%lu decisions=%lu",
+				     c->jitter / US, c->n - i);
+		while (i < c->n && n + 48 < sizeof(buf)) {
+			const struct sched_trace_rec *r = &c->r[i % SCHED_TRACE_LEN];
+			long dt = r->now >= c->release ? (long)((r->now - c->release) / US)
+						       : -(long)((c->release - r->now) / US);
+			long head = r->head_at == QVS_NEVER ? 999999
+				    : r->head_at >= c->release ? (long)((r->head_at - c->release) / US)
+				    : -(long)((c->release - r->head_at) / US);
+			n += fmt_buf(buf + n, sizeof(buf) - n, " d=%ld:%u:%u:%lu:%u:%u:%ld:%u:%u", dt,
+				     r->cur, r->fg, r->avail / US, r->threshold / (u32)US,
+				     r->debt / (u32)US, head, r->ready, r->mark);
+			i++;
+		}
+		add_line("%s", buf);
+		part++;
+	}
+}
+
 struct jitter {
 	u64 jobs, max, sum;           /* every job */
 	u64 quiet_jobs, quiet_max, quiet_sum; /* jobs the heartbeat did not run before */
@@ -335,6 +406,8 @@ static void report_rest(const struct snap *a, const struct snap *b, const struct
 	report_late("entry", &timer_latency.entry);
 	report_late("budget", &timer_latency.budget);
 	report_late("all", &timer_latency.all);
+	report_trace("quiet", &worst_quiet);
+	report_trace("late", &first_late);
 	add_line("sched done lines=%u", n_lines + 1);
 }
 
@@ -413,16 +486,22 @@ static void periodic_thread(void *arg)
 		 * that switched phases (cut the budget, created the I/O VCPU and
 		 * its thread) is counted apart: its set-up is not the periodic work. */
 		u64 missed_before = kthread_self()->qt.deadline_misses;
+		u64 prev_release = kthread_self()->qt.release;
+		sched_trace.mark = 1;
 		kthread_wait_period();
+		sched_trace.mark = 2;
 		if (phase > 0 && kthread_self()->qt.deadline_misses != missed_before) {
 			j.late++;
 			if (switched)
 				j.switch_late++;
 			else
 				j.quiet_late += quiet;
+			if (!switched && quiet && !first_late.taken)
+				trace_take(&first_late, prev_release, clock_ns());
 		}
 		switched = false;
 		u64 now = clock_ns();
+		sched_trace.mark = 3;
 		u64 jitter = now - kthread_self()->qt.release;
 		u64 hb_ran = hb_vcpu->stats.fg_ns + hb_vcpu->stats.bg_ns;
 		if (phase > 0) {
@@ -434,8 +513,10 @@ static void periodic_thread(void *arg)
 			if (quiet) {
 				j.quiet_jobs++;
 				j.quiet_sum += jitter;
-				if (jitter > j.quiet_max)
+				if (jitter > j.quiet_max) {
 					j.quiet_max = jitter;
+					trace_take(&worst_quiet, kthread_self()->qt.release, now);
+				}
 			}
 		}
 		hb_seen = hb_ran;
@@ -520,6 +601,7 @@ void schedtest_setup(void)
 	if (!rt_vcpu || !hogs[0].v || !hogs[1].v || !hogs[2].v || !hb)
 		return;
 	hb_vcpu = hb;
+	sched_trace.watch = rt_vcpu;
 	kthread_spawn(rt_vcpu, "periodic", periodic_thread, NULL);
 	for (u32 i = 0; i < N_HOGS; i++)
 		kthread_spawn(hogs[i].v, "hog", hog_thread, &hogs[i]);

@@ -23,7 +23,10 @@ The rules, in the words of the model:
   is due s early, and after a decision a chunk runs (starts or goes on) only
   with more than s + d; a VCPU that has work but not that much budget waits
   for the moment it could start.
-  An I/O activation with s + d or less left ends with its chunk.
+- Events (budget due, a release or wake) of a VCPU that cannot preempt the
+  one running at foreground (lower priority, or the same VCPU) need no
+  timer event: the next decision applies them, releases at their own times.
+- An I/O activation with s + d or less left ends with its chunk.
 """
 
 from __future__ import annotations
@@ -257,6 +260,10 @@ class Model:
         if self.fg:
             times.append(self.chunk_from + max(0, self.chunk_budget - self.slack))
         for i, v in enumerate(self.v):
+            # While a VCPU runs at foreground, only a higher-priority VCPU's
+            # events can preempt it; the others wait for the next decision.
+            if self.fg and self.key(i)[:3] >= self.key(self.running)[:3]:
+                continue
             if v.queue and self.available(i, now) <= self.need(i):
                 if not v.io and v.refills:
                     times.append(self.main_due(v, now))

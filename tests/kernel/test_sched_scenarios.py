@@ -576,3 +576,41 @@ def test_a_chunk_starts_only_with_more_than_slack_plus_dispatch() -> None:
     assert d.foreground and s.available(v, 11_000) == 800
     d = s.schedule(11_600)
     assert not d.foreground and s.available(v, 11_600) == 200
+
+
+def test_only_events_that_can_preempt_the_foreground_vcpu_are_timer_events() -> None:
+    # Each timer interrupt's decision runs on the running VCPU's budget (on
+    # the board 300-500 us under Bochs), so while a VCPU runs at foreground
+    # only a higher-priority VCPU's events are asked for: a lower one's wake
+    # cannot preempt it and is applied by the next decision.
+    s = sb.Sched()
+    top = s.add_main(0, 500, 5000, 0)
+    hi = s.add_main(1, 3000, 10000, 0)
+    lo = s.add_main(2, 2000, 20000, 0)
+    tt, th, tl = s.add_thread(top, 0), s.add_thread(hi, 0), s.add_thread(lo, 0)
+    assert s.sleep_until(tt, 2000, 0) == sb.OK
+    assert s.sleep_until(tl, 1500, 0) == sb.OK
+    d = s.schedule(0)
+    assert (d.vcpu, d.thread, d.foreground) == (hi, th, True)
+    assert d.next_event == 2000                   # top's wake, not lo's at 1500
+    d = s.schedule(2000)
+    assert (d.vcpu, d.foreground) == (top, True)
+    assert s.thread_state(tl) == sb.READY         # applied by this decision
+    assert s.block(tt, 2200) == sb.OK
+    d = s.schedule(2200)
+    assert (d.vcpu, d.foreground) == (hi, True)
+    assert d.next_event == 3200                   # the rest of hi's chunk
+    d = s.schedule(3200)
+    assert (d.vcpu, d.thread, d.foreground) == (lo, tl, True)
+    assert s.stats(hi)["fg"] == 3000 and s.stats(lo)["fg"] == 0
+    # At background priority any VCPU with budget due could preempt: a
+    # lower VCPU's wake is an event again.
+    s = sb.Sched()
+    hi = s.add_main(1, 1000, 10000, 0)
+    lo = s.add_main(2, 1000, 20000, 0)
+    th, tl = s.add_thread(hi, 0), s.add_thread(lo, 0)
+    assert s.sleep_until(tl, 5000, 0) == sb.OK
+    assert s.schedule(0).next_event == 1000
+    d = s.schedule(1000)
+    assert (d.vcpu, d.thread, d.foreground) == (hi, th, False)
+    assert d.next_event == 5000
