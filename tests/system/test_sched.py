@@ -12,7 +12,8 @@ each job. The kernel prints `sched ...` lines of key=value pairs in its
 console slots.
 
 "Within 1% of C/T" is relative, as issue 4 means it: the 2 ms/10 ms VCPU
-should get 0.198 to 0.202 of the core. Under Bochs it gets about 0.1966, so
+should get 0.198 to 0.202 of the core. Under Bochs it gets 0.1986 to 0.1991
+(0.1966 while timer events of lower-priority VCPUs cut its chunks too), so
 the check here is 2.5 % for it (SHARE_TOLERANCE): a decision costs ~250 us
 against a budget of 8000 instructions, and a chunk is only kept with more
 than slack + dispatch left, which cuts this VCPU's chunks near the releases
@@ -135,9 +136,11 @@ def test_periodic_thread_misses_no_period(sched) -> None:
     # A job after which the heartbeat printed may be stalled by the monitor's
     # serial line (10-20 ms with seven cores sharing the UART) and miss, and
     # so may the one job that switched phases (it cuts a budget and creates
-    # the I/O VCPU and its thread). Of the ~370 others, some boots show one
-    # late job whose cause is not found yet (docs/scheduling.md): at most one.
-    assert p["quiet_late"] <= 1, (p, _trace(sched, "late"))
+    # the I/O VCPU and its thread). None of the ~370 others: they were late
+    # when timer interrupts for lower-priority VCPUs' events spent the
+    # periodic VCPU's budget (docs/scheduling.md, issue 4); the decision
+    # trace of the first late one says what ran instead.
+    assert p["quiet_late"] == 0, (p, _trace(sched, "late"))
     assert p["switch_late"] <= 1, p
     assert p["misses"] <= p["jobs"] - p["quiet_jobs"], p
     # Jobs before which the heartbeat's VCPU did not run (it prints, and the
