@@ -818,6 +818,18 @@ static qv_val q_inject(ARGS)
 		outb(kboot.device_io_base[arg], 'X');
 		kprintf("inject NOT contained: port 0x%x written", kboot.device_io_base[arg]);
 		return qv_str(c, "not contained", 13);
+	} else if (!memcmp(kind, "pci", 4)) {
+		/* Configuration mechanism #1 for function arg (bus<<8|dev<<3|fn):
+		 * a function not on the sandbox's allow-list must be stopped. */
+		if (arg < 0 || arg > 0xFFFF)
+			return qv_raise(c, "ValueError", "pci: arg is bus << 8 | device << 3 | function");
+		u32 a = 0x80000000u | (u32)arg << 8, v;
+		kprintf("inject: pci config read of %02x:%02x.%x", (u32)arg >> 8, ((u32)arg >> 3) & 31,
+			(u32)arg & 7);
+		__asm__ volatile("outl %0, %1" : : "a"(a), "Nd"((u16)0xCF8));
+		__asm__ volatile("inl %1, %0" : "=a"(v) : "Nd"((u16)0xCFC));
+		kprintf("inject NOT contained: pci id 0x%x", v);
+		return qv_str(c, "not contained", 13);
 	} else if (!memcmp(kind, "triple", 7)) {
 		kprintf("inject: triple fault");
 		/* An empty IDT: the next exception cannot be delivered, nor the
@@ -831,10 +843,20 @@ static qv_val q_inject(ARGS)
 		for (;;)
 			__asm__ volatile("pause");
 	} else {
-		return qv_raise(c, "ValueError", "kind: sandbox, monitor, ept, io, triple or hang");
+		return qv_raise(c, "ValueError", "kind: sandbox, monitor, ept, io, pci, triple or hang");
 	}
 	if (!addr)
 		return qv_raise(c, "ValueError", "the boot info has no host address for that");
+	/* The sandbox can only name guest-physical addresses; below its RAM
+	 * size the EPT maps one to its own memory, so such a write would only
+	 * scribble over this sandbox and say nothing about the monitor. */
+	if (addr < ((u64)kboot.mem_mib << 20)) {
+		char msg[128];
+		fmt_buf(msg, sizeof(msg), "%s: host address 0x%lx is inside this sandbox's own %u MiB "
+			"as a guest-physical address (a smaller sandbox is needed)", what,
+			(unsigned long)addr, kboot.mem_mib);
+		return qv_raise(c, "ValueError", msg);
+	}
 	kprintf("inject: write %s at 0x%lx", what, (unsigned long)addr);
 	*(volatile u64 *)(uintptr_t)addr = 0xBADC0FFEE0DDF00Dull;
 	kprintf("inject NOT contained: wrote %s", what);

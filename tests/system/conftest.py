@@ -61,9 +61,11 @@ def booted() -> Iterator[Booted]:
 
 
 # ---------------------------------------------------------------------------
-# The Python boot: tests/system/system-python.toml (no --test: the REPL runs on
-# every console), booted once per session and driven the way `questv console`
-# does it: the hub in framed mode, one pty per sandbox, kernel log lines apart.
+# The Python boot: tests/system/system-python.toml, built with --test (so that
+# quest._inject exists; Python still runs on every console because every
+# sandbox's bundle declares services), booted once per session and driven the
+# way `questv console` does it: the hub in framed mode, one pty per sandbox,
+# kernel log lines apart.
 
 PY_SYSTEM_TOML = ROOT / "tests/system/system-python.toml"
 PY_IMAGE = TEST_DIR / "questv-python.iso"
@@ -252,7 +254,7 @@ def pyboot() -> Iterator[PyBoot]:
     from questv.hub.console import Console
     from questv.hub.link import HubLink, SocketTransport
 
-    result = build(PY_SYSTEM_TOML, PY_IMAGE, test=False, build_dir=ROOT / "build")
+    result = build(PY_SYSTEM_TOML, PY_IMAGE, test=True, build_dir=ROOT / "build")
     machine = result.system.machine
     emulator = Emulator(PY_IMAGE, kind="bochs", cores=machine.cores,
                         memory_mib=machine.memory_mib, workdir=TEST_DIR / "run-python")

@@ -71,7 +71,7 @@ def test_corrupt_bundle_is_refused_and_the_repl_stays(corrupt_boot) -> None:
     m = emu.wait_for(rf"\[sb{BAD_SB}\] bundle refused: ([^\r\n]*)", timeout=TIMEOUT)
     assert "CRC-32" in m[1] and "corrupt" in m[1]
     for sb in (0, 2, 3):
-        emu.wait_for(rf"\[sb{sb}\] bundle: \d+ bytes, \d+ modules, [12] services", timeout=TIMEOUT)
+        emu.wait_for(rf"\[sb{sb}\] bundle: \d+ bytes, \d+ modules, [123] services", timeout=TIMEOUT)
         emu.wait_for(rf"\[sb{sb}\] svc_safe: running", timeout=TIMEOUT)
     emu.wait_for(rf"\[sb{BAD_SB}\] >>> ", timeout=TIMEOUT)
     start = len(emu.output)

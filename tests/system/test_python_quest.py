@@ -75,7 +75,7 @@ def test_sandbox_fields(pyboot, repl) -> None:
         assert d["memory_mib"] == me.memory_mib
         assert d["n_sandboxes"] == len(system.sandboxes)
         assert d["supervisor"] == 0 and d["boot_count"] == 0
-        assert d["isolated"] is True and d["test_build"] is False
+        assert d["isolated"] is True and d["test_build"] is True  # quest._inject: --test
         assert d["hb_ms"] == me.heartbeat_ms
         names = {s["name"]: s["state"] for s in d["services"]}
         assert names.get("supervisor") == "running", names
