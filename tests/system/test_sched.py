@@ -162,12 +162,20 @@ def test_timer_is_calibrated_and_drives_the_decisions(sched) -> None:
     assert c["switches"] > 0 and c["decisions"] >= t["irqs"], c
     # The timer is set to fire early by the delivery latency it learnt, and
     # the handler waits for the event: most interrupts reach the handler
-    # before their event (thread.c counts them as early) and few decisions
-    # come much after it.
+    # before their event (thread.c counts them as early), most budget ends
+    # (what the margin is learnt from and for) are decided within 30 us of
+    # the budget's end, and few decisions come 100 us or more after their
+    # event (an interrupt held off by a decision or a section with
+    # interrupts off). Of every decision about half is within 30 us
+    # (0.53-0.59 on five images; 0.64 while the events of VCPUs that cannot
+    # preempt the running one were timer events too: those came on time, with
+    # interrupts on, and are no longer asked for).
     (lat,) = sched["latency"]
     assert 0 < lat["early_ns"] <= 100_000 and lat["waits"] > t["irqs"] // 2, (lat, t)
+    budget = sched["late kind=budget"][0]
+    assert budget["lt5"] + budget["lt10"] + budget["lt20"] + budget["lt30"] >= budget["n"] // 2, budget
     every = sched["late kind=all"][0]
-    assert every["lt20"] + every["lt30"] >= every["n"] // 2, every
+    assert every["lt200"] + every["lt1000"] + every["ge1000"] <= every["n"] // 5, every
 
 
 def test_io_vcpu_does_interrupt_driven_work_within_its_utilization(sched) -> None:
