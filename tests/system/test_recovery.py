@@ -45,7 +45,8 @@ def fault(booted, sb: int, boot: int) -> re.Match[str]:
 
 def record_after(booted, m: re.Match[str]) -> re.Match[str]:
     """The fault-record line the same monitor prints right after a FAULT line."""
-    line = booted.wait_for(rf"\[mon {m[1]}\] fault seq=", timeout=TIMEOUT, start=m.end())
+    # The whole line: matching its start alone raced the rest of it.
+    line = booted.wait_for(rf"\[mon {m[1]}\] fault seq=[^\r\n]*\n", timeout=TIMEOUT, start=m.end())
     r = RECORD.match(booted.output, line.start())
     assert r and r[3] == m[2], booted.output[line.start():line.start() + 200]
     return r
