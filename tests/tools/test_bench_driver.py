@@ -68,6 +68,18 @@ def test_sizes_benchmark_matches_binutils(stub_build_dir, tmp_path):
     spec = importlib.util.spec_from_file_location("sizes", ROOT / "benchmarks/sizes/bench.py")
     sizes = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(sizes)
+    # A one-object stand-in for the board runtime library.
+    src = tmp_path / "one.c"
+    src.write_text("const int table[64] = {1};\nint f(int x) { return table[x & 63] * x; }\n")
+    obj = tmp_path / "one.o"
+    subprocess.run(["gcc", "-O2", "-c", str(src), "-o", str(obj)], check=True)
+    (stub_build_dir / "runtime").mkdir(exist_ok=True)
+    lib = stub_build_dir / "runtime/libqvrt.a"
+    lib.unlink(missing_ok=True)
+    subprocess.run(["ar", "rcs", str(lib), str(obj)], check=True)
+    sections = {p[0]: int(p[1]) for p in map(str.split, subprocess.run(
+        ["size", "-A", str(obj)], check=True, capture_output=True, text=True).stdout.splitlines())
+        if len(p) == 3 and p[0].startswith(".") and p[1].isdigit()}
     results = {r["name"]: r["value"] for r in sizes.run(
         BenchContext(root=ROOT, build_dir=stub_build_dir, scratch=tmp_path))}
     out = subprocess.run(["size", str(stub_build_dir / "monitor/monitor.elf")], check=True,
@@ -75,6 +87,9 @@ def test_sizes_benchmark_matches_binutils(stub_build_dir, tmp_path):
     assert [results["monitor text"], results["monitor data"], results["monitor bss"]] == \
         [int(v) for v in out[:3]]
     assert results["kernel text"] == results["monitor text"]  # the stub stands in for both
+    assert results["runtime board text"] == sections[".text"]
+    assert results["runtime board rodata"] == sum(v for k, v in sections.items()
+                                                  if k.startswith(".rodata"))
 
 
 def test_context_boot_builds_and_boots_a_system(stub_build_dir, tmp_path):
