@@ -4,6 +4,7 @@
 #include "kernel.h"
 #include "thread.h"
 #include "chanlink.h"
+#include "irq.h"
 
 #define X2APIC_EOI      0x80Bu
 #define CREATE_RETRY_NS 1000000u   /* between two requests while the peer has not asked */
@@ -39,20 +40,6 @@ u64 chanlink_doorbell_irqs(void)
 	return doorbell_irqs;
 }
 
-static u64 irq_off(void)
-{
-	u64 f;
-
-	__asm__ volatile("pushfq; popq %0; cli" : "=r"(f) : : "memory");
-	return f;
-}
-
-static void irq_restore(u64 f)
-{
-	if (f & 0x200)
-		__asm__ volatile("sti" : : : "memory");
-}
-
 static u64 tsc_now(void *ctx)
 {
 	(void)ctx;
@@ -80,7 +67,7 @@ static void bell_sleep(void *ctx)
 	struct kchan *k = ctx;
 	u64 f = irq_off();
 
-	if (!(f & 0x200) || doorbell_irqs != k->bell_seen) {
+	if (!(f & RFLAGS_IF) || doorbell_irqs != k->bell_seen) {
 		k->bell_seen = doorbell_irqs;
 		irq_restore(f);
 		__asm__ volatile("pause");

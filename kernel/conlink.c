@@ -5,6 +5,7 @@
 #include "chanlink.h"
 #include "conlink.h"
 #include "console/hub.h"
+#include "irq.h"
 
 #define OUT_WAIT_MS   20u  /* a full "out" channel: how long a line waits for the hub */
 #define INPUT_LINE    120u
@@ -40,20 +41,6 @@ static u32 input_len;
 static char done_line[INPUT_LINE];
 static u32 done_len;
 static bool done_ready, break_seen;
-
-static u64 irq_off(void)
-{
-	u64 f;
-
-	__asm__ volatile("pushfq; popq %0; cli" : "=r"(f) : : "memory");
-	return f;
-}
-
-static void irq_restore(u64 f)
-{
-	if (f & 0x200)
-		__asm__ volatile("sti" : : : "memory");
-}
 
 static bool name_is(const struct kchan *k, const char *suffix)
 {

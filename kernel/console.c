@@ -15,6 +15,7 @@
 #include "kernel.h"
 #include "conlink.h"
 #include "thread.h"
+#include "irq.h"
 
 #define STREAM_WAIT_MS 2000u /* a full "out" channel: how long bytes wait */
 
@@ -25,20 +26,6 @@ void console_init(void)
 {
 	if (kboot.uart_port && !kernel_isolated())
 		uart_init(kboot.uart_port);
-}
-
-static u64 irq_off(void)
-{
-	u64 f;
-
-	__asm__ volatile("pushfq; popq %0; cli" : "=r"(f) : : "memory");
-	return f;
-}
-
-static void irq_restore(u64 f)
-{
-	if (f & 0x200)
-		__asm__ volatile("sti" : : : "memory");
 }
 
 static void direct_prefix(void)

@@ -11,6 +11,7 @@
  * per sandbox makes that the whole lock. */
 #include "kernel.h"
 #include "mem.h"
+#include "irq.h"
 
 #define GRAIN 64u /* every block's start and size are multiples of this */
 
@@ -34,20 +35,6 @@ struct used_hdr {
 
 static struct free_blk *free_list;
 static struct kmem_stats stats;
-
-static u64 irq_off(void)
-{
-	u64 f;
-
-	__asm__ volatile("pushfq; popq %0; cli" : "=r"(f) : : "memory");
-	return f;
-}
-
-static void irq_restore(u64 f)
-{
-	if (f & 0x200)
-		__asm__ volatile("sti" : : : "memory");
-}
 
 static u64 up(u64 v, u64 a)
 {

@@ -20,6 +20,7 @@
 #include "kernel.h"
 #include "thread.h"
 #include "sched/kside.h"
+#include "irq.h"
 
 #define MS ((u64)1000000)
 #define US ((u64)1000)
@@ -35,7 +36,6 @@
 #define TRACE_KEEP 20u  /* decisions copied */
 #define IO_U_PPM 50000u
 #define IO_WORK_NS (800 * US)
-#define RFLAGS_IF (1ull << 9)
 #define LINE_LEN 240u
 #define LINES_PER_SLOT 1u
 #define FP_CHECK_EVERY 64u
@@ -221,20 +221,6 @@ static void report_io(void)
 		 clock_tsc_to_ns(io.ran_fg), clock_tsc_to_ns(io.ran_bg));
 }
 
-static u64 irq_off(void)
-{
-	u64 f;
-
-	__asm__ volatile("pushfq; popq %0; cli" : "=r"(f) : : "memory");
-	return f;
-}
-
-static void irq_back(u64 f)
-{
-	if (f & RFLAGS_IF)
-		__asm__ volatile("sti" : : : "memory");
-}
-
 /* One line per lateness histogram: buckets lt5 .. lt1000 (microseconds),
  * then ge1000. */
 static void report_late(const char *kind, const struct timer_late_hist *live)
@@ -244,7 +230,7 @@ static void report_late(const char *kind, const struct timer_late_hist *live)
 	/* A copy taken with interrupts off: the timer goes on counting. */
 	u64 f = irq_off();
 	struct timer_late_hist copy = *live;
-	irq_back(f);
+	irq_restore(f);
 	const struct timer_late_hist *h = &copy;
 
 	/* Counted from the buckets: an interrupt may come while this runs. */
@@ -303,7 +289,7 @@ static void trace_take(struct trace_copy *c, u64 release, u64 seen)
 	 * microsecond) inside the job it is about. */
 	for (u64 k = c->n > TRACE_KEEP ? c->n - TRACE_KEEP : 0; k < c->n; k++)
 		c->r[k % SCHED_TRACE_LEN] = sched_trace.r[k % SCHED_TRACE_LEN];
-	irq_back(f);
+	irq_restore(f);
 	c->taken = true;
 	c->release = release;
 	c->seen = seen;
@@ -419,7 +405,6 @@ static struct sample sample_of(const struct hog *h, u64 now)
 	return (struct sample){ now, h->v->stats.fg_ns, h->v->stats.overrun_ns, h->ran_fg };
 }
 
-
 /* The bottom half: IO_WORK_NS of its own run time per request, on the I/O
  * VCPU. Blocks with interrupts off after finding no request, so that a
  * request between the check and the block is not lost. */
@@ -432,7 +417,7 @@ static void bottom_half_thread(void *arg)
 		u64 f = irq_off();
 		while (io.done == io.requests)
 			kthread_block_until(QVS_NEVER);
-		irq_back(f);
+		irq_restore(f);
 		u64 got = 0, last = rdtsc();
 		while (got < need) {
 			u64 t = rdtsc(), d = t - last;

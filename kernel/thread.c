@@ -7,8 +7,7 @@
 #include "kernel.h"
 #include "mem.h"
 #include "thread.h"
-
-#define RFLAGS_IF (1ull << 9)
+#include "irq.h"
 
 struct kvcpu {
 	struct qvs_vcpu v;
@@ -31,20 +30,6 @@ static struct kthread *cur = &idle;
 static bool cur_fg;
 static u8 fx_initial[512] __attribute__((aligned(16)));
 static u64 switch_start;
-
-static u64 irq_save(void)
-{
-	u64 f;
-
-	__asm__ volatile("pushfq; popq %0; cli" : "=r"(f) : : "memory");
-	return f;
-}
-
-static void irq_restore(u64 f)
-{
-	if (f & RFLAGS_IF)
-		__asm__ volatile("sti" : : : "memory");
-}
 
 /* The x87/SSE state every thread starts with: default control words, no
  * exceptions unmasked. CR0.EM off and CR4.OSFXSR on let SSE run at all. */
@@ -98,7 +83,7 @@ struct qvs_vcpu *kvcpu_add(u64 budget_ns, u64 period_ns)
 struct qvs_vcpu *kvcpu_add_why(u64 budget_ns, u64 period_ns, char *why, size_t cap)
 {
 	struct qvs_admit_error err;
-	u64 f = irq_save();
+	u64 f = irq_off();
 	u32 id = 0;
 
 	while (id < KVCPU_MAX && vcpus[id].used)
@@ -142,7 +127,7 @@ static bool vcpu_remove_locked(struct qvs_vcpu *v)
 
 bool kvcpu_remove(struct qvs_vcpu *v)
 {
-	u64 f = irq_save();
+	u64 f = irq_off();
 	bool ok = vcpu_remove_locked(v);
 
 	irq_restore(f);
@@ -166,7 +151,7 @@ struct qvs_vcpu *kvcpu_at(u32 i)
 enum qvs_status kvcpu_set(struct qvs_vcpu *v, u64 budget_ns, u64 period_ns)
 {
 	struct qvs_admit_error err;
-	u64 f = irq_save();
+	u64 f = irq_off();
 	enum qvs_status st = qvs_vcpu_set_main(&sched, v, budget_ns, period_ns, clock_ns(), &err);
 
 	irq_restore(f);
@@ -199,7 +184,7 @@ static void reap(void)
 struct kthread *kthread_spawn_stack(struct qvs_vcpu *v, const char *name, void (*fn)(void *),
 				    void *arg, size_t stack_bytes, bool owns_vcpu)
 {
-	u64 f = irq_save();
+	u64 f = irq_off();
 	struct kthread *t = NULL;
 
 	reap();
@@ -236,7 +221,7 @@ struct kthread *kthread_spawn_stack(struct qvs_vcpu *v, const char *name, void (
 	top[-2] = (u64)(uintptr_t)kthread_trampoline;
 	memset(top - 8, 0, 6 * sizeof(u64));
 	t->rsp = (u64)(uintptr_t)(top - 8);
-	f = irq_save();
+	f = irq_off();
 	enum qvs_status st = qvs_thread_add(&sched, &t->qt, v, clock_ns());
 	if (st != QVS_OK) {
 		t->used = false;
@@ -344,7 +329,7 @@ bool kthread_foreground(void)
 
 void kthread_sleep_until(u64 ns)
 {
-	u64 f = irq_save();
+	u64 f = irq_off();
 
 	qvs_thread_sleep_until(&sched, &cur->qt, ns, clock_ns());
 	reschedule();
@@ -353,7 +338,7 @@ void kthread_sleep_until(u64 ns)
 
 void kthread_wait_period(void)
 {
-	u64 f = irq_save();
+	u64 f = irq_off();
 
 	qvs_thread_wait_period(&sched, &cur->qt, clock_ns());
 	reschedule();
@@ -362,7 +347,7 @@ void kthread_wait_period(void)
 
 void kthread_yield(void)
 {
-	u64 f = irq_save();
+	u64 f = irq_off();
 
 	qvs_thread_yield(&sched, &cur->qt, clock_ns());
 	reschedule();
@@ -371,7 +356,7 @@ void kthread_yield(void)
 
 void kthread_block_until(u64 ns)
 {
-	u64 f = irq_save();
+	u64 f = irq_off();
 
 	if (cur->wake_pending)
 		cur->wake_pending = false;
@@ -389,7 +374,7 @@ void kthread_block_until(u64 ns)
  * from interrupt handlers (interrupts are off there already). */
 void kthread_wake(struct kthread *t)
 {
-	u64 f = irq_save();
+	u64 f = irq_off();
 
 	if (t->qt.state == QVS_SLEEPING) {
 		t->qt.wake_at = 0;
@@ -405,7 +390,7 @@ void kthread_wake(struct kthread *t)
 
 void kthread_exit(void)
 {
-	irq_save();
+	irq_off();
 	qvs_thread_exit(&sched, &cur->qt, clock_ns());
 	if (cur->owns_vcpu)
 		vcpu_remove_locked(cur->qt.vcpu);

@@ -8,8 +8,8 @@
 #include "kernel.h"
 #include "thread.h"
 #include "sched/kside.h"
+#include "irq.h"
 
-#define RFLAGS_IF (1ull << 9)
 /* Above the ids thread.c gives Main VCPUs (their slot numbers). Priority
  * never depends on an I/O VCPU's own id while it inherits. */
 #define KIO_ID_BASE KVCPU_MAX
@@ -21,20 +21,6 @@ struct kio {
 };
 
 static struct kio ios[KIO_MAX];
-
-static u64 irq_off(void)
-{
-	u64 f;
-
-	__asm__ volatile("pushfq; popq %0; cli" : "=r"(f) : : "memory");
-	return f;
-}
-
-static void irq_back(u64 f)
-{
-	if (f & RFLAGS_IF)
-		__asm__ volatile("sti" : : : "memory");
-}
 
 static struct kio *kio_of(const struct qvs_vcpu *v)
 {
@@ -58,7 +44,7 @@ struct qvs_vcpu *kvcpu_add_io(struct qvs_vcpu *main, u32 util_ppm)
 	while (i < KIO_MAX && ios[i].used)
 		i++;
 	if (i == KIO_MAX) {
-		irq_back(f);
+		irq_restore(f);
 		kprintf("I/O VCPU refused: this kernel has room for %u", KIO_MAX);
 		return NULL;
 	}
@@ -68,7 +54,7 @@ struct qvs_vcpu *kvcpu_add_io(struct qvs_vcpu *main, u32 util_ppm)
 		ios[i].used = true;
 		ios[i].bound = main;
 	}
-	irq_back(f);
+	irq_restore(f);
 	if (st == QVS_OK)
 		return &ios[i].v;
 	if (st == QVS_E_ADMISSION)
@@ -97,5 +83,5 @@ void kio_wake(struct kthread *t, struct qvs_vcpu *owner)
 		 * decides at once: the I/O VCPU now ranks just above `owner`. */
 		kthread_wake(t);
 	}
-	irq_back(f);
+	irq_restore(f);
 }

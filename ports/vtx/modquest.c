@@ -21,6 +21,7 @@
 #include "sched/admit.h"
 #include "service.h"
 #include "recovery.h"
+#include "irq.h"
 
 #define ARGS qv_ctx *c, void *user, size_t argc, qv_val *argv
 #define UNUSED_ARGS (void)user, (void)argc, (void)argv
@@ -90,20 +91,6 @@ static bool arg_cstr(qv_ctx *c, qv_val v, char *buf, size_t cap, const char *wha
 			return false;
 		}
 	return true;
-}
-
-static u64 irq_off(void)
-{
-	u64 f;
-
-	__asm__ volatile("pushfq; popq %0; cli" : "=r"(f) : : "memory");
-	return f;
-}
-
-static void irq_restore(u64 f)
-{
-	if (f & 0x200)
-		__asm__ volatile("sti" : : : "memory");
 }
 
 /* Sleeps the calling thread: its VCPU's budget is not used meanwhile. A

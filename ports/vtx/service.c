@@ -8,6 +8,7 @@
 #include "mem.h"
 #include "qv_ext.h"
 #include "service.h"
+#include "irq.h"
 
 #define DEFAULT_BUDGET_US 1000u
 #define DEFAULT_PERIOD_US 10000u
@@ -37,20 +38,6 @@ static struct svc svcs[VTX_SVC_MAX];
 static struct vtx_svc_info events[EVENT_MAX];
 static u32 ev_head, ev_count, ev_lost;
 static struct kthread *ev_waiter;
-
-static u64 irq_off(void)
-{
-	u64 f;
-
-	__asm__ volatile("pushfq; popq %0; cli" : "=r"(f) : : "memory");
-	return f;
-}
-
-static void irq_restore(u64 f)
-{
-	if (f & 0x200)
-		__asm__ volatile("sti" : : : "memory");
-}
 
 static void copy_str(char *dst, size_t cap, const char *src)
 {
