@@ -43,6 +43,16 @@ SHARE_TOLERANCE = 0.01
 CLOCK_STEP_NS = 100_000
 
 
+def _budget_lateness(sched) -> int:
+    """What a window may hold beyond C: the latest budget-end decision the
+    kernel measured (its own histogram line), at most CLOCK_STEP_NS plus a
+    tenth: a chunk runs past its budget by exactly how late its end was
+    decided, and a decision later than that is a stall, not latency."""
+    (late,) = sched["late kind=budget"]
+    assert late["max_ns"] <= CLOCK_STEP_NS * 11 // 10, late
+    return max(late["max_ns"], CLOCK_STEP_NS)
+
+
 def _fields(text: str) -> dict[str, int]:
     out = {}
     for kv in text.split():
@@ -96,7 +106,7 @@ def test_no_hog_exceeds_its_budget_in_any_sampled_window(sched) -> None:
     # for the budget's end, so a chunk stops within a clock step of it.
     for v in sched["phase=1"]:
         assert v["windows"] >= v["span_ns"] // 10_000_000 // 3, v
-        assert v["win_fg_max_ns"] <= v["C_ns"] + CLOCK_STEP_NS, v
+        assert v["win_fg_max_ns"] <= v["C_ns"] + _budget_lateness(sched), v
 
 
 def test_hogs_saw_themselves_run_no_longer_than_they_were_charged(sched) -> None:
@@ -118,7 +128,7 @@ def test_cutting_the_budget_is_never_exceeded_in_any_window(sched) -> None:
     # step (the budget timer is armed early by the latency the kernel
     # measured and the handler waits for the budget's end).
     assert cut["win_within_max_ns"] <= CUT_BUDGET, cut
-    assert cut["win_fg_max_ns"] <= CUT_BUDGET + CLOCK_STEP_NS, cut
+    assert cut["win_fg_max_ns"] <= CUT_BUDGET + _budget_lateness(sched), cut
     assert abs(cut["fg_ns"] / cut["span_ns"] - CUT_BUDGET / cut["T_ns"]) <= 0.01, cut
     # No background time while the other hogs keep the core busy at foreground
     # or background priority above it.
@@ -131,16 +141,14 @@ def test_periodic_thread_misses_no_period(sched) -> None:
     span = sched["phase=1"][0]["span_ns"] + sched["phase=2"][0]["span_ns"]
     assert p["jobs"] >= span // p["T_ns"] - 2, p
     assert p["misses"] == p["vcpu_misses"] == p["late"], p
-    # A job after which the heartbeat printed may be stalled by the monitor's
-    # serial line (10-20 ms with seven cores sharing the UART) and miss, and
-    # so may the one job that switched phases (it cuts a budget and creates
-    # the I/O VCPU and its thread). None of the ~370 others: they were late
-    # when timer interrupts for lower-priority VCPUs' events spent the
-    # periodic VCPU's budget (docs/scheduling.md, issue 4); the decision
-    # trace of the first late one says what ran instead.
+    # No job misses its period, as issue 4 asks. The heartbeat's exit report
+    # (a monitor line that stalled the core 10-20 ms with seven cores
+    # sharing the UART) is held back while the workload measures; jobs were
+    # also late when timer interrupts for lower-priority VCPUs' events spent
+    # the periodic VCPU's budget (docs/scheduling.md): the decision trace of
+    # the first late one says what ran instead.
     assert p["quiet_late"] == 0, (p, _trace(sched, "late"))
-    assert p["switch_late"] <= 1, p
-    assert p["misses"] <= p["jobs"] - p["quiet_jobs"], p
+    assert p["misses"] == 0, (p, _trace(sched, "late"))
     # Jobs before which the heartbeat's VCPU did not run (it prints, and the
     # monitor's serial line stalls the core): the scheduler's own jitter,
     # the release decision plus at most another thread's decision with
