@@ -6,6 +6,7 @@
  * across any point where the timer may preempt it) on the old thread, then
  * loads the new one. A new thread's stack is laid out by thread.c so that
  * the first load "returns" into kthread_trampoline. */
+#include "questv/gpregs.h"
 	.text
 	.global ctx_switch
 ctx_switch:
@@ -39,31 +40,7 @@ kthread_trampoline:
  * comes back through the same path later, when it is chosen again. */
 	.global timer_isr
 timer_isr:
-	pushq %rax
-	pushq %rcx
-	pushq %rdx
-	pushq %rsi
-	pushq %rdi
-	pushq %r8
-	pushq %r9
-	pushq %r10
-	pushq %r11
-	pushq %rbp
-	movq %rsp, %rbp
-	andq $-16, %rsp
-	cld
-	call timer_interrupt
-	movq %rbp, %rsp
-	popq %rbp
-	popq %r11
-	popq %r10
-	popq %r9
-	popq %r8
-	popq %rdi
-	popq %rsi
-	popq %rdx
-	popq %rcx
-	popq %rax
+	CALL_SAVING_SCRATCH timer_interrupt
 	iretq
 
 /* Spurious APIC interrupts take no EOI. */
