@@ -59,15 +59,13 @@ struct qvs_sched *ksched(void)
 	return &sched;
 }
 
-static void say_refused(enum qvs_status st, const struct qvs_admit_error *err, u64 c, u64 t)
+static void format_refused(enum qvs_status st, const struct qvs_admit_error *err, u64 c, u64 t,
+			   char *why, size_t cap)
 {
-	char why[128];
-
 	if (st == QVS_E_ADMISSION)
-		qvs_admit_format(err, why, sizeof(why));
+		qvs_admit_format(err, why, cap);
 	else
-		fmt_buf(why, sizeof(why), "VCPU %lu ns/%lu ns refused: bad parameters", c, t);
-	kprintf("%s", why);
+		fmt_buf(why, cap, "VCPU %lu ns/%lu ns refused: bad parameters", c, t);
 }
 
 struct qvs_vcpu *kvcpu_add(u64 budget_ns, u64 period_ns)
@@ -102,11 +100,7 @@ struct qvs_vcpu *kvcpu_add_why(u64 budget_ns, u64 period_ns, char *why, size_t c
 		k->used = true;
 	irq_restore(f);
 	if (st != QVS_OK) {
-		if (st == QVS_E_ADMISSION)
-			qvs_admit_format(&err, why, cap);
-		else
-			fmt_buf(why, cap, "VCPU %lu ns/%lu ns refused: bad parameters", budget_ns,
-				period_ns);
+		format_refused(st, &err, budget_ns, period_ns, why, cap);
 		return NULL;
 	}
 	return &k->v;
@@ -155,8 +149,12 @@ enum qvs_status kvcpu_set(struct qvs_vcpu *v, u64 budget_ns, u64 period_ns)
 	enum qvs_status st = qvs_vcpu_set_main(&sched, v, budget_ns, period_ns, clock_ns(), &err);
 
 	irq_restore(f);
-	if (st != QVS_OK)
-		say_refused(st, &err, budget_ns, period_ns);
+	if (st != QVS_OK) {
+		char why[128];
+
+		format_refused(st, &err, budget_ns, period_ns, why, sizeof(why));
+		kprintf("%s", why);
+	}
 	return st;
 }
 

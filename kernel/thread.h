@@ -80,8 +80,8 @@ void kthread_block_until(u64 ns);
 void kthread_wake(struct kthread *t);
 void sched_run(void) __attribute__((noreturn));  /* the caller becomes the idle loop */
 struct kthread *kthread_self(void);
-bool kthread_foreground(void);
-bool kthread_running(void);     /* called from a thread (not boot/idle) */  /* the running VCPU is within its budget */
+bool kthread_foreground(void);  /* the running VCPU is within its budget */
+bool kthread_running(void);     /* called from a thread (not boot/idle) */
 void kthread_sleep_until(u64 ns);
 void kthread_wait_period(void);
 void kthread_yield(void);
