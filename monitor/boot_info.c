@@ -38,8 +38,9 @@ static bool __init cmdline_is(const char *cmd, const char *want)
 
 /* "bundle N": N in decimal, the sandbox the bundle is for. Anything else
  * after "bundle" is ignored (and said), never guessed at. */
-static void __init take_bundle(struct boot_info *bi, const char *arg, struct range r)
+static void __init take_bundle(struct boot_info *bi, const char *cmdline, struct range r)
 {
+	const char *arg = cmdline + 6; /* past "bundle" */
 	u32 id = 0;
 	int digits = 0;
 
@@ -48,7 +49,7 @@ static void __init take_bundle(struct boot_info *bi, const char *arg, struct ran
 	for (; *arg >= '0' && *arg <= '9' && digits < 3; arg++, digits++)
 		id = id * 10 + (u32)(*arg - '0');
 	if (!digits || (*arg && *arg != ' ') || id >= QV_MAX_SANDBOXES) {
-		mon_printf("module \"bundle%s\": no sandbox number; ignored", arg);
+		mon_printf("module \"%s\": no sandbox number; ignored", cmdline);
 		return;
 	}
 	bi->bundles[id] = r;
@@ -65,7 +66,7 @@ static void __init take_module(struct boot_info *bi, const struct mb2_module *m)
 	else if (cmdline_is(m->cmdline, "manifest"))
 		bi->manifest = r;
 	else if (cmdline_is(m->cmdline, "bundle"))
-		take_bundle(bi, m->cmdline + 6, r);
+		take_bundle(bi, m->cmdline, r);
 }
 
 static void __init take_mmap(struct boot_info *bi, const struct mb2_mmap *m)
