@@ -291,14 +291,22 @@ def _string(value: Any) -> str | None:
     return None if isinstance(value, str) else f"expected a string, got {_type_name(value)}"
 
 
-def _name(value: Any) -> str | None:
-    if not isinstance(value, str):
-        return f"expected a string, got {_type_name(value)}"
-    if not _NAME_RE.match(value):
-        return f'"{value}" is not a name (letters, digits, "_" and "-", not starting with a digit)'
-    if len(value.encode()) > NAME_LEN:
-        return f'"{value}" is longer than {NAME_LEN} bytes'
-    return None
+def _name_of(limit: int) -> Check:
+    """A name (letters, digits, "_" and "-") of at most `limit` bytes."""
+    def check(value: Any) -> str | None:
+        if not isinstance(value, str):
+            return f"expected a string, got {_type_name(value)}"
+        if not _NAME_RE.match(value):
+            return (f'"{value}" is not a name (letters, digits, "_" and "-", not starting '
+                    "with a digit)")
+        if len(value.encode()) > limit:
+            return f'"{value}" is longer than {limit} bytes'
+        return None
+
+    return check
+
+
+_name = _name_of(NAME_LEN)
 
 
 def _list_of(item: Check, what: str) -> Check:
@@ -419,14 +427,8 @@ _SANDBOX = {
 }
 
 
-def _service_name(value: Any) -> str | None:
-    if not isinstance(value, str):
-        return f"expected a string, got {_type_name(value)}"
-    if not _NAME_RE.match(value):
-        return f'"{value}" is not a name (letters, digits, "_" and "-", not starting with a digit)'
-    if len(value.encode()) > SERVICE_NAME_LEN:
-        return f'"{value}" is longer than {SERVICE_NAME_LEN} bytes'
-    return None
+# Why a value is not a service's name, None when it is one (also `questv swap`'s check).
+service_name_error = _name_of(SERVICE_NAME_LEN)
 
 
 def _module_name(value: Any) -> str | None:
@@ -442,7 +444,7 @@ def _module_name(value: Any) -> str | None:
 _MODULE_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$")
 
 _SERVICE = {
-    "name": _Key(_service_name),
+    "name": _Key(service_name_error),
     "module": _Key(_module_name),
     "budget_us": _Key(_int_in(1, MAX_PERIOD_US)),
     "period_us": _Key(_int_in(1, MAX_PERIOD_US)),
