@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -57,8 +56,11 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 def cmd_inspect(args: argparse.Namespace) -> int:
     path = Path(args.elf)
+    head = b""
     try:
-        head = path.read_bytes()[:4] if path.is_file() else b""
+        if path.is_file():
+            with path.open("rb") as f:
+                head = f.read(4)   # not the whole file: an image is megabytes
     except OSError as err:
         raise _Refused(f"{path}: cannot read it: {err.strerror}") from err
     if head == b"QVBN":
@@ -213,32 +215,64 @@ class _BoardRepl:
             self.link.close()
 
 
-def _read_source(path: str) -> str:
+def _read_file(path: str) -> bytes:
     try:
-        return Path(path).read_bytes().decode("utf-8")
+        return Path(path).read_bytes()
     except OSError as err:
         raise _Refused(f"{path}: cannot read it: {err.strerror}") from err
+
+
+def _read_source(path: str) -> str:
+    try:
+        return _read_file(path).decode("utf-8")
     except UnicodeDecodeError as err:
         raise _Refused(f"{path}: not UTF-8 text") from err
 
 
-def _check_sandbox(n: int) -> None:
-    if not 0 <= n < 16:
-        raise _Refused(f"sandbox {n}: ids are 0..15")
+def _check_board_args(args: argparse.Namespace) -> None:
+    """What `_board_options` parsed, beyond its types, and the sandbox id."""
+    if not 0 <= args.sandbox < 16:
+        raise _Refused(f"sandbox {args.sandbox}: ids are 0..15")
+    if args.timeout <= 0:
+        raise _Refused("--timeout must be positive")
+
+
+def _on_board(command: str, args: argparse.Namespace,
+              steps: Sequence[str]) -> tuple[bytes, bytes] | None:
+    """Run `steps` one after another in sandbox args.sandbox's raw REPL, through the
+    board's hub. (stdout, stderr) of the first step that wrote to stderr, otherwise of
+    the last; None, with the reason printed, when the board could not be reached or
+    did not answer as the protocol says."""
+    from .hub.link import HubError
+    from .rawrepl import RawReplError
+
+    try:
+        board = _BoardRepl(args.line, args.sandbox, baud=args.baud, timeout=args.timeout)
+    except HubError as err:
+        print(f"questv {command}: {err}", file=sys.stderr)
+        return None
+    try:
+        board.repl.enter()
+        out = err = b""
+        for step in steps:
+            out, err = board.repl.exec(step)
+            if err:
+                break
+        return out, err
+    except (RawReplError, EOFError, OSError) as exc:
+        print(f"questv {command}: sb{args.sandbox}: {exc}", file=sys.stderr)
+        return None
+    finally:
+        board.close()
 
 
 def cmd_swap(args: argparse.Namespace) -> int:
     from .compile import check_source
-    from .config import SERVICE_NAME_LEN
-    from .hub.link import HubError
-    from .rawrepl import RawReplError
+    from .config import service_name_error
 
-    _check_sandbox(args.sandbox)
-    if not re.match(r"^[A-Za-z_][A-Za-z0-9_-]*$", args.service) or \
-            len(args.service.encode()) > SERVICE_NAME_LEN:
+    _check_board_args(args)
+    if service_name_error(args.service):
         raise _Refused(f"{args.service!r} is not a service name")
-    if args.timeout <= 0:
-        raise _Refused("--timeout must be positive")
     source = _read_source(args.file)
     qpy = Path(args.build_dir) / "host/qpy"
     if not qpy.is_file():
@@ -249,19 +283,10 @@ def cmd_swap(args: argparse.Namespace) -> int:
     check_source(qpy, Path(args.file))
     code = (f"import quest\nquest.swap({args.service!r}, {source!r}"
             f"{', hook=False' if args.no_state else ''})\n")
-    try:
-        board = _BoardRepl(args.line, args.sandbox, baud=args.baud, timeout=args.timeout)
-    except HubError as err:
-        print(f"questv swap: {err}", file=sys.stderr)
+    answer = _on_board("swap", args, [code])
+    if answer is None:
         return EXIT_FAILED
-    try:
-        board.repl.enter()
-        out, err = board.repl.exec(code)
-    except (RawReplError, EOFError, OSError) as exc:
-        print(f"questv swap: sb{args.sandbox}: {exc}", file=sys.stderr)
-        return EXIT_FAILED
-    finally:
-        board.close()
+    out, err = answer
     if out:
         sys.stdout.write(out.decode(errors="replace"))
     if err:
@@ -277,41 +302,22 @@ PUSH_CHUNK = 512  # bytes of the file per exec: well inside any REPL heap
 
 
 def cmd_push(args: argparse.Namespace) -> int:
-    from .hub.link import HubError
-    from .rawrepl import RawReplError
-
-    _check_sandbox(args.sandbox)
-    if args.timeout <= 0:
-        raise _Refused("--timeout must be positive")
-    try:
-        data = Path(args.file).read_bytes()
-    except OSError as err:
-        raise _Refused(f"{args.file}: cannot read it: {err.strerror}") from err
+    _check_board_args(args)
+    data = _read_file(args.file)
     dest = args.dest or Path(args.file).name
     if not dest or "\0" in dest:
         raise _Refused(f"{dest!r} is not a file name")
-    try:
-        board = _BoardRepl(args.line, args.sandbox, baud=args.baud, timeout=args.timeout)
-    except HubError as err:
-        print(f"questv push: {err}", file=sys.stderr)
+    steps = [f"_f = open({dest!r}, 'wb')"]
+    steps += [f"_f.write({data[i:i + PUSH_CHUNK]!r})" for i in range(0, len(data), PUSH_CHUNK)]
+    steps += ["_f.close()\ndel _f", f"import os\nprint(os.stat({dest!r})[6])"]
+    answer = _on_board("push", args, steps)
+    if answer is None:
         return EXIT_FAILED
-    try:
-        board.repl.enter()
-        steps = [f"_f = open({dest!r}, 'wb')"]
-        steps += [f"_f.write({data[i:i + PUSH_CHUNK]!r})" for i in range(0, len(data), PUSH_CHUNK)]
-        steps += ["_f.close()\ndel _f", f"import os\nprint(os.stat({dest!r})[6])"]
-        out = b""
-        for step in steps:
-            out, err = board.repl.exec(step)
-            if err:
-                print(f"questv push: sb{args.sandbox}: {dest}: "
-                      f"{err.decode(errors='replace').rstrip()}", file=sys.stderr)
-                return EXIT_FAILED
-    except (RawReplError, EOFError, OSError) as exc:
-        print(f"questv push: sb{args.sandbox}: {exc}", file=sys.stderr)
+    out, err = answer
+    if err:
+        print(f"questv push: sb{args.sandbox}: {dest}: "
+              f"{err.decode(errors='replace').rstrip()}", file=sys.stderr)
         return EXIT_FAILED
-    finally:
-        board.close()
     size = out.decode(errors="replace").strip()
     if size != str(len(data)):
         print(f"questv push: sb{args.sandbox}: {dest} has {size} bytes on the board, not "
@@ -329,12 +335,16 @@ def _address(text: str) -> int:
             from None
 
 
-def _line_option(p: argparse.ArgumentParser) -> None:
+def _board_options(p: argparse.ArgumentParser, timeout: float) -> None:
+    """--line, --baud and --timeout of the commands that drive a sandbox's raw REPL."""
     default = os.environ.get("QUESTV_LINE")
     p.add_argument("--line", default=default, required=default is None,
                    help="the board's serial line: a device, socket://HOST:PORT (what "
                         "`questv run --serial socket` prints), tcp:HOST:PORT or unix:PATH "
                         "(default: $QUESTV_LINE)")
+    p.add_argument("--baud", type=int, default=115200, help="line speed (default: 115200)")
+    p.add_argument("--timeout", type=float, default=timeout, metavar="S",
+                   help=f"how long to wait for each answer of the board (default: {timeout:g})")
 
 
 class _Refused(Exception):
@@ -468,10 +478,7 @@ def _parser() -> argparse.ArgumentParser:
     sw.add_argument("sandbox", type=int, metavar="N", help="sandbox id")
     sw.add_argument("service", metavar="SERVICE", help="the service's name in system.toml")
     sw.add_argument("file", metavar="FILE", help="the new version's Python source")
-    _line_option(sw)
-    sw.add_argument("--baud", type=int, default=115200, help="line speed (default: 115200)")
-    sw.add_argument("--timeout", type=float, default=60.0, metavar="S",
-                    help="how long to wait for each answer of the board (default: 60)")
+    _board_options(sw, timeout=60.0)
     sw.add_argument("--no-state", action="store_true",
                     help="do not hand the old version's state to the new one")
     sw.add_argument("--build-dir", default="build",
@@ -487,10 +494,7 @@ def _parser() -> argparse.ArgumentParser:
     pu.add_argument("sandbox", type=int, metavar="N", help="sandbox id")
     pu.add_argument("file", metavar="FILE", help="the file to copy")
     pu.add_argument("dest", nargs="?", metavar="DEST", help="its name on the board")
-    _line_option(pu)
-    pu.add_argument("--baud", type=int, default=115200, help="line speed (default: 115200)")
-    pu.add_argument("--timeout", type=float, default=30.0, metavar="S",
-                    help="how long to wait for each answer of the board (default: 30)")
+    _board_options(pu, timeout=30.0)
     pu.set_defaults(func=cmd_push)
     return p
 
