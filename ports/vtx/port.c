@@ -1,5 +1,6 @@
 /* The runtime's port on the sandbox kernel (docs/port.md, "The port"). */
 #include "vtx.h"
+#include "irq.h"
 #include "mem.h"
 #include "qv_ext.h"
 #include "ramfs.h"
@@ -19,13 +20,14 @@ struct ramfs *vtx_fs(void)
 }
 
 /* The RAM fs is shared by every interpreter of the sandbox (one core):
- * interrupts off around each operation make it atomic. */
+ * interrupts off around each operation make it atomic. The hooks take no
+ * saved state, so the outermost lock keeps irq_off's flags for the matching
+ * unlock. */
 static void fs_lock(void *user)
 {
-	u64 f;
+	u64 f = irq_off();
 
 	(void)user;
-	__asm__ volatile("pushfq; popq %0; cli" : "=r"(f) : : "memory");
 	if (!fs_depth++)
 		fs_irq = f;
 }
@@ -33,8 +35,8 @@ static void fs_lock(void *user)
 static void fs_unlock(void *user)
 {
 	(void)user;
-	if (--fs_depth == 0 && (fs_irq & 0x200))
-		__asm__ volatile("sti" : : : "memory");
+	if (--fs_depth == 0)
+		irq_restore(fs_irq);
 }
 
 static uint64_t fs_clock(void *user)
