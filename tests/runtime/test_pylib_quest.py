@@ -9,16 +9,8 @@ encoding. Both interpreters must print the same (differential).
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-from pathlib import Path
-
 import pytest
-
-REPO = Path(__file__).resolve().parents[2]
-PYLIB = REPO / "pylib" / "quest"
-QPY = Path(os.environ.get("QUESTV_QPY", REPO / "build" / "host" / "qpy"))
+from pylib_host import driver_outputs, rows
 
 FAKE_QUEST = '''
 CHAN_OK = 0
@@ -348,27 +340,11 @@ out("heartbeat", a, b, c, d, _quest.sent)
 '''
 
 
-def _run(interp: list[str], workdir: Path) -> str:
-    r = subprocess.run(interp + [str(workdir / "driver.py")], check=False, cwd=workdir,
-                       capture_output=True, timeout=60)
-    assert r.returncode == 0, r.stderr.decode(errors="replace")
-    return r.stdout.decode()
-
-
 @pytest.fixture(scope="module")
 def outputs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
-    d = tmp_path_factory.mktemp("pylib_quest")
-    (d / "quest").symlink_to(PYLIB)
-    (d / "_quest.py").write_text(FAKE_QUEST)
-    (d / "helpermod.py").write_text(HELPER_MOD)
-    (d / "driver.py").write_text(DRIVER)
-    if not QPY.exists():
-        pytest.fail(f"{QPY} is not built (make binaries)")
-    return {"cpython": _run([sys.executable, "-B"], d), "qpy": _run([str(QPY)], d)}
-
-
-def rows(out: str, tag: str) -> list[list[str]]:
-    return [ln.split("|")[1:] for ln in out.splitlines() if ln.split("|")[0] == tag]
+    return driver_outputs(tmp_path_factory.mktemp("pylib_quest"),
+                          {"_quest.py": FAKE_QUEST, "helpermod.py": HELPER_MOD,
+                           "driver.py": DRIVER})
 
 
 def one(out: str, tag: str) -> list[str]:

@@ -10,17 +10,9 @@ the same lines, and the tests check what they must say.
 
 from __future__ import annotations
 
-import os
-import shutil
-import subprocess
-import sys
-from pathlib import Path
-
 import pytest
-
-REPO = Path(__file__).resolve().parents[2]
-PYLIB = REPO / "pylib" / "quest"
-QPY = Path(os.environ.get("QUESTV_QPY", REPO / "build" / "host" / "qpy"))
+from pylib_host import REPO, driver_outputs
+from pylib_host import rows as _rows
 
 FAKE_QUEST = '''
 """A scripted stand-in for the native _quest module's recovery side."""
@@ -190,32 +182,15 @@ feed(r2, [rec(4, t=500)], "nopolicy")
 '''
 
 
-def _run(interp: list[str], workdir: Path, fsdir: Path) -> str:
-    r = subprocess.run(interp + [str(workdir / "driver.py"), str(fsdir)], check=False,
-                       cwd=workdir, capture_output=True, timeout=60)
-    assert r.returncode == 0, r.stderr.decode(errors="replace")
-    return r.stdout.decode()
-
-
 @pytest.fixture(scope="module")
 def outputs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     d = tmp_path_factory.mktemp("pylib_recovery")
-    (d / "quest").symlink_to(PYLIB)
-    shutil.copy(REPO / "apps" / "policy.py", d / "policy.py")
-    (d / "_quest.py").write_text(FAKE_QUEST)
-    (d / "driver.py").write_text(DRIVER)
-    if not QPY.exists():
-        pytest.fail(f"{QPY} is not built (make binaries)")
-    out = {}
-    for name, interp in (("cpython", [sys.executable, "-B"]), ("qpy", [str(QPY)])):
-        fs = d / f"fs-{name}"
-        fs.mkdir()
-        out[name] = _run(interp, d, fs)
-    return out
-
-
-def _rows(out: str, tag: str) -> list[list[str]]:
-    return [ln.split("|")[1:] for ln in out.splitlines() if ln.split("|")[0] == tag]
+    fs = {name: d / f"fs-{name}" for name in ("cpython", "qpy")}
+    for path in fs.values():
+        path.mkdir()
+    return driver_outputs(d, {"policy.py": (REPO / "apps" / "policy.py").read_text(),
+                              "_quest.py": FAKE_QUEST, "driver.py": DRIVER},
+                          {name: [str(path)] for name, path in fs.items()})
 
 
 def _logs(out: str, tag: str) -> list[str]:

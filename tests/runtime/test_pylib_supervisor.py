@@ -10,16 +10,9 @@ what the lines must say.
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-from pathlib import Path
-
 import pytest
-
-REPO = Path(__file__).resolve().parents[2]
-PYLIB = REPO / "pylib" / "quest"
-QPY = Path(os.environ.get("QUESTV_QPY", REPO / "build" / "host" / "qpy"))
+from pylib_host import driver_outputs
+from pylib_host import rows as _rows
 
 FAKE_QUEST = '''
 """A scripted stand-in for the native _quest module."""
@@ -200,27 +193,10 @@ for st in _quest.started:
 '''
 
 
-def _run(interp: list[str], workdir: Path) -> str:
-    r = subprocess.run(interp + [str(workdir / "driver.py")], check=False, cwd=workdir,
-                       capture_output=True, timeout=60)
-    assert r.returncode == 0, r.stderr.decode(errors="replace")
-    return r.stdout.decode()
-
-
 @pytest.fixture(scope="module")
 def outputs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
-    d = tmp_path_factory.mktemp("pylib_supervisor")
-    (d / "quest").symlink_to(PYLIB)
-    (d / "_quest.py").write_text(FAKE_QUEST)
-    (d / "driver.py").write_text(DRIVER)
-    if not QPY.exists():
-        pytest.fail(f"{QPY} is not built (make binaries)")
-    env_py = [sys.executable, "-B"]
-    return {"cpython": _run(env_py, d), "qpy": _run([str(QPY)], d)}
-
-
-def _rows(out: str, tag: str) -> list[list[str]]:
-    return [ln.split("|")[1:] for ln in out.splitlines() if ln.split("|")[0] == tag]
+    return driver_outputs(tmp_path_factory.mktemp("pylib_supervisor"),
+                          {"_quest.py": FAKE_QUEST, "driver.py": DRIVER})
 
 
 def test_same_decisions_under_cpython_and_qpy(outputs: dict[str, str]) -> None:
