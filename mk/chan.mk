@@ -24,9 +24,9 @@ CHAN_STRESS_TSAN := $(CHAN_DIR)/chan_stress_tsan
 CHAN_FUZZ := $(CHAN_DIR)/chan_fuzz_asan
 CHAN_BENCH := $(CHAN_DIR)/chan_bench
 CHAN_RT_LIB := $(CHAN_DIR)/libqvchanrt.so
-CHAN_RT_SRCS := monitor/hc_chan.c monitor/ept.c kernel/chan/chan.c tests/kernel/chan_rt_harness.c
+CHAN_RT_SRCS := monitor/hc_chan.c monitor/chan_list.c monitor/ept.c kernel/chan/chan.c tests/kernel/chan_rt_harness.c
 CHAN_MON_LIB := $(CHAN_DIR)/libqvchanmon.so
-CHAN_MON_SRCS := monitor/chan.c monitor/hc_chan.c monitor/ept.c kernel/chan/chan.c \
+CHAN_MON_SRCS := monitor/chan.c monitor/chan_list.c monitor/hc_chan.c monitor/ept.c kernel/chan/chan.c \
 	tests/kernel/chan_mon_harness.c
 CHAN_RT_HDRS := monitor/chan.h monitor/mon.h monitor/ept.h include/questv/chaninfo.h \
 	include/questv/hypercall.h $(CHAN_HDRS)

@@ -16,8 +16,6 @@ struct mon_chan {
 };
 
 static struct mon_chan chans[QV_MAX_CHANNELS];
-static u32 list_index[QV_MAX_SANDBOXES][QV_CHANINFO_MAX];
-static u32 list_len[QV_MAX_SANDBOXES];
 volatile u32 *chan_uart_lock;
 
 _Static_assert(sizeof(struct qv_chaninfo) <= PAGE_SIZE, "the channel list is one page");
@@ -107,29 +105,6 @@ bool chan_declared(const char *name)
 		if (memcmp(mchan(i)->name, name, QV_NAME_LEN) == 0)
 			return true;
 	return false;
-}
-
-u32 chan_listed(const struct sandbox *sb)
-{
-	return list_len[sb->cfg.id];
-}
-
-void chan_list_append(const struct sandbox *sb, u32 index)
-{
-	u32 id = sb->cfg.id;
-
-	if (list_len[id] < QV_CHANINFO_MAX)
-		list_index[id][list_len[id]++] = index;
-}
-
-s64 chan_list_find(const struct sandbox *sb, u32 index)
-{
-	u32 id = sb->cfg.id;
-
-	for (u32 i = 0; i < list_len[id]; i++)
-		if (list_index[id][i] == index)
-			return i;
-	return -1;
 }
 
 static u64 window_gpa(const struct sandbox *sb)
@@ -231,7 +206,7 @@ void chan_fill_info(const struct sandbox *sb)
 		__atomic_compare_exchange_n(chan_uart_lock, &held, 0, false, __ATOMIC_RELEASE,
 					    __ATOMIC_RELAXED);
 	}
-	list_len[sb->cfg.id] = 0;
+	chan_list_clear(sb);
 	for (u32 i = 0; i < h->n_channels; i++) {
 		if (!is_end(mchan(i), sb->cfg.id) || ci->n_channels >= QV_CHANINFO_MAX)
 			continue;

@@ -46,7 +46,9 @@ void chan_rt_fill_info(const struct sandbox *sb, struct qv_chaninfo *ci);
 bool chan_declared(const char *name);
 
 /* The monitor's own copy of the order of sb's channel list (the page is the
- * guest's to scribble on): the entries' indexes, in list order. */
+ * guest's to scribble on): the entries' indexes, in list order
+ * (chan_list.c). */
+void chan_list_clear(const struct sandbox *sb);
 u32 chan_listed(const struct sandbox *sb);
 void chan_list_append(const struct sandbox *sb, u32 index);
 s64 chan_list_find(const struct sandbox *sb, u32 index); /* position or -1 */

@@ -31,8 +31,6 @@ static u64 pool_base;
 static u32 ipis, last_ipi_core;
 static char console[1 << 16];
 static size_t console_len;
-static u32 list_index[QV_MAX_SANDBOXES][QV_CHANINFO_MAX];
-static u32 list_len[QV_MAX_SANDBOXES];
 
 void spin_lock(struct spinlock *l)
 {
@@ -77,27 +75,6 @@ bool chan_declared(const char *name)
 	return memcmp(name, manifest.ch[0].name, QV_NAME_LEN) == 0;
 }
 
-u32 chan_listed(const struct sandbox *sb)
-{
-	return list_len[sb->cfg.id];
-}
-
-void chan_list_append(const struct sandbox *sb, u32 index)
-{
-	u32 id = sb->cfg.id;
-
-	if (list_len[id] < QV_CHANINFO_MAX)
-		list_index[id][list_len[id]++] = index;
-}
-
-s64 chan_list_find(const struct sandbox *sb, u32 index)
-{
-	for (u32 i = 0; i < list_len[sb->cfg.id]; i++)
-		if (list_index[sb->cfg.id][i] == index)
-			return i;
-	return -1;
-}
-
 void chan_fill_info(const struct sandbox *sb)
 {
 	struct qv_chaninfo *ci = (void *)(uintptr_t)(sb->region.base + QV_CHANINFO_GPA);
@@ -106,7 +83,7 @@ void chan_fill_info(const struct sandbox *sb)
 	ci->magic = QV_CHANINFO_MAGIC;
 	ci->version = QV_CHANINFO_VERSION;
 	ci->size = sizeof(*ci);
-	list_len[sb->cfg.id] = 0;
+	chan_list_clear(sb);
 	if (sb->cfg.id < 2) {
 		struct qv_chaninfo_entry *e = &ci->ch[ci->n_channels++];
 		memcpy(e->name, manifest.ch[0].name, QV_NAME_LEN);
