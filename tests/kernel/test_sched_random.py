@@ -52,6 +52,33 @@ def check_windows(sc: sched_sim.Scenario, res: sched_sim.Result, v: int) -> None
     assert res.refill_totals[v] == stretches[-1][1]
 
 
+def matches_model(sc: sched_sim.Scenario, core: object | None = None) -> sched_sim.Result:
+    """The C core's run of `sc` (through `core`, a wrapper of it, if given),
+    checked step by step against the reference model's: the same schedule,
+    the same log of calls and results, the same statistics."""
+    got = sched_sim.run(core if core is not None else sb.Sched(), sc)
+    want = sched_sim.run(sched_model.Model(), sc)
+    assert got.trace == want.trace
+    assert got.log == want.log
+    assert got.stats == want.stats
+    return got
+
+
+def check_no_budget_created(sc: sched_sim.Scenario, res: sched_sim.Result) -> None:
+    """Every Main VCPU's replenishment queue holds its current C, no more."""
+    for i, spec in enumerate(sc.vcpus):
+        if spec[0] == "main":
+            assert res.refill_totals[i] == epochs(sc, res, i)[-1][1]
+
+
+def check_windows_without_overruns(sc: sched_sim.Scenario, res: sched_sim.Result) -> None:
+    """Every Main VCPU keeps C in every window of T and no chunk ran past its budget."""
+    for i, spec in enumerate(sc.vcpus):
+        if spec[0] == "main":
+            check_windows(sc, res, i)
+            assert res.stats[i]["overruns"] == 0, (i, res.stats[i])
+
+
 @pytest.mark.parametrize("seed", SEEDS)
 def test_no_vcpu_exceeds_its_budget_in_any_window_of_its_period(seed: int) -> None:
     sc = scenario(seed)
@@ -63,25 +90,14 @@ def test_no_vcpu_exceeds_its_budget_in_any_window_of_its_period(seed: int) -> No
 
 @pytest.mark.parametrize("seed", SEEDS)
 def test_schedule_matches_reference_model(seed: int) -> None:
-    sc = scenario(seed)
-    got = sched_sim.run(sb.Sched(), sc)
-    want = sched_sim.run(sched_model.Model(), sc)
-    assert got.trace == want.trace
-    assert got.log == want.log
-    assert got.stats == want.stats
+    matches_model(scenario(seed))
 
 
 @pytest.mark.parametrize("seed", range(15))
 def test_late_timers_match_reference_model_and_never_create_budget(seed: int) -> None:
     sc = scenario(1000 + seed, late=random.Random(seed).randint(50, 700))
-    got = sched_sim.run(sb.Sched(), sc)
-    want = sched_sim.run(sched_model.Model(), sc)
-    assert got.trace == want.trace
-    assert got.log == want.log
-    assert got.stats == want.stats
-    for i, spec in enumerate(sc.vcpus):
-        if spec[0] == "main":
-            assert got.refill_totals[i] == epochs(sc, got, i)[-1][1]
+    got = matches_model(sc)
+    check_no_budget_created(sc, got)
     assert sum(s["overruns"] for s in got.stats) > 0
 
 
@@ -99,11 +115,7 @@ def test_overruns_up_to_beyond_c_keep_every_window_and_match_the_model(seed: int
     sc.timer_jitter = rng.randint(500, 3000)
     sc.seed = seed
     rec = sched_sim.OverrunRecorder(sb.Sched())
-    got = sched_sim.run(rec, sc)
-    want = sched_sim.run(sched_model.Model(), sc)
-    assert got.trace == want.trace
-    assert got.log == want.log
-    assert got.stats == want.stats
+    got = matches_model(sc, rec)
     for i, spec in enumerate(sc.vcpus):
         if spec[0] == "main":
             chunks = sched_sim.foreground(got.trace, i)
@@ -168,14 +180,11 @@ def test_background_runs_only_when_no_foreground_vcpu_is_runnable(seed: int) -> 
 def test_long_runs_keep_the_window_guarantee_and_match_the_model(seed: int) -> None:
     rng = random.Random(5000 + seed)
     sc = sched_sim.random_scenario(rng, 5, seed % 2 == 0, 6_000_000)
-    got = sched_sim.run(sb.Sched(), sc)
+    got = matches_model(sc)
     for i, spec in enumerate(sc.vcpus):
         if spec[0] == "main":
             check_windows(sc, got, i)
             assert got.stats[i]["fg"] > 0
-    want = sched_sim.run(sched_model.Model(), sc)
-    assert got.trace == want.trace
-    assert got.stats == want.stats
 
 
 @pytest.mark.parametrize("seed", range(12))
@@ -188,15 +197,8 @@ def test_slack_absorbs_late_timers_matches_model_and_keeps_every_window(seed: in
     sc.slack = rng.randint(20, 150)
     sc.timer_jitter = sc.slack
     sc.seed = seed
-    got = sched_sim.run(sb.Sched(), sc)
-    want = sched_sim.run(sched_model.Model(), sc)
-    assert got.trace == want.trace
-    assert got.log == want.log
-    assert got.stats == want.stats
-    for i, spec in enumerate(sc.vcpus):
-        if spec[0] == "main":
-            check_windows(sc, got, i)
-            assert got.stats[i]["overruns"] == 0, (i, got.stats[i])
+    got = matches_model(sc)
+    check_windows_without_overruns(sc, got)
 
 
 @pytest.mark.parametrize("seed", range(6))
@@ -206,13 +208,8 @@ def test_timers_later_than_the_slack_match_model_and_never_create_budget(seed: i
     sc.timer_late = 10
     sc.timer_jitter = 120
     sc.seed = seed
-    got = sched_sim.run(sb.Sched(), sc)
-    want = sched_sim.run(sched_model.Model(), sc)
-    assert got.trace == want.trace
-    assert got.stats == want.stats
-    for i, spec in enumerate(sc.vcpus):
-        if spec[0] == "main":
-            assert got.refill_totals[i] == epochs(sc, got, i)[-1][1]
+    got = matches_model(sc)
+    check_no_budget_created(sc, got)
 
 
 @pytest.mark.parametrize("seed", range(8))
@@ -223,12 +220,5 @@ def test_slack_and_dispatch_match_model_and_keep_every_window(seed: int) -> None
     sc.dispatch = rng.randint(50, 400)
     sc.timer_jitter = sc.slack
     sc.seed = seed
-    got = sched_sim.run(sb.Sched(), sc)
-    want = sched_sim.run(sched_model.Model(), sc)
-    assert got.trace == want.trace
-    assert got.log == want.log
-    assert got.stats == want.stats
-    for i, spec in enumerate(sc.vcpus):
-        if spec[0] == "main":
-            check_windows(sc, got, i)
-            assert got.stats[i]["overruns"] == 0, (i, got.stats[i])
+    got = matches_model(sc)
+    check_windows_without_overruns(sc, got)
