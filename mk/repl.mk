@@ -7,15 +7,16 @@
 #                             that they stay freestanding; ports/vtx links
 #                             the sources itself)
 #
-# This fragment is read before mk/runtime.mk (alphabetical include), so the
-# runtime's object list is recomputed here rather than taken from RT_HOST_OBJS.
+# This fragment is read before mk/runtime.mk (alphabetical include): the
+# runtime's object lists (RT_HOST_OBJS, RT_ASAN_OBJS) are named with $$ so
+# that they are expanded after every fragment has been read
+# (.SECONDEXPANSION holds from here on for every fragment; a prerequisite
+# list without $$ expands to itself the second time).
 
 REPL_DIR := $(BUILD)/repl
 REPL_SRCS := ports/repl/repl.c ports/ramfs/ramfs.c
 REPL_HDRS := ports/repl/repl.h ports/ramfs/ramfs.h runtime/qv.h
 REPL_INC := -Iruntime -Iports/repl -Iports/ramfs
-REPL_RT_OBJS := $(patsubst runtime/%.c,$(BUILD)/runtime/host/%.o,$(sort $(wildcard runtime/*.c)))
-REPL_RT_ASAN_OBJS := $(patsubst runtime/%.c,$(BUILD)/runtime/asan/%.o,$(sort $(wildcard runtime/*.c)))
 QPY_BOARD := $(BUILD)/host/qpy-board
 QPY_BOARD_ASAN := $(BUILD)/host/qpy-board-asan
 RAMFS_DRIVER := $(BUILD)/host/ramfs-driver
@@ -25,13 +26,16 @@ REPL_ASAN := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-fr
 HOST_BINARIES += $(QPY_BOARD) $(QPY_BOARD_ASAN) $(RAMFS_DRIVER)
 binaries: $(REPL_BOARD_LIB)
 
-$(QPY_BOARD): ports/hostboard/main.c $(REPL_SRCS) $(REPL_HDRS) $(REPL_RT_OBJS) mk/repl.mk
-	@mkdir -p $(dir $@)
-	$(HOST_CC) $(HOST_CFLAGS) $(REPL_INC) ports/hostboard/main.c $(REPL_SRCS) $(REPL_RT_OBJS) -o $@
+QPY_BOARD_SRCS := ports/hostboard/main.c $(REPL_SRCS)
 
-$(QPY_BOARD_ASAN): ports/hostboard/main.c $(REPL_SRCS) $(REPL_HDRS) $(REPL_RT_ASAN_OBJS) mk/repl.mk
+.SECONDEXPANSION:
+$(QPY_BOARD): $(QPY_BOARD_SRCS) $(REPL_HDRS) $$(RT_HOST_OBJS) mk/repl.mk
 	@mkdir -p $(dir $@)
-	$(HOST_CC) $(HOST_CFLAGS) -O1 $(REPL_ASAN) $(REPL_INC) ports/hostboard/main.c $(REPL_SRCS) $(REPL_RT_ASAN_OBJS) -o $@
+	$(HOST_CC) $(HOST_CFLAGS) $(REPL_INC) $(QPY_BOARD_SRCS) $(RT_HOST_OBJS) -o $@
+
+$(QPY_BOARD_ASAN): $(QPY_BOARD_SRCS) $(REPL_HDRS) $$(RT_ASAN_OBJS) mk/repl.mk
+	@mkdir -p $(dir $@)
+	$(HOST_CC) $(HOST_CFLAGS) -O1 $(REPL_ASAN) $(REPL_INC) $(QPY_BOARD_SRCS) $(RT_ASAN_OBJS) -o $@
 
 $(RAMFS_DRIVER): ports/hostboard/ramfs_driver.c ports/ramfs/ramfs.c $(REPL_HDRS) mk/repl.mk
 	@mkdir -p $(dir $@)
