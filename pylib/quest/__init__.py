@@ -5,7 +5,8 @@
 # status codes); this side gives them classes and exceptions.
 # docs/quest.md is the reference.
 #
-# Heap is scarce (a service gets 64 KiB by default) and every function a
+# Heap is scarce (a service gets 192 KiB unless system.toml says otherwise,
+# and a 64 KiB one must still be able to import quest) and every function a
 # module defines costs its interpreter about a kilobyte, so this file holds
 # only the exceptions and the time functions; the rest (sandbox, VCPU,
 # Channel, mem, services) loads on first use through __getattr__ below.
