@@ -24,12 +24,13 @@ CHAN_STRESS_TSAN := $(CHAN_DIR)/chan_stress_tsan
 CHAN_FUZZ := $(CHAN_DIR)/chan_fuzz_asan
 CHAN_BENCH := $(CHAN_DIR)/chan_bench
 CHAN_RT_LIB := $(CHAN_DIR)/libqvchanrt.so
-CHAN_RT_SRCS := monitor/hc_chan.c monitor/chan_list.c monitor/ept.c kernel/chan/chan.c tests/kernel/chan_rt_harness.c
+CHAN_RT_SRCS := monitor/hc_chan.c monitor/chan_list.c monitor/ept.c kernel/chan/chan.c \
+	tests/kernel/chan_rt_harness.c tests/kernel/chan_harness_mon.c
 CHAN_MON_LIB := $(CHAN_DIR)/libqvchanmon.so
-CHAN_MON_SRCS := monitor/chan.c monitor/chan_list.c monitor/hc_chan.c monitor/ept.c kernel/chan/chan.c \
-	tests/kernel/chan_mon_harness.c
+CHAN_MON_SRCS := monitor/chan.c monitor/chan_list.c monitor/hc_chan.c monitor/ept.c \
+	kernel/chan/chan.c tests/kernel/chan_mon_harness.c tests/kernel/chan_harness_mon.c
 CHAN_RT_HDRS := monitor/chan.h monitor/mon.h monitor/ept.h include/questv/chaninfo.h \
-	include/questv/hypercall.h $(CHAN_HDRS)
+	include/questv/hypercall.h tests/kernel/chan_harness_mon.h $(CHAN_HDRS)
 CHAN_HOST_FLAGS := $(HOST_CFLAGS) -Iinclude -Ikernel/chan
 CHAN_ASAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 

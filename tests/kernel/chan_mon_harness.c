@@ -15,10 +15,10 @@
 #include "../../monitor/manifest.h"
 #include "questv/chaninfo.h"
 #include "questv/hypercall.h"
+#include "chan_harness_mon.h"
 
 #define N_SB         3u
 #define REGION_BYTES (64u * 1024u)
-#define REQUEST_GPA  0x8000u
 
 struct mon_state mon;
 
@@ -31,18 +31,6 @@ static struct {
 static u32 invepts[N_SB];
 static u64 region_base, region_bytes;
 
-void spin_lock(struct spinlock *l)
-{
-	if (l->held)
-		abort();
-	l->held = 1;
-}
-
-void spin_unlock(struct spinlock *l)
-{
-	l->held = 0;
-}
-
 void mon_printf(const char *f, ...)
 {
 	va_list ap;
@@ -53,23 +41,9 @@ void mon_printf(const char *f, ...)
 	fputc('\n', stderr);
 }
 
-void *mem_alloc_pages(u64 n)
-{
-	void *p = aligned_alloc(4096, n * 4096);
-
-	if (p)
-		memset(p, 0, n * 4096);
-	return p;
-}
-
 bool lapic_has_x2apic(void)
 {
 	return true;
-}
-
-const struct qv_manifest_channel *manifest_channel(const struct qv_manifest_header *h, u32 i)
-{
-	return (const void *)((const u8 *)h + h->channel_off + (u64)i * h->channel_size);
 }
 
 const struct qv_manifest_device *manifest_device(const struct qv_manifest_header *h, u32 i)
@@ -88,19 +62,11 @@ bool chan_hw_doorbell(u32 core)
 	return true;
 }
 
-s64 hc_chan_create(struct sandbox *sb, struct guest_regs *r);
-
-static u64 table_page(void *ctx)
-{
-	(void)ctx;
-	return (u64)(uintptr_t)mem_alloc_pages(1);
-}
-
 /* ---- the interface the Python test drives ---- */
 
 int m_init(void)
 {
-	struct ept_alloc a = { table_page, NULL };
+	struct ept_alloc a = { harness_table_page, NULL };
 	u64 bytes = 0;
 
 	manifest.h.flags = QV_MANIFEST_F_TEST_BUILD;
@@ -143,7 +109,7 @@ int m_init(void)
 		sb->cfg.mem_mib = 8;
 		sb->core = i;
 		sb->region = (struct range){ (u64)(uintptr_t)ram, REGION_BYTES };
-		sb->ept_root = table_page(NULL);
+		sb->ept_root = harness_table_page(NULL);
 		if (chan_map(sb, &a))
 			return -1;
 		chan_fill_info(sb);
@@ -163,17 +129,8 @@ u64 m_region_bytes(void)
 
 s64 m_create(u32 sb, const char *name, u32 peer, u32 slot_size, u32 slot_count, u32 role)
 {
-	struct qv_chan_request q;
-	struct guest_regs r = { .rax = QV_HC_CHAN_CREATE, .rbx = REQUEST_GPA, .rcx = sizeof(q) };
-
-	memset(&q, 0, sizeof(q));
-	memcpy(q.name, name, strnlen(name, QV_NAME_LEN));
-	q.peer = peer;
-	q.slot_size = slot_size;
-	q.slot_count = slot_count;
-	q.role = role;
-	memcpy((void *)(uintptr_t)(mon.sandboxes[sb].region.base + REQUEST_GPA), &q, sizeof(q));
-	return hc_chan_create(&mon.sandboxes[sb], &r);
+	return harness_request(sb, name, strnlen(name, QV_NAME_LEN), peer, slot_size, slot_count,
+			       role, 0);
 }
 
 /* A restart as monitor/exit.c does it: the channel list rewritten. */

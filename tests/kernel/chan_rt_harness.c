@@ -14,9 +14,9 @@
 #include "../../monitor/manifest.h"
 #include "questv/chaninfo.h"
 #include "questv/hypercall.h"
+#include "chan_harness_mon.h"
 
 #define REGION_BYTES (64u * 1024u)
-#define REQUEST_GPA  0x8000u
 #define MEM_MIB      8u
 
 struct mon_state mon;
@@ -32,18 +32,6 @@ static u32 ipis, last_ipi_core;
 static char console[1 << 16];
 static size_t console_len;
 
-void spin_lock(struct spinlock *l)
-{
-	if (l->held)
-		abort(); /* hc_chan.c must never take the lock twice */
-	l->held = 1;
-}
-
-void spin_unlock(struct spinlock *l)
-{
-	l->held = 0;
-}
-
 void mon_printf(const char *f, ...)
 {
 	va_list ap;
@@ -56,11 +44,6 @@ void mon_printf(const char *f, ...)
 		console[console_len++] = '\n';
 		console[console_len] = 0;
 	}
-}
-
-const struct qv_manifest_channel *manifest_channel(const struct qv_manifest_header *h, u32 i)
-{
-	return (const void *)((const u8 *)h + h->channel_off + (u64)i * h->channel_size);
 }
 
 /* What monitor/chan.c provides, for a system whose one declared channel
@@ -105,23 +88,13 @@ bool chan_hw_doorbell(u32 core)
 	return true;
 }
 
-s64 hc_chan_create(struct sandbox *sb, struct guest_regs *r);
 s64 hc_doorbell(struct sandbox *sb, struct guest_regs *r);
-
-static u64 table_page(void *ctx)
-{
-	(void)ctx;
-	void *p = aligned_alloc(4096, 4096);
-	if (p)
-		memset(p, 0, 4096);
-	return (u64)(uintptr_t)p;
-}
 
 /* ---- the interface the Python test drives ---- */
 
 int h_init(u32 n, int test_build)
 {
-	struct ept_alloc a = { table_page, NULL };
+	struct ept_alloc a = { harness_table_page, NULL };
 
 	if (n > QV_MAX_SANDBOXES || n < 2)
 		return -1;
@@ -154,7 +127,7 @@ int h_init(u32 n, int test_build)
 		sb->cfg.mem_mib = MEM_MIB;
 		sb->core = i;
 		sb->region = (struct range){ (u64)(uintptr_t)ram, REGION_BYTES };
-		sb->ept_root = table_page(&a);
+		sb->ept_root = harness_table_page(&a);
 		chan_fill_info(sb);
 	}
 	return 0;
@@ -175,16 +148,8 @@ s64 h_create_raw(u32 sb, u64 gpa, u64 size, u64 cmd)
 s64 h_create(u32 sb, const char *name, u32 peer, u32 slot_size, u32 slot_count, u32 role,
 	     u64 cmd)
 {
-	struct qv_chan_request q;
-
-	memset(&q, 0, sizeof(q));
-	memcpy(q.name, name, QV_NAME_LEN); /* the test passes the 16 raw bytes */
-	q.peer = peer;
-	q.slot_size = slot_size;
-	q.slot_count = slot_count;
-	q.role = role;
-	memcpy((void *)(uintptr_t)(mon.sandboxes[sb].region.base + REQUEST_GPA), &q, sizeof(q));
-	return h_create_raw(sb, REQUEST_GPA, sizeof(q), cmd);
+	/* the test passes the 16 raw bytes */
+	return harness_request(sb, name, QV_NAME_LEN, peer, slot_size, slot_count, role, cmd);
 }
 
 s64 h_doorbell(u32 sb, u64 index)
