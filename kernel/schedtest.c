@@ -270,7 +270,56 @@ static void window_add(struct window *w, u64 period, struct sample x)
 	w->s[w->n++ % WINDOW_SAMPLES] = x;
 }
 
-/* The decisions around one release (sched_trace, kernel/timer.c): the
+/* The last SCHED_TRACE_LEN decisions (timer_arm runs once per decision),
+ * each with the state of one watched Main VCPU: what ran instead of it
+ * when it was released and did not run (the workload reports the trace of
+ * the worst release it saw). Off while `watch` is NULL. */
+#define SCHED_TRACE_LEN 48u
+#define SCHED_TRACE_IDLE 0xFFFFu
+
+struct sched_trace_rec {
+	u64 now;          /* the decision's time */
+	u64 avail;        /* the watched VCPU's budget available then */
+	u64 head_at;      /* when its replenishment queue's head is due */
+	u32 debt;         /* its overrun debt (ns) */
+	u32 threshold;    /* slack + dispatch: budget a chunk needs to start */
+	u16 cur;          /* VCPU chosen (SCHED_TRACE_IDLE: none) */
+	u8 fg;            /* ... at foreground priority */
+	u8 ready;         /* the watched VCPU had a thread ready */
+	u8 rq_len;        /* entries in its queue */
+	u8 mark;          /* sched_trace.mark then */
+};
+
+struct sched_trace {
+	const struct qvs_vcpu *watch;
+	volatile u8 mark; /* where the watched VCPU's thread is (its own code) */
+	u64 n;            /* decisions recorded (the ring holds the last ones) */
+	struct sched_trace_rec r[SCHED_TRACE_LEN];
+};
+static struct sched_trace sched_trace;
+
+/* One decision into the trace ring (timer_arm, interrupts off). */
+void schedtest_decision(const struct qvs_sched *s, u64 now_ns)
+{
+	const struct qvs_vcpu *w = sched_trace.watch;
+	struct sched_trace_rec *r;
+
+	if (!w)
+		return;
+	r = &sched_trace.r[sched_trace.n++ % SCHED_TRACE_LEN];
+	r->now = now_ns;
+	r->avail = qvs_vcpu_available(s, w, now_ns);
+	r->head_at = w->rq_len ? w->rq[0].time : QVS_NEVER;
+	r->debt = (u32)(w->debt < 0xFFFFFFFFu ? w->debt : 0xFFFFFFFFu);
+	r->threshold = (u32)(s->slack + s->dispatch);
+	r->cur = s->cur ? (u16)s->cur->id : SCHED_TRACE_IDLE;
+	r->fg = s->cur_fg;
+	r->ready = w->run_head != NULL;
+	r->rq_len = (u8)w->rq_len;
+	r->mark = sched_trace.mark;
+}
+
+/* The decisions around one release (sched_trace): the
  * worst quiet job's (its release to its start) and the first quiet job
  * that ended late (its release to its end). */
 struct trace_copy {

@@ -25,7 +25,6 @@
 
 struct timer_stats timer_stats;
 struct timer_latency timer_latency;
-struct sched_trace sched_trace;
 const u32 timer_late_bounds_us[TIMER_LATE_BUCKETS - 1] = { 5, 10, 20, 30, 40, 50, 75, 100, 200,
 							     1000 };
 void timer_isr(void);
@@ -170,33 +169,12 @@ bool timer_init(void)
  * steps. The count starts when it is written: the distance is taken from
  * the clock read here, not from the decision's `now` (a decision costs
  * hundreds of cycles, under Bochs hundreds of microseconds). */
-/* One decision into the trace ring (interrupts off, as every decision). */
-static void trace_decision(const struct qvs_sched *s, u64 now_ns)
-{
-	const struct qvs_vcpu *w = sched_trace.watch;
-	struct sched_trace_rec *r;
-
-	if (!w)
-		return;
-	r = &sched_trace.r[sched_trace.n++ % SCHED_TRACE_LEN];
-	r->now = now_ns;
-	r->avail = qvs_vcpu_available(s, w, now_ns);
-	r->head_at = w->rq_len ? w->rq[0].time : QVS_NEVER;
-	r->debt = (u32)(w->debt < 0xFFFFFFFFu ? w->debt : 0xFFFFFFFFu);
-	r->threshold = (u32)(s->slack + s->dispatch);
-	r->cur = s->cur ? (u16)s->cur->id : SCHED_TRACE_IDLE;
-	r->fg = s->cur_fg;
-	r->ready = w->run_head != NULL;
-	r->rq_len = (u8)w->rq_len;
-	r->mark = sched_trace.mark;
-}
-
 void timer_arm(u64 deadline_ns, u64 now_ns)
 {
 	struct qvs_sched *s = ksched();
 	u64 at = clock_ns();
 
-	trace_decision(s, now_ns);
+	schedtest_decision(s, now_ns);
 
 	if (at < now_ns)
 		at = now_ns;

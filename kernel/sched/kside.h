@@ -59,35 +59,12 @@ extern struct timer_latency timer_latency;
 #define TIMER_SLACK_WINDOW 64u
 #define TIMER_DISPATCH_CAP_NS 1000000u
 
-/* ---- decision trace (kernel/timer.c) ---- */
+/* ---- decision hook ---- */
 
-/* The last SCHED_TRACE_LEN decisions (timer_arm runs once per decision),
- * each with the state of one watched Main VCPU: what ran instead of it
- * when it was released and did not run (kernel/schedtest.c reports the
- * trace of the worst release it saw). Off while `watch` is NULL. */
-#define SCHED_TRACE_LEN 48u
-#define SCHED_TRACE_IDLE 0xFFFFu
-
-struct sched_trace_rec {
-	u64 now;          /* the decision's time */
-	u64 avail;        /* the watched VCPU's budget available then */
-	u64 head_at;      /* when its replenishment queue's head is due */
-	u32 debt;         /* its overrun debt (ns) */
-	u32 threshold;    /* slack + dispatch: budget a chunk needs to start */
-	u16 cur;          /* VCPU chosen (SCHED_TRACE_IDLE: none) */
-	u8 fg;            /* ... at foreground priority */
-	u8 ready;         /* the watched VCPU had a thread ready */
-	u8 rq_len;        /* entries in its queue */
-	u8 mark;          /* sched_trace.mark then */
-};
-
-struct sched_trace {
-	const struct qvs_vcpu *watch;
-	volatile u8 mark; /* where the watched VCPU's thread is (its own code) */
-	u64 n;            /* decisions recorded (the ring holds the last ones) */
-	struct sched_trace_rec r[SCHED_TRACE_LEN];
-};
-extern struct sched_trace sched_trace;
+/* Called by timer_arm at every decision (interrupts off): the test kernel's
+ * decision trace (kernel/schedtest.c); empty in kernel.elf
+ * (kernel/schedtest_stub.c). */
+void schedtest_decision(const struct qvs_sched *s, u64 now_ns);
 
 /* ---- I/O VCPUs and events (kernel/sched/kio.c) ---- */
 
