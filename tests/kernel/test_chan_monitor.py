@@ -10,14 +10,12 @@ what the two files do together, above all at a restart."""
 from __future__ import annotations
 
 import ctypes
-import shutil
-import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
 import chan_model as cm
 import pytest
-from test_chan_runtime import PAGE, RT_INDEX, ChanInfo
+from test_chan_runtime import PAGE, RT_INDEX, ChanInfo, fresh_copy, make_lib
 
 ROOT = Path(__file__).resolve().parents[2]
 LIB = ROOT / "build/chan/libqvchanmon.so"
@@ -63,15 +61,12 @@ class Monitor:
 
 @pytest.fixture(scope="session")
 def built() -> Path:
-    subprocess.run(["make", "-s", "build/chan/libqvchanmon.so"], cwd=ROOT, check=True)
-    return LIB
+    return make_lib(LIB)
 
 
 @pytest.fixture
 def mon(built: Path, tmp_path: Path) -> Iterator[Monitor]:
-    copy = tmp_path / "libqvchanmon.so"   # fresh statics for each test
-    shutil.copy(built, copy)
-    yield Monitor(ctypes.CDLL(str(copy)))
+    yield Monitor(fresh_copy(built, tmp_path))   # fresh statics for each test
 
 
 def test_the_hubs_restart_frees_a_uart_lock_its_last_life_held(mon: Monitor) -> None:

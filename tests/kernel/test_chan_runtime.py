@@ -120,18 +120,27 @@ class Monitors:
                                      r"0x([0-9a-f]+)", self.console())]
 
 
+def make_lib(lib: Path) -> Path:
+    subprocess.run(["make", "-s", str(lib.relative_to(ROOT))], cwd=ROOT, check=True)
+    return lib
+
+
+def fresh_copy(lib: Path, tmp_path: Path) -> ctypes.CDLL:
+    """A private copy of the library: its statics (the table, the pool, the
+    sandboxes) start afresh."""
+    copy = tmp_path / lib.name
+    shutil.copy(lib, copy)
+    return ctypes.CDLL(str(copy))
+
+
 @pytest.fixture(scope="session")
 def built() -> Path:
-    subprocess.run(["make", "-s", "build/chan/libqvchanrt.so"], cwd=ROOT, check=True)
-    return LIB
+    return make_lib(LIB)
 
 
 @pytest.fixture
 def mons(built: Path, tmp_path: Path) -> Iterator[Monitors]:
-    # a private copy: the table, the pool and the sandboxes start afresh
-    copy = tmp_path / "libqvchanrt.so"
-    shutil.copy(built, copy)
-    yield Monitors(ctypes.CDLL(str(copy)), N_SANDBOXES)
+    yield Monitors(fresh_copy(built, tmp_path), N_SANDBOXES)
 
 
 def test_first_caller_waits_then_both_ends_map_their_own_side(mons: Monitors) -> None:
