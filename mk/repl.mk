@@ -26,16 +26,17 @@ REPL_ASAN := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-fr
 HOST_BINARIES += $(QPY_BOARD) $(QPY_BOARD_ASAN) $(RAMFS_DRIVER)
 binaries: $(REPL_BOARD_LIB)
 
-QPY_BOARD_SRCS := ports/hostboard/main.c $(REPL_SRCS)
+# qpy-board takes host_parse_size (and the ASan options) from the hosted port
+QPY_BOARD_SRCS := ports/hostboard/main.c ports/host/port.c $(REPL_SRCS)
 
 .SECONDEXPANSION:
-$(QPY_BOARD): $(QPY_BOARD_SRCS) $(REPL_HDRS) $$(RT_HOST_OBJS) mk/repl.mk
+$(QPY_BOARD): $(QPY_BOARD_SRCS) ports/host/host.h $(REPL_HDRS) $$(RT_HOST_OBJS) mk/repl.mk
 	@mkdir -p $(dir $@)
-	$(HOST_CC) $(HOST_CFLAGS) $(REPL_INC) $(QPY_BOARD_SRCS) $(RT_HOST_OBJS) -o $@
+	$(HOST_CC) $(HOST_CFLAGS) $(REPL_INC) -Iports/host $(QPY_BOARD_SRCS) $(RT_HOST_OBJS) -o $@
 
-$(QPY_BOARD_ASAN): $(QPY_BOARD_SRCS) $(REPL_HDRS) $$(RT_ASAN_OBJS) mk/repl.mk
+$(QPY_BOARD_ASAN): $(QPY_BOARD_SRCS) ports/host/host.h $(REPL_HDRS) $$(RT_ASAN_OBJS) mk/repl.mk
 	@mkdir -p $(dir $@)
-	$(HOST_CC) $(HOST_CFLAGS) -O1 $(REPL_ASAN) $(REPL_INC) $(QPY_BOARD_SRCS) $(RT_ASAN_OBJS) -o $@
+	$(HOST_CC) $(HOST_CFLAGS) -O1 $(REPL_ASAN) $(REPL_INC) -Iports/host $(QPY_BOARD_SRCS) $(RT_ASAN_OBJS) -o $@
 
 $(RAMFS_DRIVER): ports/hostboard/ramfs_driver.c ports/ramfs/ramfs.c $(REPL_HDRS) mk/repl.mk
 	@mkdir -p $(dir $@)

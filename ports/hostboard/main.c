@@ -21,17 +21,9 @@
 #include <termios.h>
 #include <time.h>
 #include <unistd.h>
-#include "qv.h"
+#include "host.h" /* host_parse_size; port.c also sets the ASan options */
 #include "ramfs.h"
 #include "repl.h"
-
-/* Under AddressSanitizer (qpy-board-asan) fake stacks would hide heap
- * pointers from the collector's conservative stack scan; keep real frames. */
-const char *__asan_default_options(void);
-const char *__asan_default_options(void)
-{
-	return "detect_stack_use_after_return=0:detect_leaks=0";
-}
 
 /* The port's user pointer: ramfs.h wants the filesystem first. */
 typedef struct board {
@@ -67,11 +59,6 @@ static uint64_t p_wall(void *user)
 	struct timespec ts;
 	clock_gettime(CLOCK_REALTIME, &ts);
 	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
-}
-
-static uint64_t fs_clock(void *user)
-{
-	return p_wall(user);
 }
 
 static void p_write(void *user, int stream, const char *s, size_t n)
@@ -170,24 +157,6 @@ static void io_write(void *user, const char *s, size_t n)
 	}
 }
 
-static bool parse_size(const char *s, size_t *out)
-{
-	char *end;
-	unsigned long long v = strtoull(s, &end, 10);
-	if (end == s)
-		return false;
-	switch (*end) {
-	case 'k': case 'K': v <<= 10; end++; break;
-	case 'm': case 'M': v <<= 20; end++; break;
-	case 'g': case 'G': v <<= 30; end++; break;
-	default: break;
-	}
-	if (*end || v < QV_MIN_MEMORY || v > (16ull << 30))
-		return false;
-	*out = (size_t)v;
-	return true;
-}
-
 static int usage(void)
 {
 	fprintf(stderr, "usage: qpy-board [--pty] [--fs-kib N] [--heap SIZE]\n"
@@ -213,7 +182,7 @@ int main(int argc, char **argv)
 			}
 			fs_kib = v;
 		} else if (!strcmp(a, "--heap") && i + 1 < argc) {
-			if (!parse_size(argv[++i], &heap)) {
+			if (!host_parse_size(argv[++i], &heap)) {
 				fprintf(stderr, "qpy-board: bad heap size '%s' (use e.g. 256k, 8m)\n", argv[i]);
 				return 2;
 			}
@@ -235,7 +204,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "qpy-board: cannot make a %zu KiB filesystem\n", fs_kib);
 		return 1;
 	}
-	ramfs_set_clock(b.fs, fs_clock, NULL);
+	ramfs_set_clock(b.fs, p_wall, NULL);
 	b.port.write = p_write;
 	b.port.read_line = p_read_line;
 	b.port.ticks_us = p_ticks;
