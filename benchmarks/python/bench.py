@@ -38,13 +38,12 @@ board figure here is read from that clock; the host's wall time is only a note.
 from __future__ import annotations
 
 import re
-import socket
-import threading
 import time
 from collections.abc import Callable
 from typing import Any
 
 from questv.bench import BenchContext
+from questv.rawrepl import RAW_BANNER, RawRepl
 
 SYSTEM = "benchmarks/python/system-bench.toml"
 BOOT_TIMEOUT = 600.0
@@ -70,41 +69,15 @@ class _Framed:
     and output streams, as `questv console` has them (no ptys: fewer hops)."""
 
     def __init__(self, emu: Any) -> None:
+        from questv.emulator import SerialPipe
         from questv.hub.link import HubLink, SocketTransport
 
-        self.emu = emu
-        self.host_end, self.board_end = socket.socketpair()
-        self.done = threading.Event()
-        self.threads = [threading.Thread(target=self._down, daemon=True),
-                        threading.Thread(target=self._up, daemon=True)]
-        for t in self.threads:
-            t.start()
-        self.link = HubLink(SocketTransport(self.host_end))
+        self.pipe = SerialPipe(emu)
+        self.link = HubLink(SocketTransport(self.pipe.host_end))
         self.streams: dict[int, bytearray] = {}
         self.log: list[str] = []
         _, early = self.link.handshake(timeout=60.0)
         self._take(early)
-
-    def _down(self) -> None:
-        while not self.done.is_set():
-            data = self.emu.read(timeout=0.02)
-            if data:
-                self.board_end.sendall(data)
-            elif self.emu.eof:
-                return
-
-    def _up(self) -> None:
-        self.board_end.settimeout(0.05)
-        while not self.done.is_set():
-            try:
-                data = self.board_end.recv(65536)
-            except TimeoutError:
-                continue
-            except OSError:
-                return
-            if not data:
-                return
-            self.emu.write(data)
 
     def _take(self, frames: list[Any]) -> None:
         from questv.hub import frame as F
@@ -134,10 +107,7 @@ class _Framed:
 
     def close(self) -> None:
         self.link.bye()
-        self.done.set()
-        for t in self.threads:
-            t.join(timeout=2)
-        self.board_end.close()
+        self.pipe.close()
 
 
 def _exec(repl: Any, code: str, timeout: float = STEP_TIMEOUT) -> str:
@@ -147,6 +117,16 @@ def _exec(repl: Any, code: str, timeout: float = STEP_TIMEOUT) -> str:
     return out.decode(errors="replace")
 
 
+def _exchange(repl: Any, what: str) -> None:
+    """The board's side of one raw-REPL exchange of print(1+1) already written:
+    "OK", then "2" on stdout and nothing on stderr, up to the next prompt."""
+    if repl.read_until(b"OK", STEP_TIMEOUT) != b"OK":
+        raise RuntimeError(f"{what}: no OK")
+    out, err = repl.result(STEP_TIMEOUT)
+    if out.strip() != b"2" or err:
+        raise RuntimeError(f"{what}: 1+1 gave {out!r} {err!r}")
+
+
 def _round_trips(repl: Any, n: int) -> tuple[int, float]:
     """(board us, host s) for n raw-REPL exchanges of print(1+1), N + 1 turnarounds."""
     _exec(repl, "import quest\n_t0 = quest.ticks_us()")
@@ -154,13 +134,7 @@ def _round_trips(repl: Any, n: int) -> tuple[int, float]:
     for i in range(n):
         # The exchange mpremote makes, without the tool's pauses between writes.
         repl._write(b"print(1+1)\x04")
-        if repl.read_until(b"OK", STEP_TIMEOUT) != b"OK":
-            raise RuntimeError(f"round trip {i}: no OK")
-        out = repl.read_until(b"\x04", STEP_TIMEOUT)[:-1]
-        err = repl.read_until(b"\x04", STEP_TIMEOUT)[:-1]
-        repl.read_until(b">", STEP_TIMEOUT)
-        if out.strip() != b"2" or err:
-            raise RuntimeError(f"round trip {i}: 1+1 gave {out!r} {err!r}")
+        _exchange(repl, f"round trip {i}")
     board = int(_exec(repl, "print(quest.ticks_us() - _t0)"))
     return board, time.monotonic() - started
 
@@ -172,24 +146,17 @@ def _batch(repl: Any, k: int) -> int:
     _exec(repl, "_t0 = quest.ticks_us()")
     repl._write(b"print(1+1)\x04" * k)
     for i in range(k):
-        repl.read_until(b"OK", STEP_TIMEOUT)
-        out = repl.read_until(b"\x04", STEP_TIMEOUT)[:-1]
-        err = repl.read_until(b"\x04", STEP_TIMEOUT)[:-1]
-        repl.read_until(b">", STEP_TIMEOUT)
-        if out.strip() != b"2" or err:
-            raise RuntimeError(f"batched exchange {i}: 1+1 gave {out!r} {err!r}")
+        _exchange(repl, f"batched exchange {i}")
     return int(_exec(repl, "print(quest.ticks_us() - _t0)"))
 
 
 def _soft_reset(repl: Any) -> None:
     repl._write(b"\x04")  # raw mode, nothing gathered: a soft reset
     repl.read_until(b"soft reboot", STEP_TIMEOUT)
-    repl.read_until(b"raw REPL; CTRL-B to exit\r\n>", STEP_TIMEOUT)
+    repl.read_until(RAW_BANNER + b">", STEP_TIMEOUT)
 
 
 def run(ctx: BenchContext) -> list[dict[str, Any]]:
-    from questv.rawrepl import RawRepl
-
     with ctx.boot(SYSTEM) as emu:
         khz = int(emu.wait_for(TSC_KHZ, timeout=BOOT_TIMEOUT)[1])
         up = {sb: int(emu.wait_for(UP_OF.format(sb=sb), timeout=BOOT_TIMEOUT)[1])

@@ -5,11 +5,18 @@ computed from the service's report or refused when it did not finish."""
 from __future__ import annotations
 
 import importlib.util
+import itertools
 import subprocess
+import sys
+import types
 from pathlib import Path
 
 import pytest
 from questv.config import load
+from questv.rawrepl import RawRepl
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from rawrepl_fakeboard import FakeBoard
 
 ROOT = Path(__file__).resolve().parents[2]
 BENCH = ROOT / "benchmarks/python"
@@ -72,3 +79,31 @@ def test_unfinished_channel_report_is_refused():
         bench._channel_results("\nservice=failed MemoryError\n", 4.0)
     with pytest.raises(RuntimeError, match="bad reply"):
         bench._channel_results("rounds=10\ndone=bad reply in round 3\n", 4.0)
+
+
+@pytest.fixture
+def fake_repl(monkeypatch):
+    """A raw REPL on the fake board, whose `quest.ticks_us()` advances 1000 us a call."""
+    clock = itertools.count(0, 1000)
+    monkeypatch.setitem(sys.modules, "quest", types.SimpleNamespace(ticks_us=lambda: next(clock)))
+    board = FakeBoard("no")
+    repl = RawRepl(board.read, board.write, timeout=2, raw_paste=False)
+    repl.enter()
+    return board, repl
+
+
+def test_round_trips_and_batches_read_each_exchange_and_the_board_clock(fake_repl):
+    board, repl = fake_repl
+    bench = load_bench()
+    board_us, host_s = bench._round_trips(repl, 5)
+    assert board_us == 1000 and host_s >= 0    # two clock reads, one call apart
+    assert bench._batch(repl, 4) == 1000
+    assert not repl._buf and not board.out      # every exchange read up to its prompt
+
+
+def test_a_wrong_answer_to_1_plus_1_is_refused(fake_repl):
+    board, repl = fake_repl
+    bench = load_bench()
+    board.env["print"] = lambda *a: sys.stdout.write("3\n")   # the board computes badly
+    with pytest.raises(RuntimeError, match="round trip 0: 1\\+1 gave b'3"):
+        bench._round_trips(repl, 2)

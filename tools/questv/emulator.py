@@ -304,6 +304,48 @@ class Emulator:
                     self._cond.wait(min(deadline - now, 1.0))
 
 
+class SerialPipe:
+    """The emulator's serial line as an ordinary socket, `host_end` (for a HubLink's
+    SocketTransport): one thread copies what the board sends into the pair, the
+    other what the host writes back out to the board."""
+
+    def __init__(self, emulator: Emulator) -> None:
+        self.emulator = emulator
+        self.host_end, self.board_end = socket.socketpair()
+        self.done = threading.Event()
+        self.threads = [threading.Thread(target=self._down, daemon=True, name="pipe-down"),
+                        threading.Thread(target=self._up, daemon=True, name="pipe-up")]
+        for t in self.threads:
+            t.start()
+
+    def _down(self) -> None:
+        while not self.done.is_set():
+            data = self.emulator.read(timeout=0.05)   # returns as soon as bytes arrive
+            if data:
+                self.board_end.sendall(data)
+            elif self.emulator.eof:
+                return
+
+    def _up(self) -> None:
+        self.board_end.settimeout(0.1)
+        while not self.done.is_set():
+            try:
+                data = self.board_end.recv(65536)
+            except TimeoutError:
+                continue
+            except OSError:
+                return
+            if not data:
+                return
+            self.emulator.write(data)
+
+    def close(self) -> None:
+        self.done.set()
+        for t in self.threads:
+            t.join(timeout=2)
+        self.board_end.close()
+
+
 def _die_with_parent(argv: list[str]) -> list[str]:
     """The command, made to be killed when the thread that started it dies.
 

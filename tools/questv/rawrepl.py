@@ -108,6 +108,10 @@ class RawRepl:
             raise RawReplError("not in raw mode: call enter() first")
         data = code.encode() if isinstance(code, str) else bytes(code)
         self._send(data)
+        return self.result(timeout)
+
+    def result(self, timeout: float | None = None) -> tuple[bytes, bytes]:
+        """(stdout, stderr) of code the board has taken ("OK" read), up to the next prompt."""
         out = self.read_until(b"\x04", timeout)[:-1]
         err = self.read_until(b"\x04", timeout)[:-1]
         self.read_until(b">", timeout)   # the prompt for the next one
