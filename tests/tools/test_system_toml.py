@@ -539,6 +539,18 @@ def test_service_names_are_unique_within_a_sandbox(default_toml, tmp_path):
     parse_in(tmp_path, default_toml)
 
 
+def test_services_fit_the_ports_slots_beside_the_supervisor(default_toml, tmp_path):
+    # ports/vtx has 12 service slots and starts the supervisor after the
+    # declared services: a twelfth declared service would take its slot.
+    with_app(tmp_path)
+    many = [service(name=f"s{k}", budget_us=100, period_us=100000) for k in range(12)]
+    default_toml["sandbox"][3]["service"] = many
+    err = refused_in(tmp_path, default_toml)
+    assert err.key == "sandbox[3].service" and "12 services, at most 11" in err.reason
+    default_toml["sandbox"][3]["service"] = many[:11]
+    assert len(parse_in(tmp_path, default_toml).sandboxes[3].services) == 11
+
+
 def test_service_table_must_be_an_array_of_tables(default_toml, tmp_path):
     default_toml["sandbox"][3]["service"] = {"name": "x"}
     assert refused_in(tmp_path, default_toml).key == "sandbox[3].service"

@@ -86,7 +86,8 @@ CHANNEL_ROLES: dict[str, str] = {
 # checked at build time. Heartbeat and hub VCPUs are kernel/main.c's.
 SERVICE_NAME_LEN = 31          # struct vtx_svc_spec name[32]
 MODULE_NAME_LEN = 63           # struct vtx_svc_spec module[64]
-MAX_SERVICES = 16
+SERVICE_SLOTS = 12             # ports/vtx/service.h VTX_SVC_MAX
+MAX_SERVICES = SERVICE_SLOTS - 1  # one slot is the supervisor's (started after them)
 REPL_VCPU_US = (5000, 100000)          # budget, period
 SUPERVISOR_VCPU_US = (1000, 50000)
 SUPERVISOR_HEAP_KIB = 128
@@ -608,7 +609,8 @@ def _services(r: _Reader, i: int, sb: dict[str, Any],
               modules: Mapping[str, Any]) -> tuple[Service, ...]:
     items = r.array_of_tables(f"sandbox[{i}].service", sb["service"])
     if len(items) > MAX_SERVICES:
-        raise r.fail(f"sandbox[{i}].service", f"{len(items)} services, at most {MAX_SERVICES}")
+        raise r.fail(f"sandbox[{i}].service", f"{len(items)} services, at most {MAX_SERVICES} (the "
+                     f"port has {SERVICE_SLOTS} slots, one of them the supervisor's)")
     out: list[Service] = []
     seen: dict[str, int] = {}
     for j, item in enumerate(items):
