@@ -5,9 +5,7 @@
  * ports are emulated here. */
 #include "mon.h"
 #include "vmx.h"
-#include "chan.h"
 #include "manifest.h"
-#include "../kernel/lib/uart.h"
 
 typedef void (*exit_fn)(struct sandbox *sb, struct guest_regs *r, u32 reason);
 
@@ -58,35 +56,6 @@ static const char *reason_name(u32 reason, char *buf, size_t n)
 static void skip_instruction(void)
 {
 	vmwrite(GUEST_RIP, vmread(GUEST_RIP) + vmread(EXIT_INSTRUCTION_LEN));
-}
-
-/* Reloads the kernel's segments from the pristine module, rewrites the
- * boot info and channel list with the next boot count, resets the guest
- * state: the sandbox boots again when this exit returns. */
-void sandbox_restart(struct sandbox *sb, struct guest_regs *r)
-{
-	u64 start = rdtsc();
-
-	sb->boot_count++;
-	if (sandbox_load(sb) == 0) {
-		sandbox_fill_bootinfo(sb);
-		chan_fill_info(sb); /* the old life may have scribbled on it */
-		vmx_reset_guest(sb, r);
-		lapic_guest_timer_reset();
-		sb->pci_addr = 0;
-		sb->fault_frozen = false;
-		__atomic_store_n(&sb->state, SB_RUNNING, __ATOMIC_RELEASE);
-		__atomic_store_n(&sb->stopped, false, __ATOMIC_RELEASE);
-		recovery_sandbox_started(sb);
-		/* the TSC range of the reload, for benchmarks/recovery */
-		mon_printf("sandbox %u restarted (boot %u) tsc %lu-%lu", sb->cfg.id, sb->boot_count,
-			   start, rdtsc());
-		return;
-	}
-	__atomic_store_n(&sb->state, SB_STOPPED, __ATOMIC_RELEASE);
-	__atomic_store_n(&sb->stopped, true, __ATOMIC_RELEASE);
-	mon_printf("sandbox %u stopped: its image could not be reloaded", sb->cfg.id);
-	cpu_halt();
 }
 
 /* The fault kind a basic exit reason stands for (faultlog.h). */

@@ -20,6 +20,7 @@
  * the core and lose its VMX state (VMXON region, current VMCS). */
 #include "mon.h"
 #include "vmx.h"
+#include "chan.h"
 #include "questv/hypercall.h"
 #include "manifest.h"
 #include "../kernel/lib/uart.h"
@@ -100,6 +101,33 @@ static void set_state(struct sandbox *sb, u32 state)
 static u32 state_of(const struct sandbox *sb)
 {
 	return __atomic_load_n(&sb->state, __ATOMIC_ACQUIRE);
+}
+
+/* Reloads the kernel's segments from the pristine module, rewrites the
+ * boot info and channel list with the next boot count, resets the guest
+ * state: the sandbox boots again when this exit returns. */
+void sandbox_restart(struct sandbox *sb, struct guest_regs *r)
+{
+	u64 start = rdtsc();
+
+	sb->boot_count++;
+	if (sandbox_load(sb) == 0) {
+		sandbox_fill_bootinfo(sb);
+		chan_fill_info(sb); /* the old life may have scribbled on it */
+		vmx_reset_guest(sb, r);
+		lapic_guest_timer_reset();
+		sb->pci_addr = 0;
+		sb->fault_frozen = false;
+		set_state(sb, SB_RUNNING);
+		recovery_sandbox_started(sb);
+		/* the TSC range of the reload, for benchmarks/recovery */
+		mon_printf("sandbox %u restarted (boot %u) tsc %lu-%lu", sb->cfg.id, sb->boot_count,
+			   start, rdtsc());
+		return;
+	}
+	set_state(sb, SB_STOPPED);
+	mon_printf("sandbox %u stopped: its image could not be reloaded", sb->cfg.id);
+	cpu_halt();
 }
 
 /* Appends a record and prints its second console line. Returns its seq. */
