@@ -201,11 +201,13 @@ static void io_settle(struct qvs_sched *s, u64 now)
  * eligibility is computed: with the debt in the queue, a VCPU whose debt
  * reached C (less the slack) still gets its next chunk (a chunk that had
  * to start with more than the debt never could). A running chunk has no
- * debt (it started settled), so this never touches its head. */
+ * debt (it started settled), so this never touches its head. Most
+ * decisions find no debt at all: the test is made here, not by a call
+ * into refill.c per VCPU per decision. */
 static void debt_settle(struct qvs_sched *s, u64 now)
 {
 	for (struct qvs_vcpu *v = s->vcpus; v; v = v->next)
-		if (v->kind == QVS_MAIN && !chunk_running(s, v))
+		if (v->kind == QVS_MAIN && v->debt && !chunk_running(s, v))
 			qvs_rq_settle(v, now);
 }
 
