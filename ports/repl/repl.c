@@ -168,6 +168,23 @@ static int in_getc(struct qv_repl *r, uint64_t timeout_us)
 	return c;
 }
 
+/* The next byte, however long it takes; -2 once input has ended. */
+static int in_wait(struct qv_repl *r)
+{
+	int c;
+	do
+		c = in_getc(r, UINT64_MAX);
+	while (c < 0 && c != -2);
+	return c;
+}
+
+/* Drops the statement or program being gathered. */
+static void src_clear(struct qv_repl *r)
+{
+	r->srclen = 0;
+	r->src_overflow = false;
+}
+
 bool qv_repl_port_poll_interrupt(struct qv_repl *r)
 {
 	/* Take what has arrived; keep all but Ctrl-C for later. When the
@@ -196,11 +213,9 @@ long qv_repl_port_read_line(struct qv_repl *r, char *buf, size_t cap)
 	bool echo = r->mode == MODE_FRIENDLY;
 	size_t n = 0;
 	for (;;) {
-		int c = in_getc(r, UINT64_MAX);
-		if (c == -2)
-			return n ? (long)n : -1;
+		int c = in_wait(r);
 		if (c < 0)
-			continue;
+			return n ? (long)n : -1;
 		if (c == '\n' && r->after_cr) {
 			r->after_cr = false;
 			continue;
@@ -314,11 +329,9 @@ static int raw_paste(struct qv_repl *r)
 	r->srclen = 0;
 	unsigned remain = w;
 	for (;;) {
-		int c = in_getc(r, UINT64_MAX);
-		if (c == -2)
-			return -1;
+		int c = in_wait(r);
 		if (c < 0)
-			continue;
+			return -1;
 		if (c == CTRL_D) {
 			out(r, "\x04", 1);
 			break;
@@ -333,13 +346,9 @@ static int raw_paste(struct qv_repl *r)
 			/* too long: end the transfer early (0x04), wait for the
 			 * host's 0x04 acknowledgement, discarding the rest */
 			out(r, "\x04", 1);
-			for (;;) {
-				c = in_getc(r, UINT64_MAX);
-				if (c == -2)
+			while ((c = in_wait(r)) != CTRL_D)
+				if (c < 0)
 					return -1;
-				if (c == CTRL_D)
-					break;
-			}
 			raw_error(r, "MemoryError: program too long for the raw REPL\r\n");
 			return 0;
 		}
@@ -358,14 +367,11 @@ static void raw_repl(struct qv_repl *r)
 	outs(r, RAW_BANNER);
 	for (;;) {
 		out(r, ">", 1);
-		r->srclen = 0;
-		r->src_overflow = false;
+		src_clear(r);
 		for (;;) {
-			int c = in_getc(r, UINT64_MAX);
-			if (c == -2)
-				return;
+			int c = in_wait(r);
 			if (c < 0)
-				continue;
+				return;
 			if (c == CTRL_A) {
 				if (r->srclen == 2 && r->src[0] == CTRL_E) {
 					if (r->src[1] != 'A') {
@@ -382,8 +388,7 @@ static void raw_repl(struct qv_repl *r)
 				}
 				outs(r, "\r\n");
 				outs(r, RAW_BANNER); /* start over */
-				r->srclen = 0;
-				r->src_overflow = false;
+				src_clear(r);
 				out(r, ">", 1);
 				continue;
 			}
@@ -394,8 +399,7 @@ static void raw_repl(struct qv_repl *r)
 				return;
 			}
 			if (c == CTRL_C) {
-				r->srclen = 0;
-				r->src_overflow = false;
+				src_clear(r);
 				continue;
 			}
 			if (c == CTRL_D) {
@@ -694,15 +698,12 @@ static bool src_add(struct qv_repl *r, const char *s, size_t n)
 static void paste_mode(struct qv_repl *r)
 {
 	outs(r, "\r\npaste mode; Ctrl-C to cancel, Ctrl-D to finish\r\n=== ");
-	r->srclen = 0;
-	r->src_overflow = false;
+	src_clear(r);
 	bool cr = false;
 	for (;;) {
-		int c = in_getc(r, UINT64_MAX);
-		if (c == -2)
-			return;
+		int c = in_wait(r);
 		if (c < 0)
-			continue;
+			return;
 		if (c == CTRL_C) {
 			outs(r, "\r\n");
 			r->srclen = 0;
@@ -747,8 +748,7 @@ static bool friendly_submit(struct qv_repl *r, bool blank, bool force)
 {
 	if (r->src_overflow) {
 		outs(r, "MemoryError: statement too long\r\n");
-		r->srclen = 0;
-		r->src_overflow = false;
+		src_clear(r);
 		return false;
 	}
 	if (r->srclen == 0)
@@ -784,15 +784,12 @@ static void friendly_repl(struct qv_repl *r)
 	int param = 0;
 	int hpos = -1;
 	new_line(r);
-	r->srclen = 0;
-	r->src_overflow = false;
+	src_clear(r);
 	prompt(r);
 	for (;;) {
-		int c = in_getc(r, UINT64_MAX);
-		if (c == -2)
-			return;
+		int c = in_wait(r);
 		if (c < 0)
-			continue;
+			return;
 		if (esc == 1) {
 			esc = (c == '[' || c == 'O') ? 2 : 0;
 			param = 0;
@@ -830,8 +827,7 @@ static void friendly_repl(struct qv_repl *r)
 		case CTRL_C:
 			outs(r, "\r\n");
 			new_line(r);
-			r->srclen = 0;
-			r->src_overflow = false;
+			src_clear(r);
 			hpos = -1;
 			prompt(r);
 			continue;
