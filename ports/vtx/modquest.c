@@ -450,6 +450,37 @@ static void nap_sleep(u64 *nap, u64 left)
 	*nap = *nap * 2 < CHAN_NAP_MAX_NS ? *nap * 2 : CHAN_NAP_MAX_NS;
 }
 
+/* One send (msg, n bytes) or receive (into msg, n bytes of room; *len the
+ * length) on channel end k: polls with interrupts off, napping between
+ * polls while the channel is full (send) or empty (receive), until it gets
+ * through or tmo_us has passed (E_TIMEOUT; a 0 timeout is one poll, which
+ * answers E_FULL or E_EMPTY). */
+static enum qv_chan_status chan_xfer(struct kchan *k, bool send, void *msg, u32 n, u32 *len,
+				     int64_t tmo_us)
+{
+	enum qv_chan_status busy = send ? QV_CHAN_E_FULL : QV_CHAN_E_EMPTY, st;
+	u64 end = clock_ns() + (u64)tmo_us * 1000, own_nap = 0;
+	u64 *nap = nap_of(k);
+
+	if (!nap)
+		nap = &own_nap;
+	for (;;) {
+		u64 f = irq_off();
+		st = send ? qv_chan_send(&k->tx, msg, n, QV_CHAN_POLL, &chanlink_wait) :
+			    qv_chan_recv(&k->rx, msg, n, len, QV_CHAN_POLL, &chanlink_wait);
+		irq_restore(f);
+		if (st != busy)
+			break;
+		u64 now = clock_ns();
+		if (now >= end)
+			return tmo_us ? QV_CHAN_E_TIMEOUT : busy;
+		nap_sleep(nap, end - now);
+	}
+	if (st == QV_CHAN_OK)
+		*nap = 0;
+	return st;
+}
+
 static struct kchan *chan_arg(qv_ctx *c, qv_val v)
 {
 	int64_t i;
@@ -553,25 +584,7 @@ static qv_val q_chan_send(ARGS)
 		return qv_raise(c, "OSError", "this sandbox is the consumer of that channel");
 	if (n > k->info.slot_size)
 		return qv_int(c, QV_CHAN_E_TOO_BIG);
-	u64 end = clock_ns() + (u64)tmo * 1000, own_nap = 0;
-	u64 *nap = nap_of(k);
-	enum qv_chan_status st;
-	for (;;) {
-		u64 f = irq_off();
-		st = qv_chan_send(&k->tx, p, (u32)n, QV_CHAN_POLL, &chanlink_wait);
-		irq_restore(f);
-		if (st != QV_CHAN_E_FULL)
-			break;
-		u64 now = clock_ns();
-		if (now >= end) {
-			st = tmo ? QV_CHAN_E_TIMEOUT : QV_CHAN_E_FULL;
-			break;
-		}
-		nap_sleep(nap ? nap : &own_nap, end - now);
-	}
-	if (st == QV_CHAN_OK && nap)
-		*nap = 0;
-	return qv_int(c, st);
+	return qv_int(c, chan_xfer(k, true, (void *)(uintptr_t)p, (u32)n, NULL, tmo));
 }
 
 /* chan_recv(i, bytearray, timeout_us) -> length >= 0, or -status. The
@@ -592,26 +605,8 @@ static qv_val q_chan_recv(ARGS)
 		return qv_raise(c, "OSError", "this sandbox is the producer of that channel");
 	if (cap > 0xFFFFFFFFu)
 		cap = 0xFFFFFFFFu;
-	u64 end = clock_ns() + (u64)tmo * 1000, own_nap = 0;
-	u64 *nap = nap_of(k);
-	enum qv_chan_status st;
-	for (;;) {
-		u64 f = irq_off();
-		/* The buffer is a bytearray the Python side made for this. */
-		st = qv_chan_recv(&k->rx, (void *)(uintptr_t)p, (u32)cap, &len, QV_CHAN_POLL,
-				  &chanlink_wait);
-		irq_restore(f);
-		if (st != QV_CHAN_E_EMPTY)
-			break;
-		u64 now = clock_ns();
-		if (now >= end) {
-			st = tmo ? QV_CHAN_E_TIMEOUT : QV_CHAN_E_EMPTY;
-			break;
-		}
-		nap_sleep(nap ? nap : &own_nap, end - now);
-	}
-	if (st == QV_CHAN_OK && nap)
-		*nap = 0;
+	/* The buffer is a bytearray the Python side made for this. */
+	enum qv_chan_status st = chan_xfer(k, false, (void *)(uintptr_t)p, (u32)cap, &len, tmo);
 	if (st == QV_CHAN_OK)
 		return qv_int(c, len);
 	return qv_int(c, -(int64_t)st);
