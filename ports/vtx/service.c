@@ -274,11 +274,21 @@ static void svc_thread(void *arg)
 	else
 		kprintf("service %s %s", s->info.spec.name,
 			s->info.state == VTX_SVC_STOPPED ? "stopped" : "ended");
-	if (s->swap == SWAP_PREPARED && s->next) {
-		vtx_interp_free(s->next);
-		s->next = NULL;
+	/* The code ended some other way than at a committed swap's safe point
+	 * (it returned, failed, or swallowed the stop): the prepared version
+	 * goes, and a commit waiting for the safe point learns why. */
+	u64 g = irq_off();
+	struct vtx_interp *next = s->next;
+	s->next = NULL;
+	if (s->swap == SWAP_COMMIT) {
+		fmt_buf(s->swap_why, sizeof(s->swap_why), "service %s %s before its safe point",
+			s->info.spec.name, s->info.state == VTX_SVC_FAILED ? "failed" : "ended");
+		s->swap = SWAP_FAILED;
+	} else if (s->swap == SWAP_PREPARED) {
 		s->swap = SWAP_NONE;
 	}
+	irq_restore(g);
+	vtx_interp_free(next);
 	queue_event(s);
 	wake_waiter(s);
 	/* Returning ends the thread: kthread_exit frees the stack and VCPU. */
@@ -482,12 +492,14 @@ int vtx_svc_swap_commit(int id, char *why, size_t whycap)
 		return -VTX_ETIMEDOUT;
 	}
 	u64 f = irq_off();
-	bool ok = s->swap == SWAP_DONE;
-	if (ok)
+	u8 phase = s->swap;
+	if (phase == SWAP_DONE || phase == SWAP_FAILED)
 		s->swap = SWAP_NONE;
 	irq_restore(f);
-	if (!ok) {
-		fmt_buf(why, whycap, "%s", s->swap_why);
+	if (phase != SWAP_DONE) {
+		/* failed, or the service was started again meanwhile */
+		fmt_buf(why, whycap, "%s", phase == SWAP_FAILED ? s->swap_why :
+			"the service was restarted during the swap");
 		return -VTX_ESTATE;
 	}
 	return 0;

@@ -2,7 +2,8 @@
 its own interpreter on its own VCPU. A service spinning in `while True: pass`
 on a low-priority VCPU does not make the higher-priority periodic ticker
 (sb1, 2 ms every 20 ms) miss a period; a service that exhausts its heap gets
-MemoryError and ends alone, the others and the REPL go on."""
+MemoryError and ends alone, the others and the REPL go on; a hot swap of
+code that fails instead of stopping is refused as soon as it has failed."""
 
 from __future__ import annotations
 
@@ -111,5 +112,35 @@ def test_hot_swap_hands_state_over_and_refuses_broken_code(pyboot) -> None:
         assert after.startswith("'v2 ") and after != before, (before, after)
         assert info(r, "swapper")["state"] == "running"
         assert info(r, "swapper")["starts"] == 2
+    finally:
+        r.close()
+
+
+BALK = ("import quest\n\n\ndef main():\n    print('balk: started')\n    try:\n"
+        "        while True:\n            quest.sleep_ms(50)\n    except SystemExit:\n"
+        "        raise RuntimeError('balk: no stopping')\n")
+
+
+def test_swap_of_code_that_fails_at_the_stop_is_refused_at_once(pyboot) -> None:
+    # Code that turns the stop request into an error never reaches the
+    # swap's safe point: the commit says so when the code ends (not after
+    # its 5 s wait for the safe point), and the prepared version goes.
+    r = pyboot.repl(SB)
+    try:
+        start = len(pyboot.log_lines())
+        _, err = r.exec(f"open('balk.py', 'w').write({BALK!r})\n"
+                        "import quest\nquest.spawn('balk', heap=64, name='balk')\n")
+        assert err == ""
+        pyboot.wait_log(r"^\[sb1\] balk: started", timeout=TIMEOUT, start=start)
+        out, err = r.exec("import quest\nt = quest.ticks_ms()\ntry:\n"
+                          "    quest.swap('balk', 'def main():\\n    pass\\n')\n"
+                          "except quest.SwapError as e:\n    print(quest.ticks_ms() - t, e)\n")
+        assert err == ""
+        took, _, why = out.strip().partition(" ")
+        assert why == "balk: service balk failed before its safe point", out
+        assert int(took) < 5000, out
+        balk = info(r, "balk")
+        assert balk["state"] == "failed", balk
+        assert "RuntimeError: balk: no stopping" in balk["last_error"], balk
     finally:
         r.close()
