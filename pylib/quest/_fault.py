@@ -4,7 +4,9 @@
 # the monitor has reported the attempt as a refused_command record).
 import _quest
 
-_CMDS = {"restart": 1, "stop": 2, "quarantine": 3, "resume": 4, "move_device": 5}
+_CMDS = {"restart": _quest.RECOVER_RESTART, "stop": _quest.RECOVER_STOP,
+         "quarantine": _quest.RECOVER_QUARANTINE, "resume": _quest.RECOVER_RESUME,
+         "move_device": _quest.RECOVER_MOVE_DEVICE}
 
 
 def faults(ack=False):
@@ -37,7 +39,4 @@ def recover(cmd, sandbox, arg=0):
     code = _CMDS.get(cmd)
     if code is None:
         raise ValueError(f"recovery command must be one of {', '.join(_CMDS)}, not {cmd!r}")
-    if code == 5:
-        _quest.recover(code, sandbox, arg)
-    else:
-        _quest.recover(code, sandbox, 0)
+    _quest.recover(code, sandbox, arg if code == _quest.RECOVER_MOVE_DEVICE else 0)

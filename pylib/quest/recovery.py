@@ -19,7 +19,6 @@
 
 import os
 
-COMMANDS = {"restart": 1, "stop": 2, "quarantine": 3, "resume": 4, "move": 5}
 ACTIONS = ("restart", "quarantine", "stop", "ignore")
 
 # The swap hand-over, in the RAM fs (one per sandbox, shared by its REPL and
@@ -156,14 +155,15 @@ class Recovery:
                 # restarted inside it. The sandbox restarts with its
                 # services as declared; handing it the alternate needs a
                 # control channel to it, which does not exist yet.
-                self.q.recover(COMMANDS["restart"], sb, 0)
+                self.q.recover(self.q.RECOVER_RESTART, sb, 0)
                 return (f"sandbox restarted (service {act[1]} comes back as declared; "
                         f"alternate {act[2]} not passed: no control channel)")
             if kind == "move":
-                self.q.recover(COMMANDS["move"], act[1], act[2])
+                self.q.recover(self.q.RECOVER_MOVE_DEVICE, act[1], act[2])
                 return (f"device {act[1]} moved to sb{act[2]}; sb{sb}: on_fault="
                         f"{ev['action']} applies at the timeout")
-            self.q.recover(COMMANDS[kind], sb, 0)
+            # restart, quarantine or stop: _quest.RECOVER_<KIND>
+            self.q.recover(getattr(self.q, "RECOVER_" + kind.upper()), sb, 0)
             return "done"
         except Exception as e:  # noqa: BLE001 (PermissionError, OSError, ValueError)
             return f"failed: {_err(e)}"

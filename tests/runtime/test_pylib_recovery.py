@@ -63,6 +63,13 @@ def fault_lost():
     return 0
 
 
+RECOVER_RESTART = 1       # the native module's values (QV_RECOVER_*)
+RECOVER_STOP = 2
+RECOVER_QUARANTINE = 3
+RECOVER_RESUME = 4
+RECOVER_MOVE_DEVICE = 5
+
+
 def recover(cmd, target, arg):
     if target in refuse:
         raise PermissionError("the monitor refused command %d for sandbox %d" % (cmd, target))

@@ -3,7 +3,6 @@
 from collections.abc import Callable
 from typing import Any
 
-COMMANDS: dict[str, int]
 ACTIONS: tuple[str, ...]
 NAME: str
 REQ: str
