@@ -250,8 +250,11 @@ def test_prefix_screen_never_mixes_two_sandboxes_on_a_line():
     s.output(2, b"tick\nto")
     s.output(2, b"ck\n")
     s.output(1, b"x")
+    s.line("[mon 0] a monitor's line")      # a line of its own, below sb1's open one
+    s.note("hub: frames_ok 2")
     lines = bytes(out).replace(b"\r\n", b"\n").split(b"\n")
-    assert lines == [b"[sb1] >>> ", b"[sb2] tick", b"[sb2] tock", b"[sb1] x"]
+    assert lines == [b"[sb1] >>> ", b"[sb2] tick", b"[sb2] tock", b"[sb1] x",
+                     b"[mon 0] a monitor's line", b"[questv] hub: frames_ok 2", b""]
 
 
 def test_open_transport_tcp_and_clear_errors():

@@ -83,11 +83,15 @@ class PrefixScreen:
             self.write(line)
             self.open_sb = None if line.endswith(b"\n") else sb
 
-    def note(self, text: str) -> None:
+    def line(self, text: str) -> None:
+        """A whole line of its own, below any sandbox's unfinished one."""
         if self.open_sb is not None:
             self.write(b"\r\n")
             self.open_sb = None
-        self.write(b"[questv] " + text.encode() + b"\r\n")
+        self.write(text.encode() + b"\r\n")
+
+    def note(self, text: str) -> None:
+        self.line("[questv] " + text)
 
 
 class Console:
@@ -148,26 +152,19 @@ class Console:
         elif sb == self.only:
             self.term_out(data)
 
+    def _line(self, line: str, stream: TextIO | None) -> None:
+        if self.screen is not None:
+            self.screen.line(line)
+        elif stream is not None:
+            print(line, file=stream, flush=True)
+
     def _monitor(self, line: str) -> None:
         """A monitor's own line (it starts "[mon N] "): the monitors' stream."""
-        if self.screen is not None:
-            if self.screen.open_sb is not None:
-                self.screen.write(b"\r\n")
-                self.screen.open_sb = None
-            self.screen.write(line.encode() + b"\r\n")
-        elif self.log is not None:
-            print(line, file=self.log, flush=True)
+        self._line(line, self.log)
 
     def _kernel_line(self, sb: int, text: str) -> None:
         """A sandbox kernel's log line (heartbeat, faults): its own stream."""
-        line = f"[sb{sb}] {text}"
-        if self.screen is not None:
-            if self.screen.open_sb is not None:
-                self.screen.write(b"\r\n")
-                self.screen.open_sb = None
-            self.screen.write(line.encode() + b"\r\n")
-        elif self.kernel_log is not None:
-            print(line, file=self.kernel_log, flush=True)
+        self._line(f"[sb{sb}] {text}", self.kernel_log)
 
     def _note(self, text: str) -> None:
         if self.screen is not None:
