@@ -36,19 +36,24 @@ def up_line(sb: int, boot: int) -> str:
     return rf"\[sb{sb}\] sandbox {sb} up: core \d+, \d+ MiB \(boot {boot}, "
 
 
-def fault(booted, sb: int, boot: int) -> re.Match[str]:
-    line = booted.wait_for(rf"\[mon \d+\] FAULT sb={sb} [^\r\n]* boot={boot} ", timeout=TIMEOUT)
-    m = FAULT.match(booted.output, line.start())
-    assert m, booted.output[line.start():line.start() + 200]
+def whole_line(booted, head: str, rx: re.Pattern[str], start: int = 0) -> re.Match[str]:
+    """The first line from `start` on that matches `head` (a regex), read by `rx` once
+    the line has come whole: matching its start alone raced the rest of it (the serial
+    line brings a line in pieces, and `rx` wants every field up to its end)."""
+    line = booted.wait_for(head + r"[^\r\n]*\r?\n", timeout=TIMEOUT, start=start)
+    m = rx.match(booted.output, line.start())
+    assert m, booted.output[line.start():line.end()]
     return m
+
+
+def fault(booted, sb: int, boot: int) -> re.Match[str]:
+    return whole_line(booted, rf"\[mon \d+\] FAULT sb={sb} [^\r\n]* boot={boot} ", FAULT)
 
 
 def record_after(booted, m: re.Match[str]) -> re.Match[str]:
     """The fault-record line the same monitor prints right after a FAULT line."""
-    # The whole line: matching its start alone raced the rest of it.
-    line = booted.wait_for(rf"\[mon {m[1]}\] fault seq=[^\r\n]*\n", timeout=TIMEOUT, start=m.end())
-    r = RECORD.match(booted.output, line.start())
-    assert r and r[3] == m[2], booted.output[line.start():line.start() + 200]
+    r = whole_line(booted, rf"\[mon {m[1]}\] fault seq=", RECORD, start=m.end())
+    assert r[3] == m[2], r[0]
     return r
 
 
@@ -66,7 +71,7 @@ def holder(rip: int) -> set[tuple[str, int]]:
 
 def test_the_monitor_sets_up_the_fault_log_symbols_and_the_preemption_timer(booted) -> None:
     m = booted.wait_for(r"\[mon 0\] fault log " + HEX + r" \((\d+) records\), kernel symbols (\d+),"
-                        r" recovery timeout (\d+) ms, preemption timer (\w+)", timeout=TIMEOUT)
+                        r" recovery timeout (\d+) ms, preemption timer (\w+) ", timeout=TIMEOUT)
     assert int(m[2]) == (4096 - 64) // 128
     assert int(m[3]) > 100
     assert int(m[4]) == booted.system.recovery_timeout_ms
@@ -91,7 +96,8 @@ def test_triple_fault_is_contained_and_the_supervisor_restarts_the_victim(booted
 
 
 def test_pci_config_reaches_an_owned_function_and_faults_on_another(booted) -> None:
-    m = booted.wait_for(r"\[sb6\] attack 1: pci config 00:00\.0 id=" + HEX, timeout=TIMEOUT)
+    m = booted.wait_for(r"\[sb6\] attack 1: pci config 00:00\.0 id=" + HEX + r"\r?\n",
+                        timeout=TIMEOUT)
     assert int(m[1], 16) == I440FX_ID
     f = fault(booted, VICTIM, 1)
     assert f[3] == "pci"
@@ -116,8 +122,8 @@ def test_a_recover_command_from_a_non_supervisor_is_refused_and_reported(booted)
 
 
 def test_another_sandbox_cannot_read_the_fault_log(booted) -> None:
-    log = booted.wait_for(r"\[mon 0\] fault log " + HEX, timeout=TIMEOUT)
-    m = booted.wait_for(r"\[sb6\] attack 2: read fault log at " + HEX, timeout=TIMEOUT)
+    log = booted.wait_for(r"\[mon 0\] fault log " + HEX + " ", timeout=TIMEOUT)
+    m = booted.wait_for(r"\[sb6\] attack 2: read fault log at " + HEX + r"\r?\n", timeout=TIMEOUT)
     assert m[1] == log[1]
     f = fault(booted, VICTIM, 2)
     assert (f[3], f[5]) == ("ept_violation", log[1])
@@ -147,10 +153,8 @@ def test_the_supervisor_reads_every_record_from_its_log(booted) -> None:
     faults = {int(record_after(booted, f)[2]): f for f in FAULT.finditer(booted.output)}
     for seq in range(1, own_seq):
         # a record written just before the supervisor's own fault is read by its next boot
-        line = booted.wait_for(rf"\[sb5\] faultlog seq={seq} ", timeout=TIMEOUT)
-        r = READ.match(booted.output, line.start())
+        r = whole_line(booted, rf"\[sb5\] faultlog seq={seq} ", READ)
         w = written[seq]
-        assert r, booted.output[line.start():line.start() + 200]
         assert (r[2], r[3], r[7], r[8]) == (w[3], w[4], w[5], w[6]), seq
         assert int(r[12]) == 0  # nothing lost
         booted.wait_for(rf"\[sb5\] supervisor: ack {seq} -> 0\r?\n", timeout=TIMEOUT)
@@ -188,7 +192,8 @@ def test_move_device_hands_the_pci_bridge_to_the_supervisor(booted) -> None:
                             timeout=TIMEOUT)
     assert moved[1] == "0"
     booted.wait_for(r"\[mon 5\] device 1 'hostbridge' moved from sb 6 to sb 5 ", timeout=TIMEOUT)
-    m = booted.wait_for(r"\[sb5\] supervisor: pci config 00:00\.0 id=" + HEX, timeout=TIMEOUT)
+    m = booted.wait_for(r"\[sb5\] supervisor: pci config 00:00\.0 id=" + HEX + r"\r?\n",
+                        timeout=TIMEOUT)
     assert int(m[1], 16) == I440FX_ID
     # the supervisor had no PCI fault: its only fault is the write to its log
     assert not re.search(r"FAULT sb=5 reason=pci", booted.output)
