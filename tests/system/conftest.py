@@ -9,14 +9,16 @@ from __future__ import annotations
 
 import os
 import re
+import select
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from questv.config import System
-from questv.emulator import Emulator
+from questv.emulator import Emulator, SerialPipe
 from questv.image import build
+from questv.rawrepl import RawRepl as RawReplClient
 
 ROOT = Path(__file__).resolve().parents[2]
 SYSTEM_TOML = ROOT / "tests/system/system-test.toml"
@@ -74,59 +76,20 @@ PY_LOG = TEST_DIR / "python-console.log"
 BOOT_TIMEOUT = 300.0
 
 
-class _EmulatorPipe:
-    """A socket pair between the emulator's serial line and a HubLink: one
-    thread copies what the board sends into it, the other what the host writes
-    back out, so the hub tools see an ordinary transport."""
-
-    def __init__(self, emulator: Emulator) -> None:
-        import socket
-        import threading
-
-        self.emulator = emulator
-        self.host_end, self.board_end = socket.socketpair()
-        self.done = threading.Event()
-        self.threads = [threading.Thread(target=self._down, daemon=True, name="pipe-down"),
-                        threading.Thread(target=self._up, daemon=True, name="pipe-up")]
-        for t in self.threads:
-            t.start()
-
-    def _down(self) -> None:
-        while not self.done.is_set():
-            data = self.emulator.read(timeout=0.05)
-            if data:
-                self.board_end.sendall(data)
-            elif self.emulator.eof:
-                return
-
-    def _up(self) -> None:
-        self.board_end.settimeout(0.1)
-        while not self.done.is_set():
-            try:
-                data = self.board_end.recv(65536)
-            except TimeoutError:
-                continue
-            except OSError:
-                return
-            if not data:
-                return
-            self.emulator.write(data)
-
-    def close(self) -> None:
-        self.done.set()
-        for t in self.threads:
-            t.join(timeout=2)
-        self.board_end.close()
-
-
-class RawRepl:
-    """A sandbox's REPL through its pty, in MicroPython's raw mode: the
-    protocol mpremote speaks (Ctrl-A, code, Ctrl-D, "OK", output, 0x04,
-    error, 0x04, ">")."""
+class RawRepl(RawReplClient):
+    """A sandbox's REPL through its pty: the host tools' raw-REPL client
+    (tools/questv/rawrepl.py: MicroPython's raw mode, the protocol mpremote
+    speaks) on the pty's fd, in plain raw mode (code, Ctrl-D, "OK"), plus
+    what the tests do around it: bytes in friendly mode (`write`, `drain`,
+    `read_until`), `exec` from friendly mode and back, a soft reset."""
 
     def __init__(self, path: str) -> None:
         self.fd = os.open(path, os.O_RDWR | os.O_NOCTTY)
-        self.buf = bytearray()
+        super().__init__(self._read_fd, self.write, timeout=60.0, raw_paste=False)
+
+    def _read_fd(self, timeout: float) -> bytes:
+        r, _, _ = select.select([self.fd], [], [], timeout)
+        return os.read(self.fd, 4096) if r else b""
 
     def close(self) -> None:
         os.close(self.fd)
@@ -134,53 +97,20 @@ class RawRepl:
     def write(self, data: bytes) -> None:
         os.write(self.fd, data)
 
-    def read_until(self, marker: bytes, timeout: float = 60.0) -> bytes:
-        """Bytes up to and including marker; raises TimeoutError with what came."""
-        import select
-        import time
-
-        deadline = time.monotonic() + timeout
-        while marker not in self.buf:
-            left = deadline - time.monotonic()
-            if left <= 0:
-                raise TimeoutError(f"{marker!r} did not come within {timeout:g} s; "
-                                   f"got {bytes(self.buf[-300:])!r}")
-            r, _, _ = select.select([self.fd], [], [], min(left, 0.2))
-            if r:
-                self.buf += os.read(self.fd, 4096)
-        i = self.buf.index(marker) + len(marker)
-        out = bytes(self.buf[:i])
-        del self.buf[:i]
-        return out
-
     def drain(self, quiet: float = 0.3) -> bytes:
         """Whatever arrives until nothing has for `quiet` seconds."""
-        import select
-
-        while True:
-            r, _, _ = select.select([self.fd], [], [], quiet)
-            if not r:
-                break
-            self.buf += os.read(self.fd, 4096)
-        out = bytes(self.buf)
-        self.buf.clear()
+        out = bytes(self._buf)
+        self._buf.clear()
+        while data := self._read_fd(quiet):
+            out += data
         return out
 
-    def enter_raw(self, timeout: float = 60.0) -> None:
-        self.write(b"\r\x03\x03")
-        self.drain(0.5)
-        self.write(b"\x01")
-        self.read_until(b"raw REPL; CTRL-B to exit\r\n>", timeout)
-
-    def exec(self, code: str, timeout: float = 60.0) -> tuple[str, str]:
-        """Runs code in raw mode: (stdout, the traceback text or "")."""
-        self.enter_raw(timeout)
-        self.write(code.encode() + b"\x04")
-        self.read_until(b"OK", timeout)
-        out = self.read_until(b"\x04", timeout)[:-1]
-        err = self.read_until(b"\x04", timeout)[:-1]
-        self.read_until(b">", timeout)
-        self.write(b"\x02")  # back to friendly mode
+    def exec(self, code: str, timeout: float = 60.0) -> tuple[str, str]:  # type: ignore[override]
+        """Runs code in raw mode, entered from friendly mode and left back
+        to it: (stdout, the traceback text or "")."""
+        self.enter()
+        out, err = super().exec(code, timeout)
+        self.exit()
         return out.decode(errors="replace"), err.decode(errors="replace")
 
     def eval(self, expr: str, timeout: float = 60.0) -> str:
@@ -188,6 +118,12 @@ class RawRepl:
         if err:
             raise AssertionError(f"{expr!r} raised on the board: {err}")
         return out.strip()
+
+    def soft_reset(self, timeout: float) -> None:
+        """Friendly-mode Ctrl-D: a new interpreter, up to its prompt."""
+        self.drain(0.3)
+        self.write(b"\r\x04")
+        self.read_until(b">>> ", timeout)
 
 
 @dataclass
@@ -267,7 +203,7 @@ def pyboot() -> Iterator[PyBoot]:
         for sb in result.system.sandboxes:
             emulator.wait_for(rf"\[sb{sb.id}\] >>> ", timeout=BOOT_TIMEOUT)
         switched_at = len(emulator.output_bytes)
-        pipe = _EmulatorPipe(emulator)
+        pipe = SerialPipe(emulator)
         link = HubLink(SocketTransport(pipe.host_end))
         hello, early = link.handshake(timeout=60.0)
         console = Console(link, hello, ptys=True, log=log, kernel_log=log)

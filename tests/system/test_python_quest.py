@@ -51,9 +51,7 @@ def repl(pyboot):
     # heap must not change how the next one behaves.
     for r in opened:
         try:
-            r.drain(0.3)
-            r.write(b"\r\x04")
-            r.read_until(b">>> ", TIMEOUT)
+            r.soft_reset(TIMEOUT)
         finally:
             r.close()
 
@@ -277,7 +275,7 @@ def _ran_us(r, code: str) -> tuple[int, int]:
 
 def _ctrl_c(r, code: str) -> str:
     """Runs code in raw mode, Ctrl-C after 2 s: the error text."""
-    r.enter_raw()
+    r.enter()
     r.write(code.encode() + b"\x04")
     r.read_until(b"OK")
     time.sleep(2.0)

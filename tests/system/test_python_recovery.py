@@ -22,6 +22,7 @@ import re
 import time
 
 import pytest
+from questv.rawrepl import RawReplError
 
 VICTIM = 4
 SUP = 0
@@ -55,7 +56,7 @@ def _fire(pyboot, code: str) -> None:
     fault never returns (the sandbox is frozen, then restarted)."""
     r = pyboot.repl(VICTIM)
     try:
-        r.enter_raw()
+        r.enter()
         r.write(code.encode() + b"\x04")
         r.read_until(b"OK", 60)
     finally:
@@ -87,9 +88,7 @@ def soft_reset_after(pyboot):
     for sb in (SUP, 1):
         r = pyboot.repl(sb)
         try:
-            r.drain(0.3)
-            r.write(b"\r\x04")
-            r.read_until(b">>> ", TIMEOUT)
+            r.soft_reset(TIMEOUT)
         finally:
             r.close()
 
@@ -126,7 +125,7 @@ def _fault_and_recover(pyboot, code: str, kind: str, version: int) -> list[str]:
         try:
             state = _victim(pyboot)
             break
-        except (TimeoutError, AssertionError):
+        except (TimeoutError, RawReplError, AssertionError):
             if time.monotonic() > deadline:
                 raise
     assert state == (boot + 1, ["running"])
@@ -219,3 +218,96 @@ def test_good_policy_swap_decides_the_next_fault(pyboot, before) -> None:
     lines = _fault_and_recover(pyboot, "import quest\nquest._inject('triple')", "triple_fault",
                                2)
     assert f"[sb{SUP}] policy v2 sees triple_fault in sb{VICTIM}" in lines
+
+
+# A policy that answers restart_service once, then restart: sb4 comes back
+# with hello4 running the alternate module svc_swap_v1 (in sb4's bundle, from
+# tests/system/apps) for that boot only.
+ALTERNATE = "svc_swap_v1"
+RESTART_SERVICE = ("n = [0]\n"
+                   "def on_fault(event):\n"
+                   "    n[0] += 1\n"
+                   "    if n[0] == 1:\n"
+                   f"        return ('restart_service', 'hello4', {ALTERNATE!r})\n"
+                   "    return 'restart'\n")
+
+
+def _services(pyboot) -> dict[str, tuple[str, str]]:
+    """sb4's services: name -> (module, state), through its REPL (retried
+    while the new boot's REPL comes up)."""
+    deadline = time.monotonic() + TIMEOUT
+    while True:
+        try:
+            return dict(_value(pyboot, VICTIM, "{s.name: (s.module, s.state) for s in "
+                                               "__import__('quest').services()}"))
+        except (TimeoutError, RawReplError, AssertionError):
+            if time.monotonic() > deadline:
+                raise
+
+
+def test_restart_service_starts_the_alternate_for_one_boot(pyboot, before) -> None:
+    start = len(pyboot.log_lines())
+    out, err = _exec(pyboot, SUP, "import quest\n"
+                                  f"print('version', quest.swap('policy', {RESTART_SERVICE!r}))")
+    assert err == "" and out.strip() == "version 3", (out, err)
+    pyboot.wait_log(rf"^\[sb{SUP}\] recovery: policy policy v3 in force \(swapped\)", TIMEOUT,
+                    start)
+    declared = _services(pyboot)
+    assert declared["hello4"] == ("svc_safe", "running"), declared
+    boot, _ = _victim(pyboot)
+    start = len(pyboot.log_lines())
+    _fire(pyboot, "import quest\nquest._inject('triple')")
+    pyboot.wait_log(rf"\[mon {VICTIM}\] FAULT sb={VICTIM} ", TIMEOUT, start)
+    m = pyboot.wait_log(rf"^\[sb{SUP}\] recovery: seq=\d+ sb{VICTIM} triple_fault .* -> (.*)$",
+                        TIMEOUT, start)
+    assert m.group(1) == f"restart_service hello4 {ALTERNATE} (policy policy v3): done (note " \
+        "passed)", m.group(0)
+    pyboot.wait_log(rf"sandbox {VICTIM}: command restart_service from the supervisor$",
+                    TIMEOUT, start)
+    # The restarted line keeps its format (benchmarks/recovery parse it); the
+    # note has a line of its own.
+    pyboot.wait_log(rf"sandbox {VICTIM} restarted \(boot {boot + 1}\) tsc \d+-\d+$", TIMEOUT,
+                    start)
+    pyboot.wait_log(rf"sandbox {VICTIM} boot {boot + 1} recovery note \"hello4={ALTERNATE}\"",
+                    TIMEOUT, start)
+    pyboot.wait_log(rf"^\[sb{VICTIM}\] service hello4 starts {ALTERNATE} \(recovery note\)$",
+                    TIMEOUT, start)
+    pyboot.wait_log(rf"^\[sb{VICTIM}\] svc_swap v1: started", TIMEOUT, start)
+    now = _services(pyboot)
+    assert now["hello4"] == (ALTERNATE, "running"), now
+    # The other services as declared.
+    assert {k: v for k, v in now.items() if k != "hello4"} == \
+        {k: v for k, v in declared.items() if k != "hello4"}
+    assert _victim(pyboot)[0] == boot + 1
+    lines = pyboot.log_lines()[start:]
+    assert not [ln for ln in lines if f"sandbox {VICTIM}: no command from the supervisor" in ln]
+    assert not [ln for ln in lines if f"[sb{VICTIM}] {SERVICE_LINE}" in ln]
+    # The next fault is a plain restart (the policy's second answer): no
+    # note, hello4 runs its declared module again.
+    lines = _fault_and_recover(pyboot, "import quest\nquest._inject('triple')", "triple_fault", 3)
+    assert not [ln for ln in lines if "recovery note" in ln], lines
+    assert _services(pyboot)["hello4"] == ("svc_safe", "running")
+
+
+def test_bad_recovery_note_refused_nothing_restarted(pyboot, before) -> None:
+    boot, _ = _victim(pyboot)
+    start = len(pyboot.log_lines())
+    out, err = _exec(pyboot, SUP, "import _quest\ntry:\n"
+                                  "    _quest.recover(_quest.RECOVER_RESTART_SERVICE, 4, 'x')\n"
+                                  "except ValueError as e:\n    print('refused:', e)\n")
+    assert err == "" and out.strip() == (
+        "refused: the monitor refused the recovery note for sandbox 4: not <service>=<module> "
+        "with non-empty printable names, or not a sandbox it restarts"), (out, err)
+    pyboot.wait_log(rf"\[mon {SUP}\] REFUSED sb={SUP} command=6 target={VICTIM}: note is not "
+                    r"<service>=<module>", TIMEOUT, start)
+    out, err = _exec(pyboot, SUP, "import quest\ntry:\n"
+                                  "    quest.recover('restart_service', 4, 'hello4=svc safe')\n"
+                                  "except ValueError as e:\n    print('refused:', e)\n")
+    assert err == "" and out.startswith("refused: the monitor refused the recovery note"), out
+    pyboot.wait_log(rf"\[mon {SUP}\] REFUSED sb={SUP} command=6 target={VICTIM}: note names "
+                    "empty or not printable", TIMEOUT, start)
+    time.sleep(2.0)
+    lines = pyboot.log_lines()[start:]
+    assert not [ln for ln in lines if f"sandbox {VICTIM}: command" in ln or
+                f"sandbox {VICTIM} restarted" in ln], lines
+    assert _victim(pyboot) == (boot, ["running"])
