@@ -22,6 +22,7 @@
 #include <time.h>
 #include <unistd.h>
 #include "host.h" /* host_parse_size; port.c also sets the ASan options */
+#include "qv_ext.h"
 #include "ramfs.h"
 #include "repl.h"
 
@@ -113,7 +114,8 @@ static qv_ctx *new_interp(void *user, struct qv_repl *r)
 static void free_interp(void *user, qv_ctx *c)
 {
 	board *b = user;
-	(void)c;
+	/* the RAM fs outlives the interpreter: its handles must not leak */
+	qv_close_files(c);
 	free(b->heap);
 	b->heap = NULL;
 }

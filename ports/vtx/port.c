@@ -191,6 +191,9 @@ void vtx_interp_free(struct vtx_interp *in)
 		return;
 	if (in->out_len)
 		console_log(in->out_line, in->out_len);
+	/* the sandbox's RAM fs outlives the interpreter: its handles must not
+	 * leak (a service that failed with a file open, a soft reset) */
+	qv_close_files(in->ctx);
 	kmem_free(in->mem);
 	kmem_free(in);
 }

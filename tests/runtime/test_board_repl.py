@@ -362,6 +362,20 @@ def test_soft_reset_keeps_nothing(board: Pty) -> None:
     assert out.startswith(b"OK\x04\x04MPY: soft reboot\r\n"), out
 
 
+def test_soft_reset_closes_the_files_a_program_left_open(board: Pty) -> None:
+    # The RAM fs outlives the interpreter and has 16 handles: files a program
+    # left open must be closed when its interpreter goes, or a few soft resets
+    # would exhaust them for every later program.
+    for i in range(20):
+        assert run_friendly(board, b"f = open('left%d', 'w'); f.write('x')" % i) == b"1\r\n"
+        board.send(b"\x04")
+        board.expect(b">>> ")
+    out = run_friendly(board, b"import os; len([n for n in os.listdir() if n.startswith('left')])")
+    assert out == b"20\r\n"
+    # what was written before the reset is there (the close flushed it)
+    assert run_friendly(board, b"open('left19').read()") == b"'x'\r\n"
+
+
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_random_bytes_leave_the_repl_usable(board: Pty, seed: int) -> None:
     """Byte soup with every control byte the protocol knows (modes, paste,
