@@ -32,6 +32,14 @@ static inline bool kernel_isolated(void)
 	return kboot.flags & QV_BI_F_ISOLATED;
 }
 
+/* The supervisor's note for this boot ("<service>=<module>", from a
+ * RESTART_SERVICE restart), or "" (any other boot, or not under a
+ * monitor: boot info zeroed). The kernel only carries it; the port acts on it. */
+static inline const char *kboot_recovery_note(void)
+{
+	return kboot.recovery_note; /* NUL-terminated by boot_from_monitor */
+}
+
 static inline s64 hypercall(u64 nr, u64 a, u64 b, u64 c)
 {
 	s64 ret;

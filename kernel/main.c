@@ -76,6 +76,7 @@ static bool boot_from_monitor(u64 info)
 	    bi->size < sizeof(kboot))
 		return false;
 	kboot = *bi;
+	kboot.recovery_note[sizeof(kboot.recovery_note) - 1] = 0; /* read as a C string */
 	return true;
 }
 

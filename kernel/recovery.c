@@ -73,7 +73,7 @@ s64 krecovery_ack(u64 seq)
 	return hypercall(QV_HC_FAULT_ACK, seq, 0, 0);
 }
 
-s64 krecovery_command(u32 cmd, u32 target, u32 arg)
+s64 krecovery_command(u32 cmd, u32 target, u64 arg)
 {
 	return hypercall(QV_HC_RECOVER, cmd, target, arg);
 }

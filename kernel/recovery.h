@@ -25,8 +25,11 @@ u64 krecovery_lost(void);
 /* Tells the monitors everything up to seq has been read (QV_HC_FAULT_ACK). */
 s64 krecovery_ack(u64 seq);
 
-/* QV_HC_RECOVER: cmd is enum qv_recover_cmd. 0 or QV_HC_E*. */
-s64 krecovery_command(u32 cmd, u32 target, u32 arg);
+/* QV_HC_RECOVER: cmd is enum qv_recover_cmd; arg a device's new owner
+ * (MOVE_DEVICE) or the guest-physical address of a struct
+ * qv_recovery_note (RESTART_SERVICE: kernel memory is identity-mapped, so
+ * a pointer is that address). 0 or QV_HC_E*. */
+s64 krecovery_command(u32 cmd, u32 target, u64 arg);
 
 /* A short name for a record's kind ("ept_violation", "hang", ...). */
 const char *krecovery_kind_name(u32 kind);

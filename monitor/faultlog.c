@@ -1,4 +1,5 @@
-/* The fault log ring and the kernel symbol lookup (faultlog.h). */
+/* The fault log ring, the kernel symbol lookup and the check of a
+ * RESTART_SERVICE note (faultlog.h): pure code, also built for the host. */
 #include "faultlog.h"
 
 #ifdef QUESTV_HOST_UNIT
@@ -152,4 +153,34 @@ const char *ksym_lookup(const struct ksym_table *t, u64 addr, u64 *off)
 		return NULL; /* the name runs off the string table */
 	*off = addr - best.value;
 	return name;
+}
+
+static bool note_name_ok(const char *p, u32 n)
+{
+	if (!n)
+		return false;
+	for (u32 i = 0; i < n; i++) {
+		u8 ch = (u8)p[i]; /* bytes >= 0x80 (UTF-8) are refused too */
+		if (ch <= ' ' || ch > '~')
+			return false;
+	}
+	return true;
+}
+
+const char *recovery_note_check(const char *text, u32 len)
+{
+	u32 eq = 0, eqs = 0;
+
+	if (len == 0 || len > QV_RECOVERY_NOTE_MAX)
+		return "note length not 1..95";
+	for (u32 i = len; i-- > 0;)
+		if (text[i] == '=') {
+			eq = i;
+			eqs++;
+		}
+	if (eqs != 1)
+		return "note is not <service>=<module>";
+	if (!note_name_ok(text, eq) || !note_name_ok(text + eq + 1, len - eq - 1))
+		return "note names empty or not printable";
+	return NULL;
 }

@@ -19,6 +19,12 @@ u64 faultlog_append(struct qv_faultlog *log, const struct qv_fault_record *rec);
  * ring has lapped it (overwritten before it was read). */
 int faultlog_read(const struct qv_faultlog *log, u64 seq, struct qv_fault_record *out);
 
+/* A QV_RECOVER_RESTART_SERVICE note, text[0..len): NULL when it reads
+ * "<service>=<module>" (1..QV_RECOVERY_NOTE_MAX bytes, exactly one '=',
+ * both names non-empty printable ASCII without blanks: the monitor prints
+ * it and the port compares it with names), else why not. */
+const char *recovery_note_check(const char *text, u32 len);
+
 /* Where an ELF64 image keeps its symbols, found once at boot. */
 struct ksym_table {
 	const u8 *syms;     /* the .symtab entries */

@@ -73,6 +73,9 @@ struct sandbox {
 	volatile u32 cmd;
 	volatile s32 cmd_result;
 	volatile u32 cmd_done;
+	/* RESTART_SERVICE's note, checked and NUL-terminated, set and taken
+	 * with cmd under the same lock. */
+	char cmd_note[QV_RECOVERY_NOTE_MAX + 1];
 	u64 exits[EXIT_REASONS];
 };
 
@@ -188,8 +191,9 @@ void recovery_watchdog_exit(struct sandbox *sb, struct guest_regs *r);
 /* An NMI exit: the monitor's own NMI IPI (a command is waiting). */
 void recovery_nmi_exit(struct sandbox *sb, struct guest_regs *r);
 /* exit.c: reloads the sandbox from the pristine image and resets its
- * guest state; halts the core when the image cannot be loaded. */
-void sandbox_restart(struct sandbox *sb, struct guest_regs *r);
+ * guest state; halts the core when the image cannot be loaded. note: a
+ * RESTART_SERVICE note for this boot's boot info, or "" / NULL. */
+void sandbox_restart(struct sandbox *sb, struct guest_regs *r, const char *note);
 
 /* bundle.c: places the sandbox's application bundle (GRUB module
  * "bundle N", kept pristine in monitor memory) into its region at every

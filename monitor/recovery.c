@@ -45,7 +45,7 @@ static const char *const kind_names[] = {
 	"refused_command",
 };
 static const char *const cmd_names[] = {
-	"none", "restart", "stop", "quarantine", "resume", "move_device",
+	"none", "restart", "stop", "quarantine", "resume", "move_device", "restart_service",
 };
 
 static u64 ms_ticks(u64 ms)
@@ -105,14 +105,23 @@ static u32 state_of(const struct sandbox *sb)
 
 /* Reloads the kernel's segments from the pristine module, rewrites the
  * boot info and channel list with the next boot count, resets the guest
- * state: the sandbox boots again when this exit returns. */
-void sandbox_restart(struct sandbox *sb, struct guest_regs *r)
+ * state: the sandbox boots again when this exit returns. A note (from
+ * RESTART_SERVICE) goes into this boot's boot info only: every boot info
+ * is written afresh, so the next restart has none unless asked again. */
+void sandbox_restart(struct sandbox *sb, struct guest_regs *r, const char *note)
 {
 	u64 start = rdtsc();
 
 	sb->boot_count++;
 	if (sandbox_load(sb) == 0) {
 		sandbox_fill_bootinfo(sb);
+		if (note && note[0]) {
+			struct qv_bootinfo *bi =
+				(void *)(uintptr_t)(sb->region.base + QV_BOOTINFO_GPA);
+			size_t n = strnlen(note, QV_RECOVERY_NOTE_MAX);
+			memcpy(bi->recovery_note, note, n);
+			bi->recovery_note[n] = 0;
+		}
 		chan_fill_info(sb); /* the old life may have scribbled on it */
 		vmx_reset_guest(sb, r);
 		lapic_guest_timer_reset();
@@ -120,9 +129,13 @@ void sandbox_restart(struct sandbox *sb, struct guest_regs *r)
 		sb->fault_frozen = false;
 		set_state(sb, SB_RUNNING);
 		recovery_sandbox_started(sb);
-		/* the TSC range of the reload, for benchmarks/recovery */
+		/* the TSC range of the reload, for benchmarks/recovery (its format
+		 * is parsed there and by the tests: the note has a line of its own) */
 		mon_printf("sandbox %u restarted (boot %u) tsc %lu-%lu", sb->cfg.id, sb->boot_count,
 			   start, rdtsc());
+		if (note && note[0])
+			mon_printf("sandbox %u boot %u recovery note \"%s\"", sb->cfg.id,
+				   sb->boot_count, note);
 		return;
 	}
 	set_state(sb, SB_STOPPED);
@@ -187,9 +200,13 @@ enum taken { TAKEN_NONE, TAKEN_RUN, TAKEN_FROZEN };
  * there was none or it was refused (nothing changed). */
 static enum taken take_command(struct sandbox *sb, struct guest_regs *r)
 {
+	char note[QV_RECOVERY_NOTE_MAX + 1];
+
 	spin_lock(&cmd_lock);
 	u32 cmd = sb->cmd;
 	sb->cmd = 0;
+	memcpy(note, sb->cmd_note, sizeof(note));
+	sb->cmd_note[0] = 0;
 	spin_unlock(&cmd_lock);
 	if (!cmd)
 		return TAKEN_NONE;
@@ -207,7 +224,8 @@ static enum taken take_command(struct sandbox *sb, struct guest_regs *r)
 		return TAKEN_NONE;
 	switch (cmd) {
 	case QV_RECOVER_RESTART:
-		sandbox_restart(sb, r);
+	case QV_RECOVER_RESTART_SERVICE:
+		sandbox_restart(sb, r, cmd == QV_RECOVER_RESTART_SERVICE ? note : NULL);
 		return TAKEN_RUN;
 	case QV_RECOVER_RESUME:
 		set_state(sb, SB_RUNNING);
@@ -288,7 +306,7 @@ void sandbox_fault(struct sandbox *sb, struct guest_regs *r, u32 kind, const cha
 			   sb->cfg.id, mon.recovery_timeout_ms, action_names[act]);
 	}
 	if (act == QV_ON_FAULT_RESTART) {
-		sandbox_restart(sb, r);
+		sandbox_restart(sb, r, NULL);
 		return;
 	}
 	set_state(sb, act == QV_ON_FAULT_QUARANTINE ? SB_QUARANTINED : SB_STOPPED);
@@ -362,9 +380,30 @@ static s64 move_device(u64 d, u64 to)
 	return 0;
 }
 
+/* RESTART_SERVICE's note at guest-physical gpa of the supervisor `sb`
+ * (struct qv_recovery_note), copied into out[] (NUL-terminated) before it
+ * is checked, so the guest cannot change it afterwards. NULL when good,
+ * else why not. The range check is the one of every hypercall buffer. */
+static const char *copy_note(const struct sandbox *sb, u64 gpa, char *out)
+{
+	u32 len;
+
+	if (gpa > sb->region.size || sizeof(len) > sb->region.size - gpa)
+		return "note outside the caller's memory";
+	memcpy(&len, (const void *)(uintptr_t)(sb->region.base + gpa), sizeof(len));
+	if (len == 0 || len > QV_RECOVERY_NOTE_MAX)
+		return "note length not 1..95"; /* before out[] is written */
+	if (len > sb->region.size - gpa - sizeof(len))
+		return "note outside the caller's memory";
+	memcpy(out, (const void *)(uintptr_t)(sb->region.base + gpa + sizeof(len)), len);
+	out[len] = 0;
+	return recovery_note_check(out, len);
+}
+
 s64 hc_recover(struct sandbox *sb, struct guest_regs *r)
 {
 	u64 cmd = r->rbx, target = r->rcx;
+	char note[QV_RECOVERY_NOTE_MAX + 1];
 
 	if (sb->cfg.id != mon.manifest->supervisor) {
 		refuse(sb, (u32)cmd, (u32)target);
@@ -372,19 +411,31 @@ s64 hc_recover(struct sandbox *sb, struct guest_regs *r)
 	}
 	if (cmd == QV_RECOVER_MOVE_DEVICE)
 		return move_device(target, r->rdx);
-	if (cmd < QV_RECOVER_RESTART || cmd > QV_RECOVER_RESUME || target >= mon.n_sandboxes ||
-	    target == sb->cfg.id)
+	if (cmd < QV_RECOVER_RESTART || cmd > QV_RECOVER_RESTART_SERVICE ||
+	    target >= mon.n_sandboxes || target == sb->cfg.id)
 		return QV_HC_EINVAL;
 	struct sandbox *t = &mon.sandboxes[target];
 	if (t->core >= mon.n_cpus || !lapic_has_x2apic())
 		return QV_HC_EINVAL;
 	if (state_of(t) == SB_QUARANTINED)
 		return QV_HC_EPERM;
+	note[0] = 0;
+	if (cmd == QV_RECOVER_RESTART_SERVICE) {
+		const char *why = copy_note(sb, r->rdx, note);
+		if (why) {
+			/* Nothing is commanded: a bad note is the supervisor's bug,
+			 * not a restart with a note the port would misread. */
+			mon_printf("REFUSED sb=%u command=%lu target=%lu: %s", sb->cfg.id, cmd,
+				   target, why);
+			return QV_HC_EINVAL;
+		}
+	}
 	spin_lock(&cmd_lock);
 	if (t->cmd) {
 		spin_unlock(&cmd_lock);
 		return QV_HC_EBUSY;
 	}
+	memcpy(t->cmd_note, note, sizeof(note));
 	__atomic_store_n(&t->cmd_done, 0, __ATOMIC_RELAXED);
 	__atomic_store_n(&t->cmd, (u32)cmd, __ATOMIC_RELEASE);
 	spin_unlock(&cmd_lock);
@@ -397,6 +448,7 @@ s64 hc_recover(struct sandbox *sb, struct guest_regs *r)
 			spin_lock(&cmd_lock);
 			bool withdrawn = t->cmd != 0;
 			t->cmd = 0;
+			t->cmd_note[0] = 0;
 			spin_unlock(&cmd_lock);
 			if (withdrawn) {
 				mon_printf("command for sandbox %u withdrawn: its core did not answer",

@@ -4,6 +4,7 @@
 #include "mon.h"
 #include "ept.h"
 #include "manifest.h"
+#include "questv/chaninfo.h"
 
 struct elf64_ehdr {
 	u8 ident[16];
@@ -167,6 +168,10 @@ static u16 owned_uart(const struct sandbox *sb)
 	}
 	return 0;
 }
+
+/* The boot info page must not run into the channel list after it. */
+_Static_assert(sizeof(struct qv_bootinfo) <= QV_CHANINFO_GPA - QV_BOOTINFO_GPA,
+	       "boot info fits below the channel list");
 
 void sandbox_fill_bootinfo(struct sandbox *sb)
 {

@@ -12,6 +12,7 @@
 
 #include "questv/types.h"
 #include "questv/manifest.h"
+#include "questv/faultlog.h"
 
 #define QV_BOOT_MAGIC        0x54425651u /* "QVBT" read as a little-endian u32 */
 #define QV_BOOTINFO_VERSION  1u
@@ -58,6 +59,11 @@ struct qv_bootinfo {
 	/* Test builds only: the fault log's host-physical address, which the
 	 * attack unit aims at from a sandbox that must not reach it. */
 	u64 faultlog_host_addr;
+	/* Set by a QV_RECOVER_RESTART_SERVICE restart for that boot only, else
+	 * empty: "<service>=<module>", NUL-terminated (questv/faultlog.h). The
+	 * kernel does not interpret it; the port starts that service with that
+	 * module (ports/vtx/service.c). */
+	char recovery_note[QV_RECOVERY_NOTE_MAX + 1];
 };
 
 #endif

@@ -43,6 +43,20 @@ enum qv_recover_cmd {
 	QV_RECOVER_QUARANTINE = 3,    /* freeze; every later command for it is refused */
 	QV_RECOVER_RESUME = 4,        /* go on where STOP froze it (not after a fault) */
 	QV_RECOVER_MOVE_DEVICE = 5,   /* device RCX (manifest index) to sandbox RDX */
+	QV_RECOVER_RESTART_SERVICE = 6, /* RESTART, handing the new boot a recovery note:
+					 * RDX = guest-physical address, in the caller's
+					 * memory, of a u32 length and that many bytes of
+					 * "<service>=<module>" (struct qv_recovery_note) */
+};
+
+/* The note of QV_RECOVER_RESTART_SERVICE: "<service>=<module>", len bytes,
+ * no NUL. Both names are non-empty printable ASCII; the service name has no
+ * '='. The monitor copies it at the hypercall and hands it to the target's
+ * next boot only (struct qv_bootinfo recovery_note, NUL-terminated). */
+#define QV_RECOVERY_NOTE_MAX 95u
+struct qv_recovery_note {
+	u32 len;
+	char text[QV_RECOVERY_NOTE_MAX];
 };
 
 /* 128 bytes. */

@@ -11,7 +11,9 @@
  *   monitor-unit faultlog SIZE N    -> lays out a log in SIZE bytes, appends N
  *       records (record i: sandbox i % 16, rip 0x1000 + i, symbol "f<i>"),
  *       prints "capacity C write_seq W", then one line per seq 1..N+1 as a
- *       reader sees it: "SEQ ok SANDBOX RIP SYM", "SEQ lost" or "SEQ unwritten". */
+ *       reader sees it: "SEQ ok SANDBOX RIP SYM", "SEQ lost" or "SEQ unwritten".
+ *   monitor-unit note TEXT          -> "ok" or "refused: WHY" (exit 1): the
+ *       RESTART_SERVICE note check (TEXT as bytes, its length from strlen). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -163,6 +165,14 @@ int main(int argc, char **argv)
 		return cmd_ksym(argc, argv);
 	if (argc == 4 && !strcmp(argv[1], "faultlog"))
 		return cmd_faultlog(argv);
+	if (argc == 3 && !strcmp(argv[1], "note")) {
+		const char *why = recovery_note_check(argv[2], (u32)strlen(argv[2]));
+		if (why)
+			printf("refused: %s\n", why);
+		else
+			puts("ok");
+		return why ? 1 : 0;
+	}
 	if (argc != 3) {
 		fputs("usage: monitor-unit check|crc FILE | ept HOST SIZE GPA...\n", stderr);
 		return 2;
