@@ -8,7 +8,9 @@
 # exit, entry), reason, rip, gpa, qual, time_ns (monitor clock), boot,
 # action (the sandbox's on_fault), symbol (kernel symbol at rip).
 # Answers: "restart", "quarantine", "stop", "ignore",
-# ("restart_service", name, alternate), ("move", device_index, sandbox).
+# ("restart_service", name, alternate): the sandbox restarts and, for that
+# boot only, service `name` runs module `alternate` of its bundle;
+# ("move", device_index, sandbox).
 
 WINDOW_NS = 60 * 1000 * 1000 * 1000
 LIMIT = 3

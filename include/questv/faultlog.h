@@ -50,9 +50,10 @@ enum qv_recover_cmd {
 };
 
 /* The note of QV_RECOVER_RESTART_SERVICE: "<service>=<module>", len bytes,
- * no NUL. Both names are non-empty printable ASCII; the service name has no
- * '='. The monitor copies it at the hypercall and hands it to the target's
- * next boot only (struct qv_bootinfo recovery_note, NUL-terminated). */
+ * no NUL, exactly one '='; both names are non-empty printable ASCII
+ * without blanks. The monitor copies it at the hypercall and hands it to
+ * the target's next boot only (struct qv_bootinfo recovery_note,
+ * NUL-terminated). */
 #define QV_RECOVERY_NOTE_MAX 95u
 struct qv_recovery_note {
 	u32 len;

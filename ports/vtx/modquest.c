@@ -1142,18 +1142,39 @@ static qv_val q_fault_ack(ARGS)
 
 /* _quest.recover(cmd, target, arg): cmd is enum qv_recover_cmd (the Python
  * side maps names). PermissionError when the monitor refuses (not the
- * supervisor, or a quarantined target): it has reported the attempt. */
+ * supervisor, or a quarantined target): it has reported the attempt. For
+ * RESTART_SERVICE arg is the str "<service>=<module>": the note is built
+ * here, on this thread's stack (kernel memory is identity-mapped, so its
+ * address is the guest-physical one the monitor reads, as for the console
+ * and channel hypercalls); the monitor checks its form (ValueError). */
 static qv_val q_recover(ARGS)
 {
-	int64_t cmd, target, arg;
+	int64_t cmd, target, arg = 0;
+	struct qv_recovery_note note;
+	u64 a;
 
 	(void)user, (void)argc;
-	if (!arg_int(c, argv[0], QV_RECOVER_RESTART, QV_RECOVER_MOVE_DEVICE, "command", &cmd) ||
-	    !arg_int(c, argv[1], 0, QV_MAX_SANDBOXES, "target", &target) ||
-	    !arg_int(c, argv[2], 0, 0xFFFFFFFF, "arg", &arg))
+	if (!arg_int(c, argv[0], QV_RECOVER_RESTART, QV_RECOVER_RESTART_SERVICE, "command",
+		     &cmd) ||
+	    !arg_int(c, argv[1], 0, QV_MAX_SANDBOXES, "target", &target))
 		return NULL;
-	s64 rc = krecovery_command((u32)cmd, (u32)target, (u32)arg);
-	char msg[96];
+	if (cmd == QV_RECOVER_RESTART_SERVICE) {
+		const char *s;
+		size_t n;
+		if (!qv_get_str(c, argv[2], &s, &n))
+			return NULL;
+		if (n > QV_RECOVERY_NOTE_MAX)
+			return qv_raise(c, "ValueError", "recovery note longer than 95 bytes");
+		note.len = (u32)n;
+		memcpy(note.text, s, n);
+		a = (u64)(uintptr_t)&note;
+	} else {
+		if (!arg_int(c, argv[2], 0, 0xFFFFFFFF, "arg", &arg))
+			return NULL;
+		a = (u64)arg;
+	}
+	s64 rc = krecovery_command((u32)cmd, (u32)target, a);
+	char msg[160];
 	switch (rc) {
 	case 0:
 		return qv_none(c);
@@ -1164,8 +1185,14 @@ static qv_val q_recover(ARGS)
 	case QV_HC_EBUSY:
 		return qv_raise(c, "OSError", "busy: a command for that sandbox is on its way");
 	default:
-		fmt_buf(msg, sizeof(msg), "command %ld for sandbox %ld refused (%ld)", (long)cmd,
-			(long)target, (long)rc);
+		if (cmd == QV_RECOVER_RESTART_SERVICE && rc == QV_HC_EINVAL)
+			fmt_buf(msg, sizeof(msg), "the monitor refused the recovery note for sandbox %ld: "
+				"not <service>=<module> with non-empty printable names, "
+				"or not a sandbox it restarts",
+				(long)target);
+		else
+			fmt_buf(msg, sizeof(msg), "command %ld for sandbox %ld refused (%ld)",
+				(long)cmd, (long)target, (long)rc);
 		return qv_raise(c, "ValueError", msg);
 	}
 }
@@ -1248,6 +1275,7 @@ static const qv_ext_const consts[] = {
 	{ "RECOVER_QUARANTINE", QV_RECOVER_QUARANTINE },
 	{ "RECOVER_RESUME", QV_RECOVER_RESUME },
 	{ "RECOVER_MOVE_DEVICE", QV_RECOVER_MOVE_DEVICE },
+	{ "RECOVER_RESTART_SERVICE", QV_RECOVER_RESTART_SERVICE },
 };
 #undef CHAN_CONST
 

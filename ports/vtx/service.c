@@ -536,21 +536,69 @@ static void spec_from(struct vtx_svc_spec *sp, const struct vtx_bundle_service *
 	sp->backoff_ms = b->backoff_ms;
 }
 
+/* The supervisor's recovery note for this boot, "<service>=<module>"
+ * (kboot_recovery_note; the monitor checked its form): split into its two
+ * names, or false when there is none. */
+static bool recovery_note(char *svc, size_t scap, char *mod, size_t mcap)
+{
+	const char *n = kboot_recovery_note(), *eq = n;
+
+	while (*eq && *eq != '=')
+		eq++;
+	if (!*n || !*eq)
+		return false;
+	size_t k = (size_t)(eq - n);
+	copy_str(mod, mcap, eq + 1);
+	if (k >= scap)
+		k = 0; /* longer than any service's name: "" matches none */
+	memcpy(svc, n, k);
+	svc[k] = 0;
+	return true;
+}
+
+/* A RESTART_SERVICE note naming declared service b: b starts with the
+ * note's module instead of its own, when that module is in the bundle
+ * (its alternate then empty: the replacement already is the fallback).
+ * Otherwise the kernel log says why, and b starts as declared. */
+static void apply_note(struct vtx_svc_spec *sp, const char *module)
+{
+	size_t len;
+	bool bc;
+
+	if (strnlen(module, sizeof(sp->module)) >= sizeof(sp->module) ||
+	    !vtx_bundle_module(module, &len, &bc)) {
+		kprintf("service %s: recovery note names module %s, not in the bundle: starts %s "
+			"as declared", sp->name, module, sp->module);
+		return;
+	}
+	copy_str(sp->module, sizeof(sp->module), module);
+	sp->alternate[0] = 0;
+	kprintf("service %s starts %s (recovery note)", sp->name, sp->module);
+}
+
 void vtx_services_boot(void)
 {
 	struct vtx_bundle_service b;
 	struct vtx_svc_spec sp;
-	char why[160];
+	char why[160], note_svc[sizeof(sp.name)], note_mod[QV_RECOVERY_NOTE_MAX + 1];
 	size_t len;
-	bool bc;
+	bool bc, noted = recovery_note(note_svc, sizeof(note_svc), note_mod, sizeof(note_mod));
+	bool note_used = false;
 
 	for (u32 i = 0; vtx_bundle_service(i, &b); i++) {
 		if (!(b.flags & VTX_BUNDLE_SVC_AT_BOOT))
 			continue;
 		spec_from(&sp, &b);
+		if (noted && str_eq(sp.name, note_svc)) {
+			apply_note(&sp, note_mod);
+			note_used = true;
+		}
 		if (vtx_svc_start(&sp, NULL, 0, why, sizeof(why)) < 0)
 			kprintf("service %s not started: %s", sp.name, why);
 	}
+	if (noted && !note_used)
+		kprintf("recovery note %s: no service %s starts at boot here; services start as "
+			"declared", kboot_recovery_note(), note_svc);
 	/* The supervisor consumes the exit events and restarts by policy. */
 	if (vtx_bundle_module("quest.supervisor", &len, &bc)) {
 		memset(&sp, 0, sizeof(sp));

@@ -6,7 +6,8 @@ import _quest
 
 _CMDS = {"restart": _quest.RECOVER_RESTART, "stop": _quest.RECOVER_STOP,
          "quarantine": _quest.RECOVER_QUARANTINE, "resume": _quest.RECOVER_RESUME,
-         "move_device": _quest.RECOVER_MOVE_DEVICE}
+         "move_device": _quest.RECOVER_MOVE_DEVICE,
+         "restart_service": _quest.RECOVER_RESTART_SERVICE}
 
 
 def faults(ack=False):
@@ -34,9 +35,16 @@ def faults_lost():
 
 
 def recover(cmd, sandbox, arg=0):
-    # cmd: restart, stop, quarantine, resume (of sandbox) or move_device
-    # (recover("move_device", device_index, to_sandbox)).
+    # cmd: restart, stop, quarantine, resume (of sandbox), move_device
+    # (recover("move_device", device_index, to_sandbox)) or restart_service
+    # (recover("restart_service", sandbox, "<service>=<module>"): the
+    # sandbox restarts and that service starts with that module).
     code = _CMDS.get(cmd)
     if code is None:
         raise ValueError(f"recovery command must be one of {', '.join(_CMDS)}, not {cmd!r}")
+    if code == _quest.RECOVER_RESTART_SERVICE:
+        if not isinstance(arg, str):
+            raise TypeError("restart_service needs the note '<service>=<module>' as arg")
+        _quest.recover(code, sandbox, arg)
+        return
     _quest.recover(code, sandbox, arg if code == _quest.RECOVER_MOVE_DEVICE else 0)

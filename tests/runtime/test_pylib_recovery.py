@@ -68,11 +68,16 @@ RECOVER_STOP = 2
 RECOVER_QUARANTINE = 3
 RECOVER_RESUME = 4
 RECOVER_MOVE_DEVICE = 5
+RECOVER_RESTART_SERVICE = 6
 
 
 def recover(cmd, target, arg):
     if target in refuse:
         raise PermissionError("the monitor refused command %d for sandbox %d" % (cmd, target))
+    # The monitor's check of the note, in short: one '=', names without blanks.
+    if cmd == RECOVER_RESTART_SERVICE and (arg.count("=") != 1 or " " in arg or
+                                           arg.startswith("=") or arg.endswith("=")):
+        raise ValueError("the monitor refused the recovery note for sandbox %d" % target)
     commands.append((cmd, target, arg))
 '''
 
@@ -104,7 +109,7 @@ def feed(r, recs, tag):
     for ln in logs:
         print("%s|log|%s" % (tag, ln))
     for c in _quest.commands:
-        print("%s|cmd|%d|%d|%d" % ((tag,) + c))
+        print("%s|cmd|%d|%d|%s" % ((tag,) + c))
     print("%s|n|%d" % (tag, n))
 
 
@@ -170,6 +175,11 @@ print("swap|again|%s" % swap(
     "    return 'quarantine'\n"))
 feed(r, [rec(3, t=400), rec(3, t=401), rec(3, t=402), rec(3, t=403), rec(3, t=404),
          rec(3, t=405)], "v3")
+# restart_service with a note the monitor refuses: nothing commanded.
+print("swap|badnote|%s" % swap(
+    "def on_fault(e):\n"
+    "    return ('restart_service', 'tick er', 'svc_safe')\n"))
+feed(r, [rec(3, t=500)], "badnote")
 print("files|%s" % sorted(f for f in os.listdir(sys.argv[1]) if f.startswith(".policy.req")))
 
 # A swap nobody takes: the REPL gives up after its timeout.
@@ -204,8 +214,10 @@ def _logs(out: str, tag: str) -> list[str]:
     return [r[1] for r in _rows(out, tag) if r[0] == "log"]
 
 
-def _cmds(out: str, tag: str) -> list[tuple[int, ...]]:
-    return [tuple(int(x) for x in r[1:]) for r in _rows(out, tag) if r[0] == "cmd"]
+def _cmds(out: str, tag: str) -> list[tuple[int | str, ...]]:
+    """(cmd, target, arg): arg an int, or RESTART_SERVICE's note."""
+    return [tuple(int(x) if x.isdigit() else x for x in r[1:]) for r in _rows(out, tag)
+            if r[0] == "cmd"]
 
 
 def test_same_decisions_under_cpython_and_qpy(outputs: dict[str, str]) -> None:
@@ -285,8 +297,8 @@ def test_misbehaving_policy_falls_back_to_on_fault(outputs: dict[str, str]) -> N
     out = outputs["cpython"]
     logs = _logs(out, "v3")
     assert len(logs) == 6
-    assert "-> restart_service ticker svc_safe (policy policy v3): sandbox restarted" in logs[0]
-    assert "alternate svc_safe not passed" in logs[0]
+    assert logs[0].endswith("-> restart_service ticker svc_safe (policy policy v3): done (note "
+                            "passed)")
     assert logs[1].endswith("-> policy policy v3 failed: KeyError: 'boom'; on_fault=restart "
                             "applies at the timeout")
     assert "failed: ValueError: not an action: 'reboot'" in logs[2]
@@ -295,7 +307,8 @@ def test_misbehaving_policy_falls_back_to_on_fault(outputs: dict[str, str]) -> N
     assert "failed: ValueError: not an action: ['restart']" in logs[4]
     assert "-> quarantine (policy policy v3): done" in logs[5]
     # Only the sane answers became commands.
-    assert _cmds(out, "v3") == [(1, 3, 0), (3, 3, 0)]
+    # restart_service: RESTART_SERVICE with the note "<service>=<module>".
+    assert _cmds(out, "v3") == [(6, 3, "ticker=svc_safe"), (3, 3, 0)]
     assert _rows(out, "files") == [["[]"]]  # every request was taken
 
 
@@ -311,3 +324,12 @@ def test_no_policy_at_boot(outputs: dict[str, str]) -> None:
     assert _logs(out, "nopolicy")[1].endswith("-> policy no policy; on_fault=restart applies "
                                               "at the timeout")
     assert _cmds(out, "nopolicy") == []
+
+
+def test_restart_service_note_refused_commands_nothing(outputs: dict[str, str]) -> None:
+    out = outputs["cpython"]
+    assert {r[0]: r[1] for r in _rows(out, "swap")}["badnote"] == "ok 4"
+    logs = _logs(out, "badnote")
+    assert len(logs) == 1 and "-> restart_service tick er svc_safe (policy policy v4): " \
+        "failed: ValueError: the monitor refused the recovery note for sandbox 3" in logs[0]
+    assert _cmds(out, "badnote") == []

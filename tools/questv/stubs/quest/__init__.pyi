@@ -230,6 +230,9 @@ def faults(ack: bool = False) -> list[dict[str, Any]]:
     the supervisor. Reading consumes them for this sandbox."""
 def fault_ack(seq: int) -> None: ...
 def faults_lost() -> int: ...
-def recover(cmd: str, sandbox: int, arg: int = 0) -> None:
-    """restart, stop, quarantine, resume (of sandbox) or move_device
-    (device index, to sandbox arg); PermissionError when the monitor refuses."""
+def recover(cmd: str, sandbox: int, arg: int | str = 0) -> None:
+    """restart, stop, quarantine, resume (of sandbox), move_device
+    (device index, to sandbox arg) or restart_service (sandbox, arg the note
+    "<service>=<module>": it restarts and that service starts with that
+    module); PermissionError when the monitor refuses, ValueError for a
+    note it refuses."""
