@@ -7,6 +7,8 @@
 #include "kernel.h"
 #include "thread.h"
 #include "recovery.h"
+#include "devirq.h"
+#include "irq.h"
 
 static void write_at(const char *what, u64 addr)
 {
@@ -186,11 +188,120 @@ static void supervisor_script(void *arg)
 	}
 }
 
+/* Interrupt routing (rtc_irq / rtc_take, tests/system/test_irq_routing.py).
+ * The CMOS RTC (MC146818: index port base, data port base + 1) raises IRQ 8
+ * at the rate of register A while register B's PIE bit is set; reading
+ * register C clears its flags, and only then can the line rise again. */
+#define RTC_REG_A     0x0Au
+#define RTC_REG_B     0x0Bu
+#define RTC_REG_C     0x0Cu
+#define RTC_A_32KHZ   0x20u  /* divider: the 32.768 kHz time base running */
+#define RTC_A_8HZ     13u    /* rate 13: 32768 >> 12 = 8 interrupts a second */
+#define RTC_B_PIE     0x40u
+#define RTC_QUIET_BEATS 3u   /* heartbeats without an interrupt: it was moved away */
+#define RTC_TAKE_AFTER_NS 5000000000ul
+
+static u32 rtc_dev = QV_MAX_DEVICES;
+static bool rtc_owner;       /* rtc_irq: owns it from boot; rtc_take: takes it */
+
+static u8 cmos_read(u32 dev, u8 reg)
+{
+	u16 base = kboot.device_io_base[dev];
+
+	outb(base, reg);
+	return inb((u16)(base + 1));
+}
+
+static void cmos_write(u32 dev, u8 reg, u8 v)
+{
+	u16 base = kboot.device_io_base[dev];
+
+	outb(base, reg);
+	outb((u16)(base + 1), v);
+}
+
+/* In the interrupt: re-arms the RTC. */
+static void rtc_ack(u32 dev)
+{
+	(void)cmos_read(dev, RTC_REG_C);
+}
+
+/* A thread's register C read, kept from interleaving with the handler's
+ * use of the index port. */
+static void rtc_rearm(u32 dev)
+{
+	u64 f = irq_off();
+	(void)cmos_read(dev, RTC_REG_C);
+	irq_restore(f);
+}
+
+static void rtc_start(u32 dev)
+{
+	rtc_dev = dev;
+	rtc_owner = true;
+	devirq_set_handler(dev, rtc_ack);
+	u64 f = irq_off();
+	cmos_write(dev, RTC_REG_A, RTC_A_32KHZ | RTC_A_8HZ);
+	cmos_write(dev, RTC_REG_B, (u8)(cmos_read(dev, RTC_REG_B) | RTC_B_PIE));
+	(void)cmos_read(dev, RTC_REG_C);
+	irq_restore(f);
+	kprintf("rtc: device %u at port 0x%x, vector 0x%x, periodic interrupt at 8 Hz", dev,
+		kboot.device_io_base[dev], QV_DEVICE_VECTOR(dev));
+}
+
+/* Both roles print the count at every heartbeat slot. The owner, once the
+ * interrupts stop (moved away), reads its former port: an I/O fault. The
+ * supervisor moves the device to itself after a while, then re-arms it
+ * (a flag set while the routing changed would hold the line high). */
+static void rtc_thread(void *arg)
+{
+	u64 take_at = clock_ns() + RTC_TAKE_AFTER_NS, last = 0;
+	u32 quiet = 0, dev = rtc_dev;
+
+	(void)arg;
+	for (;;) {
+		kthread_sleep_until(console_slot_ns());
+		u64 n = devirq_count(dev);
+		kprintf("rtc irqs=%lu", n);
+		if (kboot.boot_count == 0 && rtc_owner && n) {
+			quiet = n == last ? quiet + 1 : 0;
+			if (quiet == RTC_QUIET_BEATS) {
+				kprintf("rtc: no interrupt for %u heartbeats: read port 0x%x",
+					quiet, kboot.device_io_base[dev]);
+				rtc_rearm(dev);
+				kprintf("attack %u NOT contained: read port 0x%x", kboot.boot_count,
+					kboot.device_io_base[dev]);
+			}
+		} else if (!rtc_owner && clock_ns() >= take_at) {
+			s64 rc = krecovery_command(QV_RECOVER_MOVE_DEVICE, dev, kboot.sandbox_id);
+			kprintf("rtc: move device %u to sb%u -> %ld", dev, kboot.sandbox_id, rc);
+			if (rc == 0)
+				rtc_rearm(dev);
+			rtc_owner = true;
+		}
+		last = n;
+	}
+}
+
+static void rtc_take(u32 dev)
+{
+	rtc_dev = dev;
+	devirq_set_handler(dev, rtc_ack);
+	kprintf("rtc: will take device %u in %lu ms", dev, RTC_TAKE_AFTER_NS / 1000000u);
+}
+
 void attack_threads_start(void)
 {
+	struct qvs_vcpu *v;
+
+	if (rtc_dev < QV_MAX_DEVICES) {
+		v = kvcpu_add(1000000u, 20000000u);
+		if (!v || !kthread_spawn(v, "rtc", rtc_thread, NULL))
+			kprintf("rtc: no VCPU or thread");
+	}
 	if (script_target >= QV_MAX_SANDBOXES)
 		return;
-	struct qvs_vcpu *v = kvcpu_add(1000000u, 10000000u);
+	v = kvcpu_add(1000000u, 10000000u);
 	if (!v || !kthread_spawn(v, "supervisor", supervisor_script, NULL))
 		kprintf("supervisor: no VCPU or thread for the script");
 }
@@ -251,6 +362,18 @@ void attack_run(void)
 		break;
 	case QV_TEST_RECOVER:
 		recover(arg);
+		break;
+	case QV_TEST_RTC_IRQ:
+		if (arg < QV_MAX_DEVICES)
+			rtc_start(arg);
+		break;
+	case QV_TEST_RTC_TAKE:
+		if (arg < QV_MAX_DEVICES)
+			rtc_take(arg);
+		break;
+	case QV_ATTACK_WRITE_IOAPIC:
+		/* guest-physical = the IOAPIC's host address: EPT maps nothing there */
+		write_at("ioapic", 0xFEC00000ul);
 		break;
 	default:
 		break;

@@ -1,7 +1,10 @@
 /* The kernel's IDT: the 32 exception vectors print a register dump and
- * stop the kernel; interrupt gates (the LAPIC timer) come from idt_set_gate(). */
+ * stop the kernel; the device vectors (devirq.c) are installed here too,
+ * so that a device interrupt never meets an empty gate; other interrupt
+ * gates (the LAPIC timer, the doorbell) come from idt_set_gate(). */
 #include "kernel.h"
 #include "thread.h"
+#include "devirq.h"
 
 struct exc_frame {
 	u64 rax, rbx, rcx, rdx, rsi, rdi, rbp, r8, r9, r10, r11, r12, r13, r14, r15;
@@ -40,6 +43,7 @@ void idt_init(void)
 		idt[v] = (struct idt_gate){ (u16)a, 0x08, 0, 0x8E, (u16)(a >> 16),
 					    (u32)(a >> 32), 0 };
 	}
+	devirq_init();
 	__asm__ volatile("lidt %0" : : "m"(idtr));
 }
 

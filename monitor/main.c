@@ -5,6 +5,7 @@
 #include "boot_info.h"
 #include "manifest.h"
 #include "chan.h"
+#include "ioapic.h"
 #include "../kernel/lib/uart.h"
 
 #define MB2_BOOT_MAGIC 0x36D76289u
@@ -119,6 +120,9 @@ void __init mon_main(u32 magic, u32 mbi)
 	mon.n_cpus = 1;
 	smp_start_aps();
 	check_cores();
+	/* After the cores are up (the IOAPIC names a core by its APIC ID) and
+	 * before any guest runs. */
+	ioapic_init();
 	__atomic_store_n(&cores_go, 1, __ATOMIC_RELEASE);
 	vmx_run_core(c);
 }

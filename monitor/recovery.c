@@ -19,6 +19,7 @@
  * VM entry would otherwise be lost). INIT-SIPI is not used: it would reset
  * the core and lose its VMX state (VMXON region, current VMCS). */
 #include "mon.h"
+#include "ioapic.h"
 #include "vmx.h"
 #include "chan.h"
 #include "questv/hypercall.h"
@@ -347,7 +348,11 @@ static void io_bit(u8 *bitmap, u32 port, bool exits)
  * ports start exiting (a fault) in the old owner's bitmap and pass in the
  * new owner's; PCI configuration follows dev_owner at the next access. The
  * CPU reads the I/O bitmaps at each I/O instruction, so both take effect
- * at once, on whatever core each sandbox runs. The UART is refused: the
+ * at once, on whatever core each sandbox runs. Its IOAPIC pin, if it has
+ * one, is masked while the ports change hands and then re-pointed at the
+ * new owner's core (ioapic.c), so that the pin is silent while neither
+ * side has both the ports and the interrupt (one already delivered to the
+ * old owner can still meet its closed ports). The UART is refused: the
  * console hub and the monitors' UART lock belong to its boot-time owner. */
 static s64 move_device(u64 d, u64 to)
 {
@@ -361,9 +366,11 @@ static s64 move_device(u64 d, u64 to)
 	struct sandbox *dst = &mon.sandboxes[to];
 	if (state_of(dst) == SB_QUARANTINED)
 		return QV_HC_EPERM;
+	char routing[96];
 	spin_lock(&dev_lock);
 	u32 from = mon.dev_owner[d];
 	if (from != to) {
+		ioapic_mask((u32)d);
 		struct sandbox *src = &mon.sandboxes[from];
 		for (u32 p = dev->io_base; p < (u32)dev->io_base + dev->io_len && p < 0x10000; p++) {
 			if (p >= 0xCF8 && p <= 0xCFF)
@@ -373,10 +380,11 @@ static s64 move_device(u64 d, u64 to)
 		}
 		__atomic_store_n(&mon.dev_owner[d], (u32)to, __ATOMIC_RELEASE);
 	}
+	ioapic_route((u32)d, (u32)to, routing, sizeof(routing));
 	spin_unlock(&dev_lock);
 	mon_printf("device %lu '%s' moved from sb %u to sb %lu (ports 0x%x+%u, pci 0x%x); "
-		   "interrupt routing: none to move (no IOAPIC programming)", d, dev->name, from,
-		   to, dev->io_base, dev->io_len, dev->pci_bdf);
+		   "interrupt routing: %s", d, dev->name, from, to, dev->io_base, dev->io_len,
+		   dev->pci_bdf, routing);
 	return 0;
 }
 

@@ -19,6 +19,15 @@
 #define QV_MAX_CHANNELS     64u
 #define QV_MAX_TEST_ATTACKS 8u
 
+/* The interrupt vector a device's IRQ arrives on, in the sandbox that owns
+ * it: fixed by the device's index in the manifest, so the monitors (which
+ * program the IOAPIC, monitor/ioapic.c) and the kernels (which install the
+ * handlers, kernel/devirq.c) agree without telling each other. 0x40-0x5F:
+ * above the kernel's timer (0x20) and the exceptions, below the doorbell
+ * (0xF0) and the spurious vector (0xFF). */
+#define QV_DEVICE_VECTOR_BASE 0x40u
+#define QV_DEVICE_VECTOR(i)   (QV_DEVICE_VECTOR_BASE + (u32)(i))
+
 /* What the monitor does when the sandbox faults and nobody decides otherwise. */
 enum qv_fault_action {
 	QV_ON_FAULT_HALT = 0,       /* freeze the sandbox, keep its state for inspection */
@@ -29,6 +38,7 @@ enum qv_fault_action {
 enum qv_device_kind {
 	QV_DEV_UART16550 = 1,
 	QV_DEV_PCI = 2,
+	QV_DEV_ISA = 3,  /* a legacy device reached by its I/O ports (the CMOS RTC) */
 };
 
 /* Test-only attacks: a sandbox kernel built with the attack unit linked in
@@ -69,6 +79,15 @@ enum qv_attack_kind {
 	QV_TEST_RT_CHAN_SEND = 19,
 	QV_TEST_RT_CHAN_RECV = 20,
 	QV_ATTACK_RT_CHAN_OUTSIDER = 21, /* arg: a sandbox; tries to join its run-time channel */
+	/* Interrupt routing (kernel/attack.c, tests/system/test_irq_routing.py);
+	 * arg: the CMOS RTC device. RTC_IRQ (its owner) runs the RTC's periodic
+	 * interrupt and counts it; once it stops coming (the device was moved
+	 * away) it touches the RTC's port, which must fault. RTC_TAKE (the
+	 * supervisor) moves the device to itself (MOVE_DEVICE) after a while
+	 * and counts the interrupts that follow it. */
+	QV_TEST_RTC_IRQ = 22,
+	QV_TEST_RTC_TAKE = 23,
+	QV_ATTACK_WRITE_IOAPIC = 24, /* writes the IOAPIC's MMIO page (guest-physical = its host address) */
 };
 
 #define QV_NO_IRQ 0xFFFFFFFFu

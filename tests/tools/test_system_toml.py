@@ -317,6 +317,24 @@ def test_io_attack_on_an_owned_device_is_refused(default_toml):
     assert "owns" in refused(default_toml, test_build=True).reason
 
 
+def test_rtc_workloads_name_a_device_the_owner_owns_and_the_taker_does_not(default_toml):
+    # the RTC (an "isa" device: ports and an irq, no PCI address) owned by sb1
+    default_toml["device"].append({"name": "rtc", "kind": "isa", "io": [0x70, 2], "irq": 8})
+    default_toml["sandbox"][1]["devices"] = ["rtc"]
+    default_toml["sandbox"][1]["test_attacks"] = ["rtc_irq:rtc", "write_ioapic"]
+    default_toml["sandbox"][2]["test_attacks"] = ["rtc_take:rtc"]
+    system = parse(default_toml, test_build=True)
+    rtc = next(d for d in system.devices if d.name == "rtc")
+    assert (rtc.kind, rtc.irq, rtc.owner) == ("isa", 8, 1)
+    assert [a.encoded for a in system.sandboxes[1].test_attacks] == [22 | rtc.id << 8, 24]
+    assert [a.encoded for a in system.sandboxes[2].test_attacks] == [23 | rtc.id << 8]
+    default_toml["sandbox"][2]["test_attacks"] = ["rtc_irq:rtc"]
+    assert "does not own" in refused(default_toml, test_build=True).reason
+    default_toml["sandbox"][2]["test_attacks"] = []
+    default_toml["sandbox"][1]["test_attacks"] = ["rtc_take:rtc"]
+    assert "owns" in refused(default_toml, test_build=True).reason
+
+
 def test_too_many_attacks(default_toml):
     default_toml["sandbox"][2]["test_attacks"] = ["write_monitor"] * 9
     assert "at most 8" in refused(default_toml, test_build=True).reason

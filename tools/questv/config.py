@@ -37,7 +37,8 @@ SLOT_SIZE_MIN, SLOT_SIZE_MAX = 8, 65536
 SLOTS_MIN, SLOTS_MAX = 2, 4096
 
 FAULT_ACTIONS = {"halt": 0, "restart": 1, "quarantine": 2}
-DEVICE_KINDS = {"uart16550": 1, "pci": 2}
+# "isa": a legacy device reached by its I/O ports, e.g. the CMOS RTC.
+DEVICE_KINDS = {"uart16550": 1, "pci": 2, "isa": 3}
 
 # Attack name -> (kind code, what its argument names). Codes are enum
 # qv_attack_kind in manifest.h.
@@ -67,6 +68,13 @@ ATTACKS: dict[str, tuple[int, str | None]] = {
     "rt_chan_send": (19, "sandbox"),
     "rt_chan_recv": (20, "sandbox"),
     "rt_chan_outsider": (21, "sandbox"),  # tries to join a run-time channel it is no end of
+    # Interrupt routing (tests/system/test_irq_routing.py): the owner of a CMOS
+    # RTC counts its periodic interrupt and, once the device is moved away,
+    # touches its port; the supervisor takes the device (MOVE_DEVICE) and
+    # counts the interrupts that follow it.
+    "rtc_irq": (22, "own_device"),
+    "rtc_take": (23, "device"),
+    "write_ioapic": (24, None),   # the IOAPIC's page, which no EPT maps
 }
 
 # What a sandbox must be to a channel for a channel attack to make sense.
@@ -826,6 +834,10 @@ def _attack(r: _Reader, where: str, text: str, me: int, names_of: _Names,
         return _channel_attack(r, where, text, me, names_of.channels)
     if arg not in device_ids:
         raise r.fail(where, f'"{text}": no device is named "{arg}"')
+    if takes == "own_device":
+        if device_ids[arg] not in owned:
+            raise r.fail(where, f'"{text}": this sandbox does not own "{arg}"')
+        return Attack(kind, code, device_ids[arg])
     if device_ids[arg] in owned:
         raise r.fail(where, f'"{text}": this sandbox owns "{arg}", touching it is no attack')
     return Attack(kind, code, device_ids[arg])
