@@ -3,7 +3,8 @@ its own interpreter on its own VCPU. A service spinning in `while True: pass`
 on a low-priority VCPU does not make the higher-priority periodic ticker
 (sb1, 2 ms every 20 ms) miss a period; a service that exhausts its heap gets
 MemoryError and ends alone, the others and the REPL go on; a hot swap of
-code that fails instead of stopping is refused as soon as it has failed."""
+code that fails instead of stopping is refused as soon as it has failed; the
+files a failed service left open are closed with its interpreter."""
 
 from __future__ import annotations
 
@@ -142,5 +143,34 @@ def test_swap_of_code_that_fails_at_the_stop_is_refused_at_once(pyboot) -> None:
         balk = info(r, "balk")
         assert balk["state"] == "failed", balk
         assert "RuntimeError: balk: no stopping" in balk["last_error"], balk
+    finally:
+        r.close()
+
+
+LEAKY = ("def main():\n    f = open('leaky.txt', 'a')\n    f.write('x')\n"
+         "    raise RuntimeError('leaky: left its file open')\n")
+
+
+def test_files_a_failed_service_left_open_are_closed_with_its_interpreter(pyboot) -> None:
+    # The sandbox's RAM fs has 16 handles and outlives every interpreter: a
+    # service that fails with a file open, started 21 times (restart always,
+    # limit 20, then the supervisor gives up), would exhaust them (its 17th
+    # start would fail with EMFILE, and so would the REPL's next open) unless
+    # each interpreter's files are closed when it goes.
+    r = pyboot.repl(SB)
+    try:
+        start = len(pyboot.log_lines())
+        _, err = r.exec(f"open('leaky.py', 'w').write({LEAKY!r})\n"
+                        "import quest\nquest.spawn('leaky', heap=64, name='leaky', "
+                        "restart='always', restart_limit=20)\n")
+        assert err == ""
+        pyboot.wait_log(r"^\[sb1\] supervisor: leaky \(leaky\) failed: .*giving up", timeout=TIMEOUT,
+                        start=start)
+        leaky = info(r, "leaky")
+        assert leaky["starts"] == 21 and leaky["state"] == "failed", leaky
+        assert "RuntimeError: leaky: left its file open" in leaky["last_error"], leaky
+        # every start's write reached the file, and the REPL can still open files
+        assert r.eval("len(open('leaky.txt').read())") == "21"
+        assert r.eval("open('after_leaky', 'w').write('ok')") == "2"
     finally:
         r.close()
