@@ -39,15 +39,18 @@ static struct prio prio_of(const struct qvs_vcpu *v)
 	return p;
 }
 
-static bool prio_higher(const struct qvs_vcpu *a, const struct qvs_vcpu *b)
+static bool prio_above(struct prio pa, struct prio pb)
 {
-	struct prio pa = prio_of(a), pb = prio_of(b);
-
 	if (pa.period != pb.period)
 		return pa.period < pb.period;
 	if (pa.id != pb.id)
 		return pa.id < pb.id;
 	return pa.rank < pb.rank;
+}
+
+static bool prio_higher(const struct qvs_vcpu *a, const struct qvs_vcpu *b)
+{
+	return prio_above(prio_of(a), prio_of(b));
 }
 
 /* ---- run queues ---- */
@@ -182,12 +185,31 @@ static void chunk_end(struct qvs_sched *s, u64 now)
 		io_end(v);
 }
 
-/* An I/O VCPU that ran out of work ends its activation and stops
- * inheriting: the requests it served are done. */
-static void io_settle(struct qvs_sched *s, u64 now)
+/* Before eligibility is computed, in one pass over the VCPUs (each pass
+ * is a cost of every decision, under Bochs ~20 instructions per VCPU):
+ *
+ * - An I/O VCPU that ran out of work ends its activation and stops
+ *   inheriting: the requests it served are done.
+ * - A Main VCPU pays what it overran out of the budget due now: with the
+ *   debt in the queue, a VCPU whose debt reached C (less the slack) still
+ *   gets its next chunk (a chunk that had to start with more than the debt
+ *   never could). A running chunk has no debt (it started settled), so
+ *   this never touches its head. Most decisions find no debt at all: the
+ *   test is made here, not by a call into refill.c per VCPU per decision.
+ *
+ * The two touch different VCPUs, and ending an I/O VCPU's chunk makes no
+ * Main VCPU's chunk the running one, so one pass is the same as two. */
+static void settle(struct qvs_sched *s, u64 now)
 {
 	for (struct qvs_vcpu *v = s->vcpus; v; v = v->next) {
-		if (v->kind != QVS_IO || runnable(v))
+		if (v->kind == QVS_MAIN) {
+			/* A debt waits for its head to fall due (up to a period):
+			 * until then the call would find nothing to pay. */
+			if (v->debt && v->rq_len && v->rq[0].time <= now && !chunk_running(s, v))
+				qvs_rq_settle(v, now);
+			continue;
+		}
+		if (runnable(v))
 			continue;
 		if (chunk_running(s, v))
 			chunk_end(s, now);
@@ -195,20 +217,6 @@ static void io_settle(struct qvs_sched *s, u64 now)
 			io_end(v);
 		v->io_for = NULL;
 	}
-}
-
-/* Main VCPUs pay what they overran out of the budget due now, before
- * eligibility is computed: with the debt in the queue, a VCPU whose debt
- * reached C (less the slack) still gets its next chunk (a chunk that had
- * to start with more than the debt never could). A running chunk has no
- * debt (it started settled), so this never touches its head. Most
- * decisions find no debt at all: the test is made here, not by a call
- * into refill.c per VCPU per decision. */
-static void debt_settle(struct qvs_sched *s, u64 now)
-{
-	for (struct qvs_vcpu *v = s->vcpus; v; v = v->next)
-		if (v->kind == QVS_MAIN && v->debt && !chunk_running(s, v))
-			qvs_rq_settle(v, now);
 }
 
 /* ---- time ---- */
@@ -265,13 +273,18 @@ static bool foreground_eligible(const struct qvs_sched *s, const struct qvs_vcpu
 	return runnable(v) && qvs_vcpu_available(s, v, now) > start_threshold(s);
 }
 
+/* Records each VCPU's eligibility (fg_ok) for next_event, which would
+ * otherwise compute it again for every VCPU (qvs_vcpu_available walks the
+ * replenishment queue). */
 static struct qvs_vcpu *pick(const struct qvs_sched *s, u64 now, bool *fg)
 {
 	struct qvs_vcpu *best = NULL;
 
-	for (struct qvs_vcpu *v = s->vcpus; v; v = v->next)
-		if (foreground_eligible(s, v, now) && (!best || prio_higher(v, best)))
+	for (struct qvs_vcpu *v = s->vcpus; v; v = v->next) {
+		v->fg_ok = foreground_eligible(s, v, now);
+		if (v->fg_ok && (!best || prio_higher(v, best)))
 			best = v;
+	}
 	*fg = best != NULL;
 	if (best)
 		return best;
@@ -283,10 +296,16 @@ static struct qvs_vcpu *pick(const struct qvs_sched *s, u64 now, bool *fg)
 
 static void dispatch(struct qvs_sched *s, struct qvs_vcpu *v, bool fg, u64 now)
 {
-	if (v == s->cur && fg == s->cur_fg)
+	struct qvs_vcpu *prev = s->cur;
+
+	if (v == prev && fg == s->cur_fg)
 		return;
-	if (s->cur_fg)
+	if (s->cur_fg) {
 		chunk_end(s, now);
+		/* Charged: its eligibility is that of a VCPU not running. Starting
+		 * a chunk changes no VCPU's (it draws what pick counted). */
+		prev->fg_ok = foreground_eligible(s, prev, now);
+	}
 	s->cur = v;
 	if (fg)
 		chunk_start(s, v, now);
@@ -308,7 +327,7 @@ static u64 earliest(u64 a, u64 b)
 	return a < b ? a : b;
 }
 
-/* Whether an event of VCPU `v` (a release, a wake, budget falling due) can
+/* Whether an event of a VCPU (a release, a wake, budget falling due) can
  * change the decision now in force. While a VCPU runs at foreground, one
  * of lower priority (or itself: a thread it wakes queues behind the one
  * running) cannot preempt it, so its events need no interrupt: the next
@@ -318,25 +337,31 @@ static u64 earliest(u64 a, u64 b)
  * an interrupt is not free: its decision runs on the running VCPU's
  * budget (under Bochs 300 to 500 us each, against a 1 ms budget of the
  * workload's periodic thread, which then ran out of foreground budget
- * and finished its job in background behind every hog). */
-static bool event_matters(const struct qvs_sched *s, const struct qvs_vcpu *v)
+ * and finished its job in background behind every hog). The running
+ * VCPU's priority is computed once per decision (`cur`), not per VCPU. */
+static bool event_matters(const struct qvs_sched *s, const struct qvs_vcpu *v, struct prio cur)
 {
-	return !s->cur_fg || prio_higher(v, s->cur);
+	return !s->cur_fg || prio_above(prio_of(v), cur);
 }
 
+/* Eligibility is pick's (fg_ok, brought up to date by dispatch): nothing
+ * changed it since. */
 static u64 next_event(const struct qvs_sched *s, u64 now)
 {
 	u64 ev = QVS_NEVER;
+	struct prio cur = { 0, 0, 0 };
 
 	/* The chunk's end, early by the slack so that the interrupt's
 	 * latency does not carry it past its budget. */
-	if (s->cur_fg)
+	if (s->cur_fg) {
 		ev = s->chunk_start + s->chunk_budget -
 		     (s->chunk_budget > s->slack ? s->slack : s->chunk_budget);
+		cur = prio_of(s->cur);
+	}
 	for (const struct qvs_vcpu *v = s->vcpus; v; v = v->next) {
-		if (!event_matters(s, v))
+		if (!event_matters(s, v, cur))
 			continue;
-		if (runnable(v) && !foreground_eligible(s, v, now))
+		if (runnable(v) && !v->fg_ok)
 			ev = earliest(ev, budget_due(s, v, now));
 		for (const struct qvs_thread *t = v->threads; t; t = t->next_all)
 			if (t->state == QVS_SLEEPING || t->state == QVS_PERIOD_WAIT)
@@ -353,8 +378,7 @@ struct qvs_decision qvs_schedule(struct qvs_sched *s, u64 now)
 
 	advance(s, now);
 	now = s->now;
-	io_settle(s, now);
-	debt_settle(s, now);
+	settle(s, now);
 	v = pick(s, now, &fg);
 	dispatch(s, v, fg, now);
 	d.vcpu = v;
@@ -410,6 +434,7 @@ static void vcpu_clear(struct qvs_vcpu *v, u32 id, u8 kind, u64 now)
 	v->io_used = 0;
 	v->io_eligible = now;
 	v->io_for = NULL;
+	v->fg_ok = false;
 	v->threads = NULL;
 	v->run_head = NULL;
 	v->run_tail = NULL;

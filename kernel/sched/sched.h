@@ -88,6 +88,8 @@ struct qvs_vcpu {
 	u64 io_used;                  /* foreground time used by it so far */
 	u64 io_eligible;              /* no new activation before this time */
 	struct qvs_vcpu *io_for;      /* Main VCPU whose priority is inherited */
+	/* Eligible at foreground at the current decision (pick's, for next_event). */
+	bool fg_ok;
 	/* Threads. */
 	struct qvs_thread *threads;
 	struct qvs_thread *run_head;
