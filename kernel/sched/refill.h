@@ -20,8 +20,9 @@ u64 qvs_rq_available(const struct qvs_vcpu *v, u64 now);
 
 /* The earliest time from `now` on at which a chunk could start with more
  * than `slack` ns of budget (QVS_NEVER if C itself is no more than that).
- * With a debt outstanding: when the head is due, so that a decision then
- * pays it (qvs_rq_settle) and finds out what is left. */
+ * With a debt outstanding: when a chunk could start with more than
+ * `slack` after paying it (the decision then pays it, qvs_rq_settle), or,
+ * if that never comes, when the head is due. */
 u64 qvs_rq_due(const struct qvs_vcpu *v, u64 now, u64 slack);
 
 /* Folds into the head what qvs_rq_available counted, so the chunk draws on

@@ -136,12 +136,22 @@ class Model:
             return self.io_grant(v) if now >= v.eligible else 0
         return max(0, self.usable(v, now)[1])
 
+    @staticmethod
+    def joins(v: MVcpu, time: int) -> bool:
+        """An entry is due at that very time: a replenishment then joins it
+        (a chunk draws on both or neither) rather than taking a slot."""
+        return any(t == time for t, _ in v.refills)
+
     def hand_back(self, v: MVcpu, time: int, amount: int) -> None:
+        v.stats["replenishments"] += 1
+        for entry in reversed(v.refills):
+            if entry[0] == time:
+                entry[1] += amount
+                return
         pos = len(v.refills)
         while pos > 0 and v.refills[pos - 1][0] > time:
             pos -= 1
         v.refills.insert(pos, [time, amount])
-        v.stats["replenishments"] += 1
 
     def charge_main(self, v: MVcpu, start: int, used: int, budget: int) -> None:
         # A chunk starts only once its VCPU's debt is settled.
@@ -161,7 +171,7 @@ class Model:
         v.refills[0][1] -= used
         if v.refills[0][1] == 0:
             v.refills.pop(0)
-        elif len(v.refills) == v.cap:
+        elif len(v.refills) == v.cap and not self.joins(v, start + v.period):
             rest = v.refills.pop(0)[1]
             v.refills[0][1] += rest
         self.hand_back(v, start + v.period, used)
@@ -277,11 +287,11 @@ class Model:
 
     def main_due(self, v: MVcpu, now: int) -> int:
         """First time from now on a chunk could start with more than the slack:
-        tried at each moment the usable total can grow. With a debt, when the
-        head is due (the decision then pays it)."""
-        if v.debt:
-            return max(now, v.refills[0][0])
-        moments = {max(now, v.refills[0][0])}
+        tried at each moment the usable total can grow. With a debt, the
+        usable total less the debt (the decision then pays it and starts the
+        chunk); if that never comes, when the head is due (it pays it then)."""
+        head = max(now, v.refills[0][0])
+        moments = {head}
         prefix = 0
         for time, amount in v.refills:
             moments.add(time - prefix)
@@ -289,7 +299,7 @@ class Model:
         for t in sorted(m for m in moments if m >= max(now, v.refills[0][0])):
             if self.usable(v, t)[1] > self.slack + self.dispatch:
                 return t
-        return NEVER
+        return head if v.debt else NEVER
 
     # ---- set-up ----
     def admit(self, cand: MVcpu, replaces: int | None = None) -> None:

@@ -126,6 +126,51 @@ def test_overrun_no_entry_covers_is_a_debt_of_the_next_chunk() -> None:
     assert s.refills(0) == [(30000, 2500), (40000, 500)]
 
 
+def test_a_debt_asks_for_no_decision_before_a_chunk_could_start() -> None:
+    # As above up to 9000: queue (10000, 1000), (15000, 2000), a debt of
+    # 500, the thread in background. With a slack of 600, paying the debt
+    # out of the head due at 10000 leaves no chunk: a decision then only to
+    # pay it would cost whoever runs a decision (under Bochs ~250 us of its
+    # budget). The timer is asked for when the usable budget less the debt
+    # is more than the slack (14000, the second entry within reach); that
+    # decision pays it (out of what is due: the head) and the chunk follows
+    # once the second entry is within reach of what is left (14500).
+    sc = Scenario(vcpus=[("main", 0, 3000, 10000, 4)],
+                  threads=[(0, [(1000, "block", 0), (10**9, "block", 0)])],
+                  events=[(5000, "wake", 0, -1)], end=9000, timer_late=500)
+    s = sb.Sched()
+    ss.run(s, sc)
+    assert s.refills(0) == [(10000, 1000), (15000, 2000)] and s.debt(0) == 500
+    s.set_slack(600)
+    d = s.schedule(9000)
+    assert not d.foreground and d.next_event == 14000
+    d = s.schedule(14000)
+    assert s.debt(0) == 0
+    assert s.refills(0) == [(10000, 500), (15000, 2000), (24000, 500)]
+    assert not d.foreground and d.next_event == 14500
+    d = s.schedule(14500)
+    assert d.foreground and s.refills(0) == [(10000, 2500), (24000, 500)]
+    assert s.refill_total(0) == 3000
+
+
+def test_a_debt_paid_where_a_chunk_starts_shares_its_replenishment() -> None:
+    # As in the test before the last: the decision at 30000 pays the debt
+    # (500 back at 40000) and starts a chunk, which comes back at 40000 too.
+    # One entry, not two: an entry per debt split the next period's budget
+    # (on the board every few chunks, each part a chunk and a decision).
+    sc = Scenario(vcpus=[("main", 0, 3000, 10000, 4)],
+                  threads=[(0, [(1000, "block", 0), (10**9, "block", 0)])],
+                  events=[(20000, "wake", 0, -1)], end=24000, timer_late=500)
+    s = sb.Sched()
+    ss.run(s, sc)
+    d = s.schedule(30000)
+    assert d.foreground and s.refills(0) == [(30000, 2500), (40000, 500)]
+    d = s.schedule(32500)
+    assert not d.foreground and d.next_event == 40000
+    assert s.refills(0) == [(40000, 3000)]
+    assert s.stats(0)["replenishments"] == 4  # each still counted
+
+
 @pytest.mark.parametrize("stop", [3800, 4000, 15000])
 def test_a_debt_of_the_whole_budget_is_paid_and_the_vcpu_runs_again(stop: int) -> None:
     # Seen on the board: a 2 ms/20 ms hog whose chunk ran 1.8 ms or more
