@@ -38,10 +38,22 @@ struct timer_latency {
 	u64 early_ns;                   /* the timer fires this much before the event */
 	u64 early_max_ns;
 	u64 waits, wait_ns;             /* the handler waited for the event */
-	u64 slack_ns;                   /* the scheduler's slack: handler path to decision */
+	u64 slack_ns;                   /* the scheduler's slack: event (or handler entry) to decision */
 	u64 slack_max_ns;
-	u64 dispatch_ns;                /* the dispatch in use now (qvs_set_dispatch) */
+	u64 dispatch_ns;                /* the dispatch in use now: a decision to timer_arm's end */
 	u64 dispatch_max_ns;
+	/* Budget interrupts that reached the handler after their event (its
+	 * decision is late), by the running VCPU's id (7: 7 and above), and
+	 * the VCPU of the latest of them. */
+	u64 budget_irq_late[8];
+	u64 budget_irq_late_max_ns;
+	u32 budget_irq_late_vcpu;
+	/* The latest budget decision: when its interrupt entered the handler
+	 * and when the handler was ready, from the event (signed), its path to
+	 * the decision, and the VCPU that ran. */
+	s64 worst_entry_ns, worst_ready_ns;
+	u64 worst_path_ns;
+	u32 worst_vcpu;
 };
 extern struct timer_latency timer_latency;
 
