@@ -74,6 +74,7 @@ struct io_work {
 	volatile bool open;          /* requests are made (phase 2) */
 	u64 next_request;
 	volatile u64 ran_fg, ran_bg;
+	u64 checks, wake_busy;       /* the hog's checks at foreground; requests to a busy thread */
 	struct qvs_stats start, end;
 	u64 t_start, t_end;
 };
@@ -143,11 +144,14 @@ static void hog_thread(void *arg)
 		/* Phase 2: the fastest hog causes I/O once per period of its own
 		 * VCPU, done by the bottom half at the hog's priority (the I/O
 		 * VCPU ranks just above it, below the periodic thread). */
-		if (idx == 0 && io.open && n % FP_CHECK_EVERY == 0 && kthread_foreground() &&
-		    clock_ns() >= io.next_request) {
-			io.next_request += h->period;
-			io.requests++;
-			kio_wake(io.thread, h->v);
+		if (idx == 0 && io.open && n % FP_CHECK_EVERY == 0 && kthread_foreground()) {
+			io.checks++;
+			if (clock_ns() >= io.next_request) {
+				io.next_request += h->period;
+				io.requests++;
+				io.wake_busy += io.thread->qt.state != QVS_BLOCKED;
+				kio_wake(io.thread, h->v);
+			}
 		}
 		if (n % FP_CHECK_EVERY == 0) {
 			h->fp_checks++;
@@ -202,7 +206,7 @@ static void report_phase1(const struct snap *a, const struct snap *b)
 	}
 }
 
-static void report_io(void)
+static void report_io(const struct snap *a, const struct snap *b)
 {
 	const struct qvs_stats *x = &io.start, *y = &io.end;
 
@@ -219,6 +223,25 @@ static void report_io(void)
 		 y->activations - x->activations, y->overruns - x->overruns,
 		 y->overrun_ns - x->overrun_ns, io.requests, io.done,
 		 clock_tsc_to_ns(io.ran_fg), clock_tsc_to_ns(io.ran_bg));
+	/* `sched diag`: why the I/O figures are what they are. The owner hog
+	 * (hogs[0]) in phase 2: foreground and background time, its own run
+	 * time at foreground (the rest is decisions charged to its chunks),
+	 * overruns, replenishments (chunks and debt payments), its checks for
+	 * a request at foreground (one each FP_CHECK_EVERY iterations: requests
+	 * follow them) and requests that found the bottom half busy. Then
+	 * budget interrupts that came after their event, by VCPU (lb2-4), the
+	 * latest of them, and the latest budget decision's parts from its event
+	 * (timer_latency.worst_*: interrupt entry, handler ready, path). */
+	const struct qvs_stats *ox = &a->st[0], *oy = &b->st[0];
+	const struct timer_latency *l = &timer_latency;
+	add_line("sched diag ofg=%lu obg=%lu oran=%lu oover=%lu orepl=%lu checks=%lu busy=%lu "
+		 "lb2=%lu lb3=%lu lb4=%lu lb_max=%lu lb_v=%u w_in=%ld w_rdy=%ld w_path=%lu w_v=%u",
+		 oy->fg_ns - ox->fg_ns, oy->bg_ns - ox->bg_ns,
+		 clock_tsc_to_ns(b->ran_fg[0] - a->ran_fg[0]), oy->overruns - ox->overruns,
+		 oy->replenishments - ox->replenishments, io.checks, io.wake_busy,
+		 l->budget_irq_late[2], l->budget_irq_late[3], l->budget_irq_late[4],
+		 l->budget_irq_late_max_ns, l->budget_irq_late_vcpu, (long)l->worst_entry_ns,
+		 (long)l->worst_ready_ns, l->worst_path_ns, l->worst_vcpu);
 }
 
 /* One line per lateness histogram: buckets lt5 .. lt1000 (microseconds),
@@ -327,7 +350,7 @@ struct trace_copy {
 	u64 release, seen, jitter, n;
 	struct sched_trace_rec r[SCHED_TRACE_LEN];
 };
-static struct trace_copy worst_quiet, first_late;
+static struct trace_copy worst_quiet, first_late, hog_trace;
 
 static void trace_take(struct trace_copy *c, u64 release, u64 seen)
 {
@@ -352,7 +375,13 @@ static void trace_take(struct trace_copy *c, u64 release, u64 seen)
  * the watched VCPU's available budget, what a chunk needs to start, its
  * debt, whether its thread was ready, and where the thread was (MARK: 1
  * waiting for its release, 2 back from the wait, 3 in its job). */
+static void report_trace_n(const char *kind, const struct trace_copy *c, u32 lines);
 static void report_trace(const char *kind, const struct trace_copy *c)
+{
+	report_trace_n(kind, c, TRACE_LINES);
+}
+
+static void report_trace_n(const char *kind, const struct trace_copy *c, u32 lines)
 {
 	char buf[LINE_LEN];
 	u64 first = c->n > TRACE_KEEP ? c->n - TRACE_KEEP : 0, i = first;
@@ -366,7 +395,7 @@ static void report_trace(const char *kind, const struct trace_copy *c)
 	for (u64 k = first; k < c->n; k++)
 		if (c->r[k % SCHED_TRACE_LEN].now <= c->release)
 			i = k;
-	while (part < TRACE_LINES && i < c->n) {
+	while (part < lines && i < c->n) {
 		size_t n = fmt_buf(buf, sizeof(buf), "sched trace kind=%s part=%u", kind, part);
 		if (part == 0)
 			n += fmt_buf(buf + n, sizeof(buf) - n, " jitter_us=%lu decisions=%lu",
@@ -432,7 +461,7 @@ static void report_rest(const struct snap *a, const struct snap *b, const struct
 		bad += hogs[i].fp_bad;
 	}
 	add_line("sched fpu checks=%lu mismatches=%lu", checks, bad);
-	report_io();
+	report_io(a, b);
 	const struct timer_latency *l = &timer_latency;
 	add_line("sched latency early_ns=%lu early_max_ns=%lu slack_ns=%lu slack_max_ns=%lu "
 		 "dispatch_ns=%lu dispatch_max_ns=%lu past=%lu waits=%lu wait_avg_ns=%lu",
@@ -443,6 +472,7 @@ static void report_rest(const struct snap *a, const struct snap *b, const struct
 	report_late("all", &timer_latency.all);
 	report_trace("quiet", &worst_quiet);
 	report_trace("late", &first_late);
+	report_trace_n("hog", &hog_trace, 5);
 	add_line("sched done lines=%u", n_lines + 1);
 }
 
@@ -509,7 +539,7 @@ static void periodic_thread(void *arg)
 	struct jitter j = { 0 };
 	int phase = 0;
 	u64 cut_at = 0;
-	u64 hb_seen = 0;
+	u64 hb_seen = 0, hog_rel = 0;
 
 	bool quiet = false, switched = false;
 
@@ -579,6 +609,16 @@ static void periodic_thread(void *arg)
 			switched = true;
 		} else if (phase == 2) {
 			window_add(&win, hogs[N_HOGS - 1].period, sample_of(&hogs[N_HOGS - 1], now));
+			/* Halfway through phase 2 the trace watches the owner hog
+			 * for one period (its chunks, budget and debt around the
+			 * I/O requests), printed as `sched trace kind=hog`. */
+			if (!hog_rel && now >= cut_at + PHASE_NS / 2) {
+				sched_trace.watch = hogs[0].v;
+				hog_rel = kthread_self()->qt.release;
+			} else if (hog_rel && !hog_trace.taken && sched_trace.watch == hogs[0].v) {
+				trace_take(&hog_trace, hog_rel, now);
+				sched_trace.watch = rt_vcpu;
+			}
 			if (now >= cut_at + PHASE_NS) {
 				take(&p2_end, now);
 				if (io.v) {
