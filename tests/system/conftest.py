@@ -29,6 +29,16 @@ IMAGE = TEST_DIR / "questv-test.iso"
 SERIAL_LOG = TEST_DIR / "serial.log"
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "ends_pyboot_victim: leaves the Python boot's victim "
+                            "sandbox unusable (quarantined): run after every other test")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    # A stable sort: the marked tests go last, everything else keeps its order.
+    items.sort(key=lambda item: item.get_closest_marker("ends_pyboot_victim") is not None)
+
+
 @dataclass
 class Booted:
     """The running test system: its description and its serial console."""

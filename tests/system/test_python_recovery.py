@@ -12,7 +12,10 @@ victim must come back and its service answer through its REPL. Meanwhile
 the periodic ticker on sb1 misses no period and the sensor -> controller
 channel (sb2 -> sb3) loses no reading. A recovery command from a
 non-supervisor is refused and reported; broken policy swaps are refused
-with the old policy still deciding; a good one decides the next fault.
+with the old policy still deciding; a good one decides the next fault; a
+policy answering restart_service gets that service its alternate for one
+boot; a swap asked while a fault is decided takes effect after that
+decision; a quarantined victim stays down (last: nothing can bring it back).
 """
 
 from __future__ import annotations
@@ -311,3 +314,86 @@ def test_bad_recovery_note_refused_nothing_restarted(pyboot, before) -> None:
     assert not [ln for ln in lines if f"sandbox {VICTIM}: command" in ln or
                 f"sandbox {VICTIM} restarted" in ln], lines
     assert _victim(pyboot) == (boot, ["running"])
+
+
+
+SLOW = ("import quest\n\n\ndef on_fault(event):\n"
+        "    print('slow policy deciding seq', event['seq'])\n"
+        "    t = quest.ticks_ms()\n"
+        "    while quest.ticks_diff(quest.ticks_ms(), t) < 1500:\n"
+        "        pass\n"
+        "    return 'restart'\n")
+AFTER = ("def on_fault(event):\n"
+         "    print('policy after the race sees', event['kind'])\n"
+         "    return 'restart'\n")
+
+
+def test_swap_while_a_fault_is_decided_takes_effect_after_it(pyboot, before) -> None:
+    out, err = _exec(pyboot, SUP, f"import quest\nprint(quest.swap('policy', {SLOW!r}))")
+    assert err == "", err
+    slow = int(out.strip())
+    misses = _ticker_misses(pyboot)[0]
+    boot, _ = _victim(pyboot)
+    start = len(pyboot.log_lines())
+    _fire(pyboot, "import quest\nquest._inject('triple')")
+    pyboot.wait_log(rf"^\[sb{SUP}\] slow policy deciding seq \d+", TIMEOUT, start)
+    # The swap is asked while on_fault runs (1.5 s): the decision in progress
+    # stays the old policy's, the new one is in force after it.
+    out, err = _exec(pyboot, SUP, f"import quest\nprint(quest.swap('policy', {AFTER!r}))")
+    assert err == "" and int(out.strip()) == slow + 1, (out, err)
+    lines = pyboot.log_lines()[start:]
+    decided = [i for i, ln in enumerate(lines)
+               if re.match(rf"\[sb{SUP}\] recovery: seq=\d+ sb{VICTIM} triple_fault .* -> "
+                           rf"restart \(policy policy v{slow}\): done$", ln)]
+    swapped = [i for i, ln in enumerate(lines)
+               if ln == f"[sb{SUP}] recovery: policy policy v{slow + 1} in force (swapped)"]
+    assert len(decided) == 1 and len(swapped) == 1 and decided[0] < swapped[0], lines
+    pyboot.wait_log(rf"sandbox {VICTIM} up: .*\(boot {boot + 1},", TIMEOUT, start)
+    pyboot.wait_log(rf"^\[sb{VICTIM}\] {SERVICE_LINE}", TIMEOUT, start)
+    assert _services(pyboot)["hello4"] == ("svc_safe", "running")  # its REPL is up again
+    # The next fault is the new policy's.
+    lines = _fault_and_recover(pyboot, "import quest\nquest._inject('monitor')",
+                               "ept_violation", slow + 1)
+    assert f"[sb{SUP}] policy after the race sees ept_violation" in lines
+    # sb0 busy deciding for 1.5 s holds up nobody else's deadlines
+    assert _ticker_misses(pyboot)[0] == misses
+
+QUARANTINE = ("def on_fault(event):\n"
+              "    print('policy quarantines sb%d' % event['sandbox'])\n"
+              "    return 'quarantine'\n")
+
+
+@pytest.mark.ends_pyboot_victim
+def test_quarantine_keeps_the_victim_down_and_the_others_running(pyboot, before) -> None:
+    # Quarantine is final: the monitor refuses every later command for the
+    # sandbox, so this runs last on this boot (conftest.py orders it).
+    out, err = _exec(pyboot, SUP, f"import quest\nprint(quest.swap('policy', {QUARANTINE!r}))")
+    assert err == "", err
+    version = int(out.strip())
+    assert _victim(pyboot)[1] == ["running"]
+    misses = _ticker_misses(pyboot)[0]
+    start = len(pyboot.log_lines())
+    _fire(pyboot, "import quest\nquest._inject('triple')")
+    pyboot.wait_log(rf"\[mon {VICTIM}\] FAULT sb={VICTIM} ", TIMEOUT, start)
+    m = pyboot.wait_log(rf"^\[sb{SUP}\] recovery: seq=\d+ sb{VICTIM} triple_fault .* -> (.*)$",
+                        TIMEOUT, start)
+    assert m.group(1) == f"quarantine (policy policy v{version}): done", m.group(0)
+    pyboot.wait_log(rf"\[mon \d+\] sandbox {VICTIM} quarantined$", TIMEOUT, start)
+    # A restart asked afterwards is refused, and nothing brings sb4 back: not
+    # the command, not on_fault after the recovery timeout (1 s here).
+    out, err = _exec(pyboot, SUP, "import quest\ntry:\n    quest.recover('restart', 4)\n"
+                                  "except PermissionError as e:\n    print('refused:', e)\n")
+    assert err == "" and out.startswith("refused: "), (out, err)
+    time.sleep(5.0)
+    lines = pyboot.log_lines()[start:]
+    assert f"[sb{SUP}] policy quarantines sb{VICTIM}" in lines
+    assert not [ln for ln in lines if f"sandbox {VICTIM} restarted" in ln or
+                ln.startswith(f"[sb{VICTIM}] sandbox {VICTIM} up")], lines
+    assert not [ln for ln in lines if f"sandbox {VICTIM}: no command from the supervisor" in ln]
+    assert not [ln for ln in lines if "NOT contained" in ln], lines
+    # The others go on: the ticker misses nothing, the controller loses nothing.
+    assert _ticker_misses(pyboot)[0] == misses
+    n = len(pyboot.log_lines())
+    pyboot.wait_log(r"^\[sb3\] controller: \d+ readings", TIMEOUT, n)
+    got = _controller(pyboot, n)
+    assert got is not None and got[1] == 0, got
