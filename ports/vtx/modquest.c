@@ -181,6 +181,16 @@ static qv_val q_ticks_ms(ARGS)
 	return qv_int(c, (int64_t)(clock_ns() / 1000000));
 }
 
+/* The core's time-stamp counter, MicroPython's ticks_cpu: under Bochs with
+ * `clock: sync=none` it counts emulated instructions, the unit the monitor
+ * and kernel print TSCs in, so a board-side moment can be placed among
+ * their console lines (benchmarks/recovery). */
+static qv_val q_ticks_cpu(ARGS)
+{
+	UNUSED_ARGS;
+	return qv_int(c, (int64_t)rdtsc());
+}
+
 /* ticks_diff(a, b) = a - b: the clock is 64-bit and never wraps, so no
  * modular arithmetic (MicroPython's ticks wrap; code written for it works). */
 static qv_val q_ticks_diff(ARGS)
@@ -1228,6 +1238,7 @@ static const qv_ext_func funcs[] = {
 	{ "ticks_us", q_ticks_us, 0, 0 },
 	{ "ticks_ms", q_ticks_ms, 0, 0 },
 	{ "ticks_diff", q_ticks_diff, 2, 2 },
+	{ "ticks_cpu", q_ticks_cpu, 0, 0 },
 	{ "sleep_us", q_sleep_us, 1, 1 },
 	{ "wait_period", q_wait_period, 0, 0 },
 	{ "vcpu_new", q_vcpu_new, 2, 2 },

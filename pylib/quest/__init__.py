@@ -47,6 +47,7 @@ class ServiceError(Exception):
 ticks_us = _quest.ticks_us
 ticks_ms = _quest.ticks_ms
 ticks_diff = _quest.ticks_diff
+ticks_cpu = _quest.ticks_cpu
 # Ends this job: waits for the next period of the calling thread's VCPU;
 # returns the deadlines missed (0 when on time).
 wait_period = _quest.wait_period

@@ -41,6 +41,10 @@ def ticks_diff(a, b):
     return a - b
 
 
+def ticks_cpu():
+    return 0
+
+
 def wait_period():
     return 0
 
