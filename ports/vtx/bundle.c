@@ -121,6 +121,15 @@ bool vtx_bundle_load(char *why, size_t cap)
 	return true;
 }
 
+u32 vtx_bundle_declared_services(void)
+{
+	const u8 *b = (const u8 *)(uintptr_t)kboot.bundle_gpa;
+
+	if (kboot.bundle_size < HDR_SIZE || rd32(b) != BUNDLE_MAGIC)
+		return UINT32_MAX;
+	return rd32(b + 32);
+}
+
 bool vtx_bundle_ok(void)
 {
 	return bundle != NULL;

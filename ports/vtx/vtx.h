@@ -63,6 +63,9 @@ bool vtx_bundle_ok(void);
 u32 vtx_bundle_repl_heap_kib(void);  /* 0: default */
 u32 vtx_bundle_fs_kib(void);         /* 0: default */
 u32 vtx_bundle_n_services(void);
+/* The services count in the bundle's header before any check (UINT32_MAX
+ * when there is no bundle header at all): enough to skip loading it. */
+u32 vtx_bundle_declared_services(void);
 bool vtx_bundle_service(u32 i, struct vtx_bundle_service *out);
 /* A module of the bundle by dotted name. */
 const char *vtx_bundle_module(const char *name, size_t *len, bool *is_bytecode);
