@@ -153,7 +153,8 @@ static void supervisor_script(void *arg)
 			kprintf("supervisor: ack %lu -> %ld", rec.seq, krecovery_ack(rec.seq));
 			if (rec.sandbox == t && step == 0 && rec.kind != QV_FAULT_REFUSED_COMMAND) {
 				kprintf("supervisor: restart sb%u (frozen) -> %ld", t,
-					krecovery_command(QV_RECOVER_RESTART, t, 0));
+					krecovery_command_for(QV_RECOVER_RESTART, t,
+							      rec.boot_count, 0));
 				step = 1;
 			} else if (rec.sandbox == t && step == 1 && rec.kind == QV_FAULT_HANG) {
 				settle = clock_ns() + SCRIPT_AFTER_HANG_NS;

@@ -78,6 +78,11 @@ s64 krecovery_command(u32 cmd, u32 target, u64 arg)
 	return hypercall(QV_HC_RECOVER, cmd, target, arg);
 }
 
+s64 krecovery_command_for(u32 cmd, u32 target, u32 boot, u64 arg)
+{
+	return hypercall(QV_HC_RECOVER, cmd, QV_RECOVER_TARGET(target, boot + 1u), arg);
+}
+
 const char *krecovery_kind_name(u32 kind)
 {
 	static const char *const names[] = {

@@ -30,6 +30,9 @@ s64 krecovery_ack(u64 seq);
  * qv_recovery_note (RESTART_SERVICE: kernel memory is identity-mapped, so
  * a pointer is that address). 0 or QV_HC_E*. */
 s64 krecovery_command(u32 cmd, u32 target, u64 arg);
+/* The same, for the fault record of boot `boot`: refused (QV_HC_ESTALE)
+ * if the target has restarted since (faultlog.h QV_RECOVER_TARGET). */
+s64 krecovery_command_for(u32 cmd, u32 target, u32 boot, u64 arg);
 
 /* A short name for a record's kind ("ept_violation", "hang", ...). */
 const char *krecovery_kind_name(u32 kind);

@@ -73,6 +73,7 @@ struct sandbox {
 	volatile u32 cmd;
 	volatile s32 cmd_result;
 	volatile u32 cmd_done;
+	u32 cmd_boot;            /* 1 + the boot the command is for; 0: any */
 	/* RESTART_SERVICE's note, checked and NUL-terminated, set and taken
 	 * with cmd under the same lock. */
 	char cmd_note[QV_RECOVERY_NOTE_MAX + 1];

@@ -204,7 +204,7 @@ static enum taken take_command(struct sandbox *sb, struct guest_regs *r)
 	char note[QV_RECOVERY_NOTE_MAX + 1];
 
 	spin_lock(&cmd_lock);
-	u32 cmd = sb->cmd;
+	u32 cmd = sb->cmd, for_boot = sb->cmd_boot;
 	sb->cmd = 0;
 	memcpy(note, sb->cmd_note, sizeof(note));
 	sb->cmd_note[0] = 0;
@@ -216,9 +216,17 @@ static enum taken take_command(struct sandbox *sb, struct guest_regs *r)
 	if (st == SB_QUARANTINED || (cmd == QV_RECOVER_RESUME && (st != SB_STOPPED ||
 								 sb->fault_frozen)))
 		result = cmd == QV_RECOVER_RESUME ? QV_HC_EINVAL : QV_HC_EPERM;
-	mon_printf("sandbox %u: command %s from the supervisor%s", sb->cfg.id,
-		   cmd < sizeof(cmd_names) / sizeof(cmd_names[0]) ? cmd_names[cmd] : "?",
-		   result ? " refused" : "");
+	else if (for_boot && for_boot - 1 != sb->boot_count)
+		/* decided for a fault its on_fault has already dealt with: a
+		 * second restart (or a freeze) would hit the new life */
+		result = QV_HC_ESTALE;
+	const char *name = cmd < sizeof(cmd_names) / sizeof(cmd_names[0]) ? cmd_names[cmd] : "?";
+	if (result == QV_HC_ESTALE)
+		mon_printf("sandbox %u: command %s from the supervisor refused: it was for boot %u, "
+			   "the sandbox is at boot %u", sb->cfg.id, name, for_boot - 1, sb->boot_count);
+	else
+		mon_printf("sandbox %u: command %s from the supervisor%s", sb->cfg.id, name,
+			   result ? " refused" : "");
 	sb->cmd_result = result;
 	__atomic_store_n(&sb->cmd_done, 1, __ATOMIC_RELEASE);
 	if (result)
@@ -410,7 +418,8 @@ static const char *copy_note(const struct sandbox *sb, u64 gpa, char *out)
 
 s64 hc_recover(struct sandbox *sb, struct guest_regs *r)
 {
-	u64 cmd = r->rbx, target = r->rcx;
+	u64 cmd = r->rbx, target = (u32)r->rcx;
+	u32 for_boot = (u32)(r->rcx >> 32);
 	char note[QV_RECOVERY_NOTE_MAX + 1];
 
 	if (sb->cfg.id != mon.manifest->supervisor) {
@@ -444,6 +453,7 @@ s64 hc_recover(struct sandbox *sb, struct guest_regs *r)
 		return QV_HC_EBUSY;
 	}
 	memcpy(t->cmd_note, note, sizeof(note));
+	t->cmd_boot = for_boot;
 	__atomic_store_n(&t->cmd_done, 0, __ATOMIC_RELAXED);
 	__atomic_store_n(&t->cmd, (u32)cmd, __ATOMIC_RELEASE);
 	spin_unlock(&cmd_lock);

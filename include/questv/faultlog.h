@@ -49,6 +49,14 @@ enum qv_recover_cmd {
 					 * "<service>=<module>" (struct qv_recovery_note) */
 };
 
+/* QV_HC_RECOVER's RCX for RESTART, STOP, QUARANTINE, RESUME and
+ * RESTART_SERVICE: the target sandbox in bits 0-31 and, in bits 32-63,
+ * 0 or 1 + the boot count the command was decided for (the fault record's
+ * boot). With a boot given, a target that has restarted since (its
+ * on_fault came first, at recovery_timeout_ms) refuses the command with
+ * QV_HC_ESTALE instead of restarting or freezing its new life. */
+#define QV_RECOVER_TARGET(sb, boot_plus_1) ((u64)(sb) | (u64)(boot_plus_1) << 32)
+
 /* The note of QV_RECOVER_RESTART_SERVICE: "<service>=<module>", len bytes,
  * no NUL, exactly one '='; both names are non-empty printable ASCII
  * without blanks. The monitor copies it at the hypercall and hands it to

@@ -47,5 +47,6 @@ enum qv_hypercall {
 #define QV_HC_EPERM   (-3) /* the caller may not ask this (not the supervisor, not a peer) */
 #define QV_HC_EBUSY   (-4) /* try again: the other side has not answered yet */
 #define QV_HC_ENOMEM  (-5) /* the monitor's pool for this is exhausted */
+#define QV_HC_ESTALE  (-6) /* a recovery command for a boot the target has left */
 
 #endif

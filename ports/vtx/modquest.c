@@ -1159,14 +1159,15 @@ static qv_val q_fault_ack(ARGS)
  * and channel hypercalls); the monitor checks its form (ValueError). */
 static qv_val q_recover(ARGS)
 {
-	int64_t cmd, target, arg = 0;
+	int64_t cmd, target, arg = 0, boot = -1;
 	struct qv_recovery_note note;
 	u64 a;
 
-	(void)user, (void)argc;
+	(void)user;
 	if (!arg_int(c, argv[0], QV_RECOVER_RESTART, QV_RECOVER_RESTART_SERVICE, "command",
 		     &cmd) ||
-	    !arg_int(c, argv[1], 0, QV_MAX_SANDBOXES, "target", &target))
+	    !arg_int(c, argv[1], 0, QV_MAX_SANDBOXES, "target", &target) ||
+	    (argc > 3 && !arg_int(c, argv[3], 0, 0xFFFFFFFE, "boot", &boot)))
 		return NULL;
 	if (cmd == QV_RECOVER_RESTART_SERVICE) {
 		const char *s;
@@ -1183,7 +1184,11 @@ static qv_val q_recover(ARGS)
 			return NULL;
 		a = (u64)arg;
 	}
-	s64 rc = krecovery_command((u32)cmd, (u32)target, a);
+	/* With a boot (the fault record's), the command is for that life only
+	 * (MOVE_DEVICE's target is a device: no boot applies). */
+	s64 rc = boot >= 0 && cmd != QV_RECOVER_MOVE_DEVICE ?
+			 krecovery_command_for((u32)cmd, (u32)target, (u32)boot, a) :
+			 krecovery_command((u32)cmd, (u32)target, a);
 	char msg[160];
 	switch (rc) {
 	case 0:
@@ -1194,6 +1199,10 @@ static qv_val q_recover(ARGS)
 		return qv_raise(c, "PermissionError", msg);
 	case QV_HC_EBUSY:
 		return qv_raise(c, "OSError", "busy: a command for that sandbox is on its way");
+	case QV_HC_ESTALE:
+		fmt_buf(msg, sizeof(msg), "stale: sandbox %ld has left boot %ld (its on_fault "
+			"came first)", (long)target, (long)boot);
+		return qv_raise(c, "OSError", msg);
 	default:
 		if (cmd == QV_RECOVER_RESTART_SERVICE && rc == QV_HC_EINVAL)
 			fmt_buf(msg, sizeof(msg), "the monitor refused the recovery note for sandbox %ld: "
@@ -1262,7 +1271,7 @@ static const qv_ext_func funcs[] = {
 	{ "fault_next", q_fault_next, 0, 0 },
 	{ "fault_lost", q_fault_lost, 0, 0 },
 	{ "fault_ack", q_fault_ack, 1, 1 },
-	{ "recover", q_recover, 3, 3 },
+	{ "recover", q_recover, 3, 4 },
 	{ "svc_count", q_svc_count, 0, 0 },
 	{ "svc_info", q_svc_info, 1, 1 },
 	{ "svc_find", q_svc_find, 1, 1 },

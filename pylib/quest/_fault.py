@@ -34,17 +34,23 @@ def faults_lost():
     return _quest.fault_lost()
 
 
-def recover(cmd, sandbox, arg=0):
+def recover(cmd, sandbox, arg=0, boot=None):
     # cmd: restart, stop, quarantine, resume (of sandbox), move_device
     # (recover("move_device", device_index, to_sandbox)) or restart_service
     # (recover("restart_service", sandbox, "<service>=<module>"): the
     # sandbox restarts and that service starts with that module).
+    # boot: the fault record's boot the command answers; if the sandbox has
+    # restarted since (its on_fault came first), OSError("stale: ...") and
+    # nothing happens to its new life.
     code = _CMDS.get(cmd)
     if code is None:
         raise ValueError(f"recovery command must be one of {', '.join(_CMDS)}, not {cmd!r}")
     if code == _quest.RECOVER_RESTART_SERVICE:
         if not isinstance(arg, str):
             raise TypeError("restart_service needs the note '<service>=<module>' as arg")
+    elif code != _quest.RECOVER_MOVE_DEVICE:
+        arg = 0
+    if boot is None:
         _quest.recover(code, sandbox, arg)
-        return
-    _quest.recover(code, sandbox, arg if code == _quest.RECOVER_MOVE_DEVICE else 0)
+    else:
+        _quest.recover(code, sandbox, arg, boot)

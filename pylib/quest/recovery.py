@@ -157,16 +157,23 @@ class Recovery:
                 # service starts with the alternate module (the others as
                 # declared; the victim's log says whether it could). The
                 # line already names both: short, as a log line is 160 bytes.
-                self.q.recover(self.q.RECOVER_RESTART_SERVICE, sb, f"{act[1]}={act[2]}")
+                self.q.recover(self.q.RECOVER_RESTART_SERVICE, sb, f"{act[1]}={act[2]}",
+                               ev["boot"])
                 return "done (note passed)"
             if kind == "move":
                 self.q.recover(self.q.RECOVER_MOVE_DEVICE, act[1], act[2])
                 return (f"device {act[1]} moved to sb{act[2]}; sb{sb}: on_fault="
                         f"{ev['action']} applies at the timeout")
-            # restart, quarantine or stop: _quest.RECOVER_<KIND>
-            self.q.recover(getattr(self.q, "RECOVER_" + kind.upper()), sb, 0)
+            # restart, quarantine or stop: _quest.RECOVER_<KIND>, for the
+            # record's boot only (the monitor refuses it as stale if the
+            # sandbox's on_fault has restarted it meanwhile)
+            self.q.recover(getattr(self.q, "RECOVER_" + kind.upper()), sb, 0, ev["boot"])
             return "done"
-        except Exception as e:  # noqa: BLE001 (PermissionError, OSError, ValueError)
+        except OSError as e:
+            if str(e).startswith("stale"):
+                return f"too late: on_fault={ev['action']} came first"
+            return f"failed: {_err(e)}"
+        except Exception as e:  # noqa: BLE001 (PermissionError, ValueError)
             return f"failed: {_err(e)}"
 
     def handle(self, ev):

@@ -22,6 +22,8 @@ records = []     # fault records fault_next hands out, in order
 commands = []    # (cmd, target, arg) given to recover
 acks = []
 refuse = []      # targets whose commands the "monitor" refuses
+stale = []       # sandboxes whose on_fault came first: their commands are stale
+boots = []       # the boot each command was for
 on_sleep = []    # callables run at each sleep (a concurrent service)
 
 
@@ -75,7 +77,11 @@ RECOVER_MOVE_DEVICE = 5
 RECOVER_RESTART_SERVICE = 6
 
 
-def recover(cmd, target, arg):
+def recover(cmd, target, arg, boot=None):
+    boots.append(boot)
+    if target in stale and boot is not None:
+        raise OSError("stale: sandbox %d has left boot %d (its on_fault came first)"
+                      % (target, boot))
     if target in refuse:
         raise PermissionError("the monitor refused command %d for sandbox %d" % (cmd, target))
     # The monitor's check of the note, in short: one '=', names without blanks.
@@ -185,6 +191,14 @@ print("swap|badnote|%s" % swap(
     "    return ('restart_service', 'tick er', 'svc_safe')\n"))
 feed(r, [rec(3, t=500)], "badnote")
 print("files|%s" % sorted(f for f in os.listdir(sys.argv[1]) if f.startswith(".policy.req")))
+
+# A command decided after the sandbox's on_fault restarted it: the monitor
+# refuses it as stale (the record's boot is passed), and the line says so.
+print("swap|plain|%s" % swap("def on_fault(e):\n    return 'restart'\n"))
+_quest.stale.append(11)
+del _quest.boots[:]
+feed(r, [rec(11, t=600), rec(12, t=601)], "stale")
+print("boots|%s" % _quest.boots)
 
 # A swap nobody takes: the REPL gives up after its timeout.
 try:
@@ -314,6 +328,18 @@ def test_misbehaving_policy_falls_back_to_on_fault(outputs: dict[str, str]) -> N
     # restart_service: RESTART_SERVICE with the note "<service>=<module>".
     assert _cmds(out, "v3") == [(6, 3, "ticker=svc_safe"), (3, 3, 0)]
     assert _rows(out, "files") == [["[]"]]  # every request was taken
+
+
+def test_a_command_the_monitor_finds_stale_is_logged_as_too_late(
+        outputs: dict[str, str]) -> None:
+    out = outputs["cpython"]
+    logs = _logs(out, "stale")
+    assert logs[0].endswith("-> restart (policy policy v5): too late: on_fault=restart came "
+                            "first"), logs
+    assert logs[1].endswith("-> restart (policy policy v5): done"), logs
+    assert _cmds(out, "stale") == [(1, 12, 0)]
+    # Each command named the boot of the record it answers.
+    assert _rows(out, "boots") == [["[0, 0]"]]
 
 
 def test_swap_nobody_takes_times_out(outputs: dict[str, str]) -> None:

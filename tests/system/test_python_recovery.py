@@ -15,7 +15,9 @@ non-supervisor is refused and reported; broken policy swaps are refused
 with the old policy still deciding; a good one decides the next fault; a
 policy answering restart_service gets that service its alternate for one
 boot; a swap asked while a fault is decided takes effect after that
-decision; a quarantined victim stays down (last: nothing can bring it back).
+decision; a decision later than the victim's on_fault is refused as stale
+(one restart, not two); a quarantined victim stays down (last: nothing can
+bring it back).
 """
 
 from __future__ import annotations
@@ -357,6 +359,40 @@ def test_swap_while_a_fault_is_decided_takes_effect_after_it(pyboot, before) -> 
     assert f"[sb{SUP}] policy after the race sees ept_violation" in lines
     # sb0 busy deciding for 1.5 s holds up nobody else's deadlines
     assert _ticker_misses(pyboot)[0] == misses
+
+
+LATE = ("import quest\n\n\ndef on_fault(event):\n"
+        "    t = quest.ticks_ms()\n"
+        "    while quest.ticks_diff(quest.ticks_ms(), t) < 4500:\n"
+        "        pass\n"
+        "    return 'restart'\n")
+
+
+def test_a_decision_later_than_on_fault_does_not_restart_the_new_life(pyboot, before) -> None:
+    # The policy answers after recovery_timeout_ms (3 s): sb4's on_fault has
+    # restarted it by then, and the command, made for the fault's boot, is
+    # refused as stale instead of restarting the new life a second time.
+    out, err = _exec(pyboot, SUP, f"import quest\nprint(quest.swap('policy', {LATE!r}))")
+    assert err == "", err
+    late = int(out.strip())
+    boot, _ = _victim(pyboot)
+    start = len(pyboot.log_lines())
+    _fire(pyboot, "import quest\nquest._inject('triple')")
+    pyboot.wait_log(rf"sandbox {VICTIM}: no command from the supervisor in 3000 ms, "
+                    "on_fault=restart", TIMEOUT, start)
+    m = pyboot.wait_log(rf"^\[sb{SUP}\] recovery: seq=\d+ sb{VICTIM} triple_fault .* -> (.*)$",
+                        TIMEOUT, start)
+    assert m.group(1) == f"restart (policy policy v{late}): too late: on_fault=restart came " \
+        "first", m.group(0)
+    pyboot.wait_log(rf"sandbox {VICTIM}: command restart from the supervisor refused: it was "
+                    rf"for boot {boot}, the sandbox is at boot {boot + 1}$", TIMEOUT, start)
+    pyboot.wait_log(rf"^\[sb{VICTIM}\] {SERVICE_LINE}", TIMEOUT, start)
+    assert _services(pyboot)["hello4"] == ("svc_safe", "running")
+    time.sleep(2.0)
+    lines = pyboot.log_lines()[start:]
+    assert [ln for ln in lines if f"sandbox {VICTIM} restarted" in ln] == \
+        [ln for ln in lines if f"sandbox {VICTIM} restarted (boot {boot + 1})" in ln], lines
+    assert _victim(pyboot) == (boot + 1, ["running"])
 
 QUARANTINE = ("def on_fault(event):\n"
               "    print('policy quarantines sb%d' % event['sandbox'])\n"

@@ -231,9 +231,10 @@ def faults(ack: bool = False) -> list[dict[str, Any]]:
     the supervisor. Reading consumes them for this sandbox."""
 def fault_ack(seq: int) -> None: ...
 def faults_lost() -> int: ...
-def recover(cmd: str, sandbox: int, arg: int | str = 0) -> None:
+def recover(cmd: str, sandbox: int, arg: int | str = 0, boot: int | None = None) -> None:
     """restart, stop, quarantine, resume (of sandbox), move_device
     (device index, to sandbox arg) or restart_service (sandbox, arg the note
     "<service>=<module>": it restarts and that service starts with that
     module); PermissionError when the monitor refuses, ValueError for a
-    note it refuses."""
+    note it refuses. boot: a fault record's boot; the command is then for
+    that life only (OSError "stale: ..." if the sandbox restarted since)."""
