@@ -62,14 +62,9 @@ class Booted:
 def booted() -> Iterator[Booted]:
     result = build(SYSTEM_TOML, IMAGE, test=True, build_dir=ROOT / "build")
     machine = result.system.machine
-    emulator = Emulator(IMAGE, kind="bochs", cores=machine.cores, memory_mib=machine.memory_mib,
-                        workdir=TEST_DIR / "run-bochs")
-    emulator.start()
-    try:
+    with Emulator(IMAGE, kind="bochs", cores=machine.cores, memory_mib=machine.memory_mib,
+                  workdir=TEST_DIR / "run-bochs", serial_log=SERIAL_LOG) as emulator:
         yield Booted(result.system, emulator)
-    finally:
-        emulator.stop()
-        SERIAL_LOG.write_bytes(emulator.output_bytes)
 
 
 # ---------------------------------------------------------------------------
@@ -203,7 +198,8 @@ def pyboot() -> Iterator[PyBoot]:
     result = build(PY_SYSTEM_TOML, PY_IMAGE, test=True, build_dir=ROOT / "build")
     machine = result.system.machine
     emulator = Emulator(PY_IMAGE, kind="bochs", cores=machine.cores,
-                        memory_mib=machine.memory_mib, workdir=TEST_DIR / "run-python")
+                        memory_mib=machine.memory_mib, workdir=TEST_DIR / "run-python",
+                        serial_log=PY_SERIAL_LOG)
     emulator.start()
     pipe = None
     stop = threading.Event()
@@ -240,4 +236,3 @@ def pyboot() -> Iterator[PyBoot]:
             pipe.close()
         emulator.stop()
         log.close()
-        PY_SERIAL_LOG.write_bytes(emulator.output_bytes)

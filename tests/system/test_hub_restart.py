@@ -31,14 +31,10 @@ HEARTBEAT = r"\[sb1\] sandbox 1 heartbeat (\d+) canary=ok\r?\n"
 def hub() -> Iterator[Emulator]:
     result = build(SYSTEM_TOML, TEST_DIR / "questv-hub.iso", test=True, build_dir=ROOT / "build")
     machine = result.system.machine
-    emulator = Emulator(TEST_DIR / "questv-hub.iso", kind="bochs", cores=machine.cores,
-                        memory_mib=machine.memory_mib, workdir=TEST_DIR / "run-bochs")
-    emulator.start()
-    try:
+    with Emulator(TEST_DIR / "questv-hub.iso", kind="bochs", cores=machine.cores,
+                  memory_mib=machine.memory_mib, workdir=TEST_DIR / "run-bochs",
+                  serial_log=TEST_DIR / "serial.log") as emulator:
         yield emulator
-    finally:
-        emulator.stop()
-        (TEST_DIR / "serial.log").write_bytes(emulator.output_bytes)
 
 
 def restarted(hub: Emulator) -> re.Match[str]:

@@ -40,14 +40,10 @@ def counts(text: str, sb: int) -> list[int]:
 def irq() -> Iterator[Emulator]:
     result = build(SYSTEM_TOML, TEST_DIR / "questv-irq.iso", test=True, build_dir=ROOT / "build")
     machine = result.system.machine
-    emulator = Emulator(TEST_DIR / "questv-irq.iso", kind="bochs", cores=machine.cores,
-                        memory_mib=machine.memory_mib, workdir=TEST_DIR / "run-bochs")
-    emulator.start()
-    try:
+    with Emulator(TEST_DIR / "questv-irq.iso", kind="bochs", cores=machine.cores,
+                  memory_mib=machine.memory_mib, workdir=TEST_DIR / "run-bochs",
+                  serial_log=TEST_DIR / "serial.log") as emulator:
         yield emulator
-    finally:
-        emulator.stop()
-        (TEST_DIR / "serial.log").write_bytes(emulator.output_bytes)
 
 
 def moved(irq: Emulator) -> re.Match[str]:

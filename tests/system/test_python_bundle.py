@@ -56,14 +56,10 @@ def corrupt_boot() -> Iterator[Emulator]:
     IMAGE.write_bytes(iso)
     assert not bundle_spans(bytes(iso), BAD_SB)
     machine = result.system.machine
-    emu = Emulator(IMAGE, kind="bochs", cores=machine.cores, memory_mib=machine.memory_mib,
-                   workdir=TEST_DIR / "run-python-corrupt")
-    emu.start()
-    try:
+    with Emulator(IMAGE, kind="bochs", cores=machine.cores, memory_mib=machine.memory_mib,
+                  workdir=TEST_DIR / "run-python-corrupt",
+                  serial_log=TEST_DIR / "serial-python-corrupt.log") as emu:
         yield emu
-    finally:
-        emu.stop()
-        (TEST_DIR / "serial-python-corrupt.log").write_bytes(emu.output_bytes)
 
 
 def test_corrupt_bundle_is_refused_and_the_repl_stays(corrupt_boot) -> None:

@@ -48,12 +48,15 @@ def test_wait_for_timeout_reports_the_tail(stub_image, tmp_path):
 
 
 def test_read_returns_each_byte_once(stub_image, tmp_path):
+    log = tmp_path / "logs/serial.log"
     with Emulator(kernel_only_path(stub_image), kind="qemu", cores=1, memory_mib=128,
-                  workdir=tmp_path) as emu:
+                  workdir=tmp_path, serial_log=log) as emu:
         emu.wait_for(MAGIC_OK + r"\r\n", timeout=120)  # the stub's last bytes
         first = emu.read(timeout=1)
         assert emu.read(timeout=0.2) == b""
+        assert not log.exists()  # written when it stops
     assert first == emu.output_bytes
+    assert log.read_bytes() == first
 
 
 def test_cli_run_streams_to_stdout_without_a_terminal(stub_image):

@@ -104,7 +104,8 @@ class Emulator:
 
     def __init__(self, image: str | Path, *, kind: str = "bochs", cores: int = 1,
                  memory_mib: int = 512, workdir: str | Path | None = None,
-                 connect_timeout: float = 120.0) -> None:
+                 connect_timeout: float = 120.0,
+                 serial_log: str | Path | None = None) -> None:
         if kind not in _LAUNCHERS:
             raise EmulatorError(f"unknown emulator {kind!r}; choose one of {', '.join(KINDS)}")
         self.image = Path(image).resolve()
@@ -115,6 +116,9 @@ class Emulator:
         self.memory_mib = memory_mib
         self.workdir = Path(workdir or self.image.parent / f"run-{self.image.stem}").resolve()
         self.connect_timeout = connect_timeout
+        # Where stop() keeps everything the serial line carried (for reading
+        # a failed test's boot afterwards); None: nowhere.
+        self.serial_log = Path(serial_log) if serial_log is not None else None
         self._data = bytearray()
         # The text is decoded as it arrives (a character split across two
         # chunks decodes whole) and joined only when someone looks at it.
@@ -180,6 +184,9 @@ class Emulator:
                 pass
         if self._thread is not None:
             self._thread.join(timeout=5)
+        if self.serial_log is not None:
+            self.serial_log.parent.mkdir(parents=True, exist_ok=True)
+            self.serial_log.write_bytes(self.output_bytes)
         return proc.returncode
 
     def __enter__(self) -> Self:
