@@ -15,6 +15,37 @@ from qpy_harness import QPY, REPO, run
 PYLIB = REPO / "pylib" / "quest"
 DRIVER_TIMEOUT = 60.0
 
+# The start of a fake _quest whose time is a millisecond counter the driver
+# (or the fake's own waits) moves: clock[0] ms since boot; what `import
+# quest` takes from _quest besides the fake's own functions.
+FAKE_CLOCK = '''
+clock = [0]
+
+
+def ticks_ms():
+    return clock[0]
+
+
+def ticks_us():
+    return clock[0] * 1000
+
+
+def ticks_diff(a, b):
+    return a - b
+
+
+def ticks_cpu():
+    return 0
+
+
+def wait_period():
+    return 0
+
+
+def inject(kind, arg=0):
+    raise RuntimeError("_inject is only in test builds")
+'''
+
 
 def driver_outputs(workdir: Path, files: dict[str, str],
                    args: dict[str, list[str]] | None = None) -> dict[str, str]:

@@ -11,13 +11,11 @@ the same lines, and the tests check what they must say.
 from __future__ import annotations
 
 import pytest
-from pylib_host import REPO, driver_outputs
+from pylib_host import FAKE_CLOCK, REPO, driver_outputs
 from pylib_host import rows as _rows
 
-FAKE_QUEST = '''
-"""A scripted stand-in for the native _quest module's recovery side."""
-
-clock = [0]
+FAKE_QUEST = '''"""A scripted stand-in for the native _quest module's recovery side."""
+''' + FAKE_CLOCK + '''
 records = []     # fault records fault_next hands out, in order
 commands = []    # (cmd, target, arg) given to recover
 acks = []
@@ -25,30 +23,6 @@ refuse = []      # targets whose commands the "monitor" refuses
 stale = []       # sandboxes whose on_fault came first: their commands are stale
 boots = []       # the boot each command was for
 on_sleep = []    # callables run at each sleep (a concurrent service)
-
-
-def ticks_us():
-    return clock[0] * 1000
-
-
-def ticks_ms():
-    return clock[0]
-
-
-def ticks_diff(a, b):
-    return a - b
-
-
-def ticks_cpu():
-    return 0
-
-
-def wait_period():
-    return 0
-
-
-def inject(kind, arg=0):
-    raise RuntimeError("_inject is only in test builds")
 
 
 def sleep_us(us):

@@ -11,46 +11,20 @@ what the lines must say.
 from __future__ import annotations
 
 import pytest
-from pylib_host import driver_outputs
+from pylib_host import FAKE_CLOCK, driver_outputs
 from pylib_host import rows as _rows
 
-FAKE_QUEST = '''
-"""A scripted stand-in for the native _quest module."""
-
+FAKE_QUEST = '''"""A scripted stand-in for the native _quest module."""
+''' + FAKE_CLOCK + '''
 
 class Stop(Exception):
     pass
 
 
-clock = [0]
 events = []      # (at_ms, info), in time order
 started = []     # specs handed to svc_start
 fail_modules = []
 infos = []
-
-
-def ticks_ms():
-    return clock[0]
-
-
-def ticks_us():
-    return clock[0] * 1000
-
-
-def ticks_diff(a, b):
-    return a - b
-
-
-def ticks_cpu():
-    return 0
-
-
-def wait_period():
-    return 0
-
-
-def inject(kind, arg):
-    raise RuntimeError("_inject is only in test builds")
 
 
 def svc_count():
