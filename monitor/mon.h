@@ -191,7 +191,7 @@ void recovery_sandbox_started(struct sandbox *sb);
 void recovery_watchdog_exit(struct sandbox *sb, struct guest_regs *r);
 /* An NMI exit: the monitor's own NMI IPI (a command is waiting). */
 void recovery_nmi_exit(struct sandbox *sb, struct guest_regs *r);
-/* exit.c: reloads the sandbox from the pristine image and resets its
+/* recovery.c: reloads the sandbox from the pristine image and resets its
  * guest state; halts the core when the image cannot be loaded. note: a
  * RESTART_SERVICE note for this boot's boot info, or "" / NULL. */
 void sandbox_restart(struct sandbox *sb, struct guest_regs *r, const char *note);

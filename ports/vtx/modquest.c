@@ -858,9 +858,7 @@ static qv_val q_inject(ARGS)
 /* The default kernel carries no attack code at all (tests/kernel/test_kernel_images.py). */
 static qv_val q_inject(ARGS)
 {
-	(void)user;
-	(void)argc;
-	(void)argv;
+	UNUSED_ARGS;
 	return qv_raise(c, "RuntimeError", "_inject is only in test builds");
 }
 #endif
