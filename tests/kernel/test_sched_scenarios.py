@@ -26,6 +26,16 @@ def fg(res: ss.Result, v: int) -> list[tuple[int, int]]:
     return ss.foreground(res.trace, v)
 
 
+def overrun_once(wake: int, end: int) -> tuple[sb.Sched, ss.Result]:
+    """S (C=3000, T=10000) runs 1000 and blocks; woken at `wake`, its chunk
+    overruns by 500 (the timer comes that late). Run until `end`."""
+    sc = Scenario(vcpus=[("main", 0, 3000, 10000, 4)],
+                  threads=[(0, [(1000, "block", 0), (10**9, "block", 0)])],
+                  events=[(wake, "wake", 0, -1)], end=end, timer_late=500)
+    s = sb.Sched()
+    return s, ss.run(s, sc)
+
+
 def test_premature_replenishment_does_not_happen() -> None:
     # S (C=2000, T=10000) runs 1000 from 0 and blocks, is woken at 9000 and
     # preempted at 9500 by H (C=1000, T=5000) until 10500. POSIX replenishes
@@ -86,11 +96,7 @@ def test_overrun_is_a_debt_paid_from_the_next_entry_when_it_is_due() -> None:
     # the debt out of it (500 more at 20000) and starts a chunk with the
     # 500 left. The total stays C throughout.
     def run(end: int) -> sb.Sched:
-        sc = Scenario(vcpus=[("main", 0, 3000, 10000, 4)],
-                      threads=[(0, [(1000, "block", 0), (10**9, "block", 0)])],
-                      events=[(5000, "wake", 0, -1)], end=end, timer_late=500)
-        s = sb.Sched()
-        res = ss.run(s, sc)
+        s, res = overrun_once(5000, end)
         assert fg(res, 0) == [(0, 1000), (5000, 7500)]
         assert res.stats[0]["overruns"] == 1 and res.stats[0]["overrun_ns"] == 500
         return s
@@ -110,11 +116,7 @@ def test_overrun_no_entry_covers_is_a_debt_of_the_next_chunk() -> None:
     # Woken at 20000 with both entries due, S has one chunk of 3000 and
     # overruns by 500, a debt. C comes back at 30000 as usual, and the
     # decision then pays the debt out of it: the next chunk has 500 less.
-    sc = Scenario(vcpus=[("main", 0, 3000, 10000, 4)],
-                  threads=[(0, [(1000, "block", 0), (10**9, "block", 0)])],
-                  events=[(20000, "wake", 0, -1)], end=24000, timer_late=500)
-    s = sb.Sched()
-    res = ss.run(s, sc)
+    s, res = overrun_once(20000, 24000)
     assert fg(res, 0) == [(0, 1000), (20000, 23500)]
     assert s.refills(0) == [(30000, 3000)]
     assert s.debt(0) == 500
@@ -135,11 +137,7 @@ def test_a_debt_asks_for_no_decision_before_a_chunk_could_start() -> None:
     # is more than the slack (14000, the second entry within reach); that
     # decision pays it (out of what is due: the head) and the chunk follows
     # once the second entry is within reach of what is left (14500).
-    sc = Scenario(vcpus=[("main", 0, 3000, 10000, 4)],
-                  threads=[(0, [(1000, "block", 0), (10**9, "block", 0)])],
-                  events=[(5000, "wake", 0, -1)], end=9000, timer_late=500)
-    s = sb.Sched()
-    ss.run(s, sc)
+    s, _ = overrun_once(5000, 9000)
     assert s.refills(0) == [(10000, 1000), (15000, 2000)] and s.debt(0) == 500
     s.set_slack(600)
     d = s.schedule(9000)
@@ -158,11 +156,7 @@ def test_a_debt_paid_where_a_chunk_starts_shares_its_replenishment() -> None:
     # (500 back at 40000) and starts a chunk, which comes back at 40000 too.
     # One entry, not two: an entry per debt split the next period's budget
     # (on the board every few chunks, each part a chunk and a decision).
-    sc = Scenario(vcpus=[("main", 0, 3000, 10000, 4)],
-                  threads=[(0, [(1000, "block", 0), (10**9, "block", 0)])],
-                  events=[(20000, "wake", 0, -1)], end=24000, timer_late=500)
-    s = sb.Sched()
-    ss.run(s, sc)
+    s, _ = overrun_once(20000, 24000)
     d = s.schedule(30000)
     assert d.foreground and s.refills(0) == [(30000, 2500), (40000, 500)]
     d = s.schedule(32500)
