@@ -62,6 +62,8 @@ class Policy:
     # on_fault. load() runs source in a fresh namespace; a policy that does
     # not compile, raises while it runs or has no callable on_fault raises.
     def __init__(self, name, version, on_fault):
+        if not callable(on_fault):
+            raise TypeError(f"policy {name} has no callable on_fault")
         self.name = name
         self.version = version
         self.on_fault = on_fault
@@ -71,19 +73,12 @@ class Policy:
         code = compile(source, name + ".py", "exec")
         ns = {"__name__": name}
         exec(code, ns)  # noqa: S102 (the supervisor's own policy, checked here)
-        f = ns.get("on_fault")
-        if not callable(f):
-            raise TypeError(f"policy {name} has no callable on_fault")
-        return Policy(name, version, f)
+        return Policy(name, version, ns.get("on_fault"))
 
     @staticmethod
     def bundled(name):
         # The first version: the bundle's module, imported as usual.
-        mod = __import__(name)
-        f = getattr(mod, "on_fault", None)
-        if not callable(f):
-            raise TypeError(f"policy {name} has no callable on_fault")
-        return Policy(name, 1, f)
+        return Policy(name, 1, getattr(__import__(name), "on_fault", None))
 
 
 def normalize(action):
@@ -116,7 +111,6 @@ class Recovery:
         self.log = log
         self.dir = fs_dir
         self.name = policy
-        self.decisions = 0
         self.policy = None
         try:
             self.policy = Policy.bundled(policy)
@@ -179,7 +173,6 @@ class Recovery:
     def handle(self, ev):
         # One record: refused commands are reports only (nobody is frozen);
         # any other record is a frozen sandbox the policy decides about.
-        self.decisions += 1
         if ev["kind"] == "refused_command":
             self.log(f"recovery: seq={ev['seq']} sb{ev['sandbox']} asked for command "
                      f"{ev['qual']} on sb{ev['gpa']} and was refused")

@@ -30,7 +30,6 @@ class Recovery:
     q: Any
     log: Callable[[str], Any]
     name: str
-    decisions: int
     policy: Policy | None
     def __init__(self, q: Any, policy: str = "policy", log: Callable[[str], Any] = ...,
                  fs_dir: str = "/") -> None: ...
