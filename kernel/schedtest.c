@@ -368,20 +368,15 @@ static void trace_take(struct trace_copy *c, u64 release, u64 seen)
 	c->jitter = seen - release;
 }
 
-/* `sched trace kind=K part=P` lines: each decision from the last one before
- * the release on as d=DT:CUR:FB:AVAIL:THR:DEBT:HEAD:READY, microseconds from
- * the release (DT, HEAD: when the watched VCPU's next budget is due), the
- * VCPU chosen (65535 idle) and whether at foreground (1) or background (0),
- * the watched VCPU's available budget, what a chunk needs to start, its
- * debt, whether its thread was ready, and where the thread was (MARK: 1
- * waiting for its release, 2 back from the wait, 3 in its job). */
-static void report_trace_n(const char *kind, const struct trace_copy *c, u32 lines);
-static void report_trace(const char *kind, const struct trace_copy *c)
-{
-	report_trace_n(kind, c, TRACE_LINES);
-}
-
-static void report_trace_n(const char *kind, const struct trace_copy *c, u32 lines)
+/* `sched trace kind=K part=P` lines (at most `lines`): each decision from
+ * the last one before the release on as d=DT:CUR:FB:AVAIL:THR:DEBT:HEAD:READY:MARK,
+ * microseconds from the release (DT, HEAD: when the watched VCPU's next
+ * budget is due), the VCPU chosen (65535 idle) and whether at foreground
+ * (1) or background (0), the watched VCPU's available budget, what a chunk
+ * needs to start, its debt, whether its thread was ready, and where the
+ * thread was (MARK: 1 waiting for its release, 2 back from the wait, 3 in
+ * its job). */
+static void report_trace(const char *kind, const struct trace_copy *c, u32 lines)
 {
 	char buf[LINE_LEN];
 	u64 first = c->n > TRACE_KEEP ? c->n - TRACE_KEEP : 0, i = first;
@@ -470,9 +465,9 @@ static void report_rest(const struct snap *a, const struct snap *b, const struct
 	report_late("entry", &timer_latency.entry);
 	report_late("budget", &timer_latency.budget);
 	report_late("all", &timer_latency.all);
-	report_trace("quiet", &worst_quiet);
-	report_trace("late", &first_late);
-	report_trace_n("hog", &hog_trace, 5);
+	report_trace("quiet", &worst_quiet, TRACE_LINES);
+	report_trace("late", &first_late, TRACE_LINES);
+	report_trace("hog", &hog_trace, 5);
 	add_line("sched done lines=%u", n_lines + 1);
 }
 
