@@ -388,17 +388,16 @@ static s64 create_locked(struct sandbox *sb, const struct qv_chan_request *q, u6
 s64 hc_chan_create(struct sandbox *sb, struct guest_regs *r)
 {
 	struct qv_chan_request q;
-	u64 gpa = r->rbx;
+	const void *src = guest_bytes(sb, r->rbx, sizeof(q));
 
-	if (r->rcx != sizeof(q) || gpa > sb->region.size || sizeof(q) > sb->region.size - gpa ||
-	    r->rdx > CMD_WITHDRAW) {
+	if (r->rcx != sizeof(q) || !src || r->rdx > CMD_WITHDRAW) {
 		spin_lock(&rt_lock);
 		s64 e = refuse(sb, NULL, QV_HC_EINVAL, "bad request address, size or command");
 		spin_unlock(&rt_lock);
 		return e;
 	}
 	/* One copy: the guest may change its memory meanwhile. */
-	memcpy(&q, (const void *)(uintptr_t)(sb->region.base + gpa), sizeof(q));
+	memcpy(&q, src, sizeof(q));
 	spin_lock(&rt_lock);
 	s64 ret = create_locked(sb, &q, r->rdx);
 	spin_unlock(&rt_lock);

@@ -25,11 +25,12 @@ static s64 hc_version(struct sandbox *sb, struct guest_regs *r)
 static s64 hc_console_write(struct sandbox *sb, struct guest_regs *r)
 {
 	char prefix[12], buf[QV_HC_CONSOLE_MAX];
-	u64 gpa = r->rbx, len = r->rcx;
+	u64 len = r->rcx;
+	const void *src = guest_bytes(sb, r->rbx, len);
 
-	if (len > QV_HC_CONSOLE_MAX || gpa > sb->region.size || len > sb->region.size - gpa)
+	if (len > QV_HC_CONSOLE_MAX || !src)
 		return QV_HC_EINVAL;
-	memcpy(buf, (const void *)(uintptr_t)(sb->region.base + gpa), len);
+	memcpy(buf, src, len);
 	while (len && (buf[len - 1] == '\n' || buf[len - 1] == '\r'))
 		len--;
 	fmt_buf(prefix, sizeof(prefix), "[sb%u] ", sb->cfg.id);

@@ -89,6 +89,16 @@ struct mon_cpu {
 	struct sandbox *sb;    /* NULL: no sandbox on this core */
 };
 
+/* The monitor's pointer to bytes [gpa, gpa + len) of sb's memory, or NULL
+ * when they are not all inside it: the check of every hypercall buffer
+ * (written so that no sum can wrap). */
+static inline const void *guest_bytes(const struct sandbox *sb, u64 gpa, u64 len)
+{
+	if (gpa > sb->region.size || len > sb->region.size - gpa)
+		return NULL;
+	return (const void *)(uintptr_t)(sb->region.base + gpa);
+}
+
 static inline struct mon_cpu *this_cpu(void)
 {
 	struct mon_cpu *c;

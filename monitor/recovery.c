@@ -402,16 +402,17 @@ static s64 move_device(u64 d, u64 to)
  * else why not. The range check is the one of every hypercall buffer. */
 static const char *copy_note(const struct sandbox *sb, u64 gpa, char *out)
 {
+	const void *src = guest_bytes(sb, gpa, sizeof(u32)), *text;
 	u32 len;
 
-	if (gpa > sb->region.size || sizeof(len) > sb->region.size - gpa)
+	if (!src)
 		return "note outside the caller's memory";
-	memcpy(&len, (const void *)(uintptr_t)(sb->region.base + gpa), sizeof(len));
-	if (len == 0 || len > QV_RECOVERY_NOTE_MAX)
-		return "note length not 1..95"; /* before out[] is written */
-	if (len > sb->region.size - gpa - sizeof(len))
+	memcpy(&len, src, sizeof(len));
+	if (len == 0 || len > QV_RECOVERY_NOTE_MAX) /* before out[] is written */
+		return recovery_note_check(out, len); /* reads only len: its length refusal */
+	if (!(text = guest_bytes(sb, gpa + sizeof(len), len)))
 		return "note outside the caller's memory";
-	memcpy(out, (const void *)(uintptr_t)(sb->region.base + gpa + sizeof(len)), len);
+	memcpy(out, text, len);
 	out[len] = 0;
 	return recovery_note_check(out, len);
 }
