@@ -88,6 +88,14 @@ def test_round_trip():
 def test_empty_bundle():
     blob = encode(3)
     assert len(blob) == 56 and decode(blob).modules == () and decode(blob).services == ()
+    # The header's own fields, read without decode() (what test_manifest_bytes
+    # checked of the version 1 header): magic, version, header size, total,
+    # the CRC-32 over the blob with its CRC field zeroed, sandbox, modules.
+    magic, version, header_size, total, crc, sandbox, _flags, modules = \
+        struct.unpack_from("<IHHIIIII", blob)
+    assert blob[:4] == b"QVBN" and magic == 0x4E425651
+    assert (version, header_size, total, sandbox, modules) == (2, 56, 56, 3, 0)
+    assert crc == zlib.crc32(blob[:12] + bytes(4) + blob[16:])
 
 
 def test_trailing_bytes_after_total_are_ignored():
