@@ -219,8 +219,9 @@ void vtx_start(void)
 	char why[160];
 
 	/* A test build runs Python only where the bundle declares services
-	 * (below). Elsewhere the check of ~50 KB (its CRC, which Bochs counts
-	 * an instruction per byte) would only hold up the kernel's own threads,
+	 * (below). Elsewhere the check of ~60 KB (its CRC-32, qv_crc32's
+	 * nibble loop: 14 instructions a byte, each a TSC tick under Bochs)
+	 * would only hold up the kernel's own threads,
 	 * the test scripts among them, for nothing: the unchecked header's
 	 * count is enough to know (a damaged header is checked and refused). */
 	if ((kboot.flags & QV_BI_F_TEST_BUILD) && vtx_bundle_declared_services() == 0)
