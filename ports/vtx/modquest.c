@@ -1163,8 +1163,12 @@ static qv_val q_recover(ARGS)
 
 	(void)user;
 	if (!arg_int(c, argv[0], QV_RECOVER_RESTART, QV_RECOVER_RESTART_SERVICE, "command",
-		     &cmd) ||
-	    !arg_int(c, argv[1], 0, QV_MAX_SANDBOXES, "target", &target) ||
+		     &cmd))
+		return NULL;
+	/* MOVE_DEVICE's target is a device (manifest index, up to 32), the
+	 * others' a sandbox; what is past the manifest the monitor refuses. */
+	if (!arg_int(c, argv[1], 0, cmd == QV_RECOVER_MOVE_DEVICE ? QV_MAX_DEVICES : QV_MAX_SANDBOXES,
+		     "target", &target) ||
 	    (argc > 3 && !arg_int(c, argv[3], 0, 0xFFFFFFFE, "boot", &boot)))
 		return NULL;
 	if (cmd == QV_RECOVER_RESTART_SERVICE) {
