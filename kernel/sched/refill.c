@@ -33,16 +33,16 @@ static void rq_place(struct qvs_vcpu *v, u64 time, u64 amount)
 	v->rq_len++;
 }
 
-/* The entry due at `time` or latest before it (rq_len: none; the queue is
+/* The (last) entry due at `time` itself, rq_len if none. The queue is
  * sorted, and a new replenishment is usually the latest, so this is one
- * comparison). */
-static u32 rq_last_at_or_before(const struct qvs_vcpu *v, u64 time)
+ * comparison. */
+static u32 rq_entry_at(const struct qvs_vcpu *v, u64 time)
 {
 	u32 i = v->rq_len;
 
 	while (i > 0 && v->rq[i - 1].time > time)
 		i--;
-	return i > 0 ? i - 1 : v->rq_len;
+	return i > 0 && v->rq[i - 1].time == time ? i - 1 : v->rq_len;
 }
 
 /* Whether a replenishment due at `time` joins an entry due at that very
@@ -57,17 +57,15 @@ static u32 rq_last_at_or_before(const struct qvs_vcpu *v, u64 time)
  * and payments over 201 periods). */
 static bool rq_joins(const struct qvs_vcpu *v, u64 time)
 {
-	u32 i = rq_last_at_or_before(v, time);
-
-	return i < v->rq_len && v->rq[i].time == time;
+	return rq_entry_at(v, time) < v->rq_len;
 }
 
 static void rq_insert(struct qvs_vcpu *v, u64 time, u64 amount)
 {
-	u32 i = rq_last_at_or_before(v, time);
+	u32 i = rq_entry_at(v, time);
 
 	v->stats.replenishments++;
-	if (i < v->rq_len && v->rq[i].time == time)
+	if (i < v->rq_len)
 		v->rq[i].amount += amount;
 	else
 		rq_place(v, time, amount);
