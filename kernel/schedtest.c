@@ -368,6 +368,12 @@ static void trace_take(struct trace_copy *c, u64 release, u64 seen)
 	c->jitter = seen - release;
 }
 
+/* Microseconds from `ref` to `t`, negative before it. */
+static long us_from(u64 t, u64 ref)
+{
+	return t >= ref ? (long)((t - ref) / US) : -(long)((ref - t) / US);
+}
+
 /* `sched trace kind=K part=P` lines (at most `lines`): each decision from
  * the last one before the release on as d=DT:CUR:FB:AVAIL:THR:DEBT:HEAD:READY:MARK,
  * microseconds from the release (DT, HEAD: when the watched VCPU's next
@@ -397,11 +403,8 @@ static void report_trace(const char *kind, const struct trace_copy *c, u32 lines
 				     c->jitter / US, c->n - i);
 		while (i < c->n && n + 48 < sizeof(buf)) {
 			const struct sched_trace_rec *r = &c->r[i % SCHED_TRACE_LEN];
-			long dt = r->now >= c->release ? (long)((r->now - c->release) / US)
-						       : -(long)((c->release - r->now) / US);
-			long head = r->head_at == QVS_NEVER ? 999999
-				    : r->head_at >= c->release ? (long)((r->head_at - c->release) / US)
-				    : -(long)((c->release - r->head_at) / US);
+			long dt = us_from(r->now, c->release);
+			long head = r->head_at == QVS_NEVER ? 999999 : us_from(r->head_at, c->release);
 			n += fmt_buf(buf + n, sizeof(buf) - n, " d=%ld:%u:%u:%lu:%u:%u:%ld:%u:%u", dt,
 				     r->cur, r->fg, r->avail / US, r->threshold / (u32)US,
 				     r->debt / (u32)US, head, r->ready, r->mark);
