@@ -1319,7 +1319,8 @@ static int cp_case(uint32_t cp)
 	return is_upper_cp(cp) ? 1 : is_lower_cp(cp) ? 2 : 0;
 }
 
-/* isupper (kind 4), islower (5), istitle (6) of a str with non-ASCII text */
+/* isupper (kind 4) and islower (5) of a str with non-ASCII text (ASCII
+ * takes classify's byte loop); istitle (6) of any str */
 static qv_obj case_class(qv_obj self, int kind)
 {
 	qv_strobj *s = STR(self);
@@ -1382,24 +1383,8 @@ M(s_isidentifier)
 M(s_istitle)
 {
 	UNUSED(c); UNUSED(n); UNUSED(kw);
-	if (NON_ASCII_STR(a[0]))
-		return case_class(a[0], 6);
-	qv_strobj *s = SELF;
-	bool prev_cased = false, any = false;
-	for (size_t i = 0; i < s->len; i++) {
-		char ch = s->data[i];
-		bool up = ch >= 'A' && ch <= 'Z', lo = ch >= 'a' && ch <= 'z';
-		if (up) {
-			if (prev_cased)
-				return FALSE_;
-			prev_cased = any = true;
-		} else if (lo) {
-			if (!prev_cased)
-				return FALSE_;
-		} else
-			prev_cased = false;
-	}
-	return BOOL(any);
+	/* one walk for ASCII and the rest: cp_case takes ASCII without tables */
+	return case_class(a[0], 6);
 }
 
 static qv_obj pad(qv_ctx *c, size_t n, qv_obj *a, int where)
