@@ -49,6 +49,12 @@ def _value(pyboot, sb: int, expr: str) -> object:
     return ast.literal_eval(out.strip())
 
 
+def _swap_policy(pyboot, source: str) -> int:
+    """quest.swap('policy', source) on the supervisor: the new version number
+    (a refusal raises there, and _value fails on it)."""
+    return _value(pyboot, SUP, f"__import__('quest').swap('policy', {source!r})")
+
+
 def _victim(pyboot) -> tuple[int, list[str]]:
     """sb4's boot count and its service's state, through its REPL."""
     return _value(pyboot, VICTIM, "(__import__('quest').sandbox()['boot_count'], "
@@ -216,8 +222,7 @@ GOOD = ("def on_fault(event):\n"
 
 def test_good_policy_swap_decides_the_next_fault(pyboot, before) -> None:
     start = len(pyboot.log_lines())
-    out, err = _exec(pyboot, SUP, f"import quest\nprint('version', quest.swap('policy', {GOOD!r}))")
-    assert err == "" and out.strip() == "version 2", (out, err)
+    assert _swap_policy(pyboot, GOOD) == 2
     pyboot.wait_log(rf"^\[sb{SUP}\] recovery: policy policy v2 in force \(swapped\)", TIMEOUT,
                     start)
     lines = _fault_and_recover(pyboot, "import quest\nquest._inject('triple')", "triple_fault",
@@ -252,9 +257,7 @@ def _services(pyboot) -> dict[str, tuple[str, str]]:
 
 def test_restart_service_starts_the_alternate_for_one_boot(pyboot, before) -> None:
     start = len(pyboot.log_lines())
-    out, err = _exec(pyboot, SUP, "import quest\n"
-                                  f"print('version', quest.swap('policy', {RESTART_SERVICE!r}))")
-    assert err == "" and out.strip() == "version 3", (out, err)
+    assert _swap_policy(pyboot, RESTART_SERVICE) == 3
     pyboot.wait_log(rf"^\[sb{SUP}\] recovery: policy policy v3 in force \(swapped\)", TIMEOUT,
                     start)
     declared = _services(pyboot)
@@ -331,9 +334,7 @@ AFTER = ("def on_fault(event):\n"
 
 
 def test_swap_while_a_fault_is_decided_takes_effect_after_it(pyboot, before) -> None:
-    out, err = _exec(pyboot, SUP, f"import quest\nprint(quest.swap('policy', {SLOW!r}))")
-    assert err == "", err
-    slow = int(out.strip())
+    slow = _swap_policy(pyboot, SLOW)
     misses = _ticker_misses(pyboot)[0]
     boot, _ = _victim(pyboot)
     start = len(pyboot.log_lines())
@@ -341,8 +342,7 @@ def test_swap_while_a_fault_is_decided_takes_effect_after_it(pyboot, before) -> 
     pyboot.wait_log(rf"^\[sb{SUP}\] slow policy deciding seq \d+", TIMEOUT, start)
     # The swap is asked while on_fault runs (1.5 s): the decision in progress
     # stays the old policy's, the new one is in force after it.
-    out, err = _exec(pyboot, SUP, f"import quest\nprint(quest.swap('policy', {AFTER!r}))")
-    assert err == "" and int(out.strip()) == slow + 1, (out, err)
+    assert _swap_policy(pyboot, AFTER) == slow + 1
     lines = pyboot.log_lines()[start:]
     decided = [i for i, ln in enumerate(lines)
                if re.match(rf"\[sb{SUP}\] recovery: seq=\d+ sb{VICTIM} triple_fault .* -> "
@@ -372,9 +372,7 @@ def test_a_decision_later_than_on_fault_does_not_restart_the_new_life(pyboot, be
     # The policy answers after recovery_timeout_ms (3 s): sb4's on_fault has
     # restarted it by then, and the command, made for the fault's boot, is
     # refused as stale instead of restarting the new life a second time.
-    out, err = _exec(pyboot, SUP, f"import quest\nprint(quest.swap('policy', {LATE!r}))")
-    assert err == "", err
-    late = int(out.strip())
+    late = _swap_policy(pyboot, LATE)
     boot, _ = _victim(pyboot)
     start = len(pyboot.log_lines())
     _fire(pyboot, "import quest\nquest._inject('triple')")
@@ -403,9 +401,7 @@ QUARANTINE = ("def on_fault(event):\n"
 def test_quarantine_keeps_the_victim_down_and_the_others_running(pyboot, before) -> None:
     # Quarantine is final: the monitor refuses every later command for the
     # sandbox, so this runs last on this boot (conftest.py orders it).
-    out, err = _exec(pyboot, SUP, f"import quest\nprint(quest.swap('policy', {QUARANTINE!r}))")
-    assert err == "", err
-    version = int(out.strip())
+    version = _swap_policy(pyboot, QUARANTINE)
     assert _victim(pyboot)[1] == ["running"]
     misses = _ticker_misses(pyboot)[0]
     start = len(pyboot.log_lines())

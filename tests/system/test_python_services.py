@@ -27,14 +27,20 @@ def info(r, service: str) -> dict:
     return ast.literal_eval(out)
 
 
+def spawn_source(r, module: str, source: str, args: str = "") -> None:
+    """Writes source to module.py in the RAM fs and spawns it as service
+    `module` (quest.spawn's other arguments in args)."""
+    _, err = r.exec(f"open('{module}.py', 'w').write({source!r})\nimport quest\n"
+                    f"quest.spawn({module!r}, name={module!r}, {args})\n")
+    assert err == "", err
+
+
 def test_spinning_low_priority_service_leaves_the_periodic_one_its_periods(pyboot) -> None:
     r = pyboot.repl(SB)
     try:
         before = vcpu_stats(r, "ticker")
-        _, err = r.exec("open('spin.py', 'w').write('n = 0\\nwhile True:\\n    n += 1\\n')\n"
-                        "import quest\n"
-                        "quest.spawn('spin', vcpu=(1000, 200000), heap=64, name='spin')\n")
-        assert err == ""
+        spawn_source(r, "spin", "n = 0\nwhile True:\n    n += 1\n",
+                     "vcpu=(1000, 200000), heap=64")
         t0 = time.monotonic()
         time.sleep(8.0)
         spin = vcpu_stats(r, "spin")
@@ -59,11 +65,7 @@ def test_heap_exhaustion_ends_only_that_service(pyboot) -> None:
     r = pyboot.repl(SB)
     try:
         start = len(pyboot.log_lines())
-        _, err = r.exec("open('hog.py', 'w').write('x = []\\nwhile True:\\n"
-                        "    x.append(bytearray(512))\\n')\n"
-                        "import quest\n"
-                        "quest.spawn('hog', heap=64, name='hog')\n")
-        assert err == ""
+        spawn_source(r, "hog", "x = []\nwhile True:\n    x.append(bytearray(512))\n", "heap=64")
         pyboot.wait_log(r"^\[sb1\] service hog failed: MemoryError", timeout=TIMEOUT,
                         start=start)
         hog = info(r, "hog")
@@ -129,9 +131,7 @@ def test_swap_of_code_that_fails_at_the_stop_is_refused_at_once(pyboot) -> None:
     r = pyboot.repl(SB)
     try:
         start = len(pyboot.log_lines())
-        _, err = r.exec(f"open('balk.py', 'w').write({BALK!r})\n"
-                        "import quest\nquest.spawn('balk', heap=64, name='balk')\n")
-        assert err == ""
+        spawn_source(r, "balk", BALK, "heap=64")
         pyboot.wait_log(r"^\[sb1\] balk: started", timeout=TIMEOUT, start=start)
         out, err = r.exec("import quest\nt = quest.ticks_ms()\ntry:\n"
                           "    quest.swap('balk', 'def main():\\n    pass\\n')\n"
@@ -160,10 +160,7 @@ def test_files_a_failed_service_left_open_are_closed_with_its_interpreter(pyboot
     r = pyboot.repl(SB)
     try:
         start = len(pyboot.log_lines())
-        _, err = r.exec(f"open('leaky.py', 'w').write({LEAKY!r})\n"
-                        "import quest\nquest.spawn('leaky', heap=64, name='leaky', "
-                        "restart='always', restart_limit=20)\n")
-        assert err == ""
+        spawn_source(r, "leaky", LEAKY, "heap=64, restart='always', restart_limit=20")
         pyboot.wait_log(r"^\[sb1\] supervisor: leaky \(leaky\) failed: .*giving up", timeout=TIMEOUT,
                         start=start)
         leaky = info(r, "leaky")
