@@ -7,7 +7,6 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from elftools.elf.elffile import ELFFile
 from questv import elfinfo
 from questv.bench import BenchContext
 
@@ -27,17 +26,13 @@ def _archive_sizes(archive: Path) -> dict[str, int]:
     with tempfile.TemporaryDirectory() as tmp:
         subprocess.run(["ar", "x", str(archive.resolve())], cwd=tmp, check=True)
         for obj in sorted(Path(tmp).glob("*.o")):
-            with obj.open("rb") as f:
-                for sec in ELFFile(f).iter_sections():
-                    name = sec.name
-                    if not sec["sh_flags"] & 0x2:  # SHF_ALLOC
-                        continue
-                    if name.startswith(".text"):
-                        sums["text"] += sec["sh_size"]
-                    elif name.startswith(".rodata"):
-                        sums["rodata"] += sec["sh_size"]
-                    elif name.startswith((".data", ".bss")):
-                        sums["data"] += sec["sh_size"]
+            for sec in elfinfo.sections(obj):   # the allocated ones
+                if sec.name.startswith(".text"):
+                    sums["text"] += sec.size
+                elif sec.name.startswith(".rodata"):
+                    sums["rodata"] += sec.size
+                elif sec.name.startswith((".data", ".bss")):
+                    sums["data"] += sec.size
     return sums
 
 
