@@ -155,13 +155,55 @@ def str_base() -> tuple[int, int]:
     (svc_field(0, 3), 10001, "need 0 < budget <= period"),
     (svc_field(0, 5), 0, "heap of 0 KiB"),
     (svc_field(0, 6), 3, "restart policy 3"),
-    (svc_field(0, 9), 2, "unknown flags"),
-    (svc_field(0, 10), 1, "reserved fields"),
+    (svc_field(0, 9), 4, "unknown flags"),
+    (svc_field(0, 10), 1, "device 1 at offset 40 without the device flag"),
+    (svc_field(0, 11), 1, "reserved fields"),
 ])
 def test_table_damage_is_refused(offset, value, message):
     blob = patched("<I", offset, value)
     with pytest.raises(BundleError, match=message):
         decode(blob)
+
+
+def device_sample(device: int = 3, at_boot: bool = False) -> bytes:
+    return encode(1, [Module("rtc", QBC)],
+                  [Service("clock", "rtc", 100, 1000, 32, at_boot=at_boot, device=device),
+                   Service("plain", "rtc", 100, 1000, 32)])
+
+
+def test_device_bound_service_round_trip():
+    blob = device_sample()
+    h = HEADER.unpack_from(blob)
+    row = SERVICE.unpack_from(blob, h[10])
+    # flags: bit 1 (device-bound) without bit 0 (manual); offset 40 the index.
+    assert row[9:] == (2, 3, 0)
+    assert SERVICE.unpack_from(blob, h[10] + 48)[9:] == (1, 0, 0)
+    clock, plain = decode(blob).services
+    assert clock == Service("clock", "rtc", 100, 1000, 32, at_boot=False, device=3)
+    assert plain.device is None and plain.at_boot
+    assert decode(device_sample(0, at_boot=True)).services[0].device == 0
+    assert decode(device_sample(31)).services[0].device == 31
+    assert SERVICE.unpack_from(device_sample(0, at_boot=True), h[10])[9:] == (3, 0, 0)
+
+
+def test_device_index_past_the_manifest_is_refused():
+    with pytest.raises(BundleError, match=r"service 0 \(clock\): device 32 is not a manifest "
+                       r"device \(0 to 31\)"):
+        decode(device_sample(32))
+    blob = bytearray(device_sample())
+    svc = HEADER.unpack_from(blob)[10]
+    struct.pack_into("<I", blob, svc + 40, 0xFFFFFFFF)
+    with pytest.raises(BundleError, match="is not a manifest device"):
+        decode(recrc(blob))
+
+
+def test_device_index_without_the_flag_is_refused():
+    blob = bytearray(device_sample(5, at_boot=True))
+    svc = HEADER.unpack_from(blob)[10]
+    struct.pack_into("<I", blob, svc + 36, 1)   # the device flag cleared, index 5 left
+    with pytest.raises(BundleError, match=r"service 0 \(clock\): device 5 at offset 40 "
+                       "without the device flag"):
+        decode(recrc(blob))
 
 
 def test_names_are_checked():

@@ -25,6 +25,7 @@ NONE = 0xFFFFFFFF  # alternate_off of a service without an alternate
 MOD_PACKAGE = 1 << 0   # the module is a package's __init__
 MOD_SOURCE = 1 << 1    # data is source text, not .qbc bytecode
 SVC_AT_BOOT = 1 << 0
+SVC_DEVICE = 1 << 1    # device-bound: the u32 at offset 40 is the device's manifest index
 RESTART_NAMES = ("never", "always", "backoff")
 QBC_MAGIC = b"QVBC"
 
@@ -32,6 +33,7 @@ MAX_MODULES = 4096
 MAX_SERVICES = 64
 SERVICE_NAME_MAX = 31
 MODULE_NAME_MAX = 63
+MAX_DEVICES = 32       # manifest devices (include/questv/manifest.h)
 
 assert HEADER.size == 56 and MODULE.size == 16 and SERVICE.size == 48
 
@@ -62,6 +64,7 @@ class Service:
     backoff_ms: int = 100
     alternate: str | None = None
     at_boot: bool = True
+    device: int | None = None  # manifest index of the device it is bound to
 
 
 @dataclass(frozen=True)
@@ -111,7 +114,9 @@ def encode(sandbox_id: int, modules: Sequence[Module] = (), services: Sequence[S
     for name_off, module_name_off, alt_off, s in svc_rows:
         svc_table += SERVICE.pack(name_off, module_name_off, alt_off, s.budget_us, s.period_us,
                                   s.heap_kib, s.restart, s.restart_limit, s.backoff_ms,
-                                  SVC_AT_BOOT if s.at_boot else 0, 0, 0)
+                                  (SVC_AT_BOOT if s.at_boot else 0)
+                                  | (0 if s.device is None else SVC_DEVICE),
+                                  0 if s.device is None else s.device, 0)
     total = cursor + len(data)
 
     def header(crc: int) -> bytes:
@@ -223,11 +228,20 @@ def decode(blob: bytes, *, sandbox_id: int | None = None) -> Bundle:
             raise BundleError(f"{what} ({name}): heap of 0 KiB")
         if restart >= len(RESTART_NAMES):
             raise BundleError(f"{what} ({name}): restart policy {restart} is not 0, 1 or 2")
-        if sflags & ~SVC_AT_BOOT or r0 or r1:
+        if sflags & ~(SVC_AT_BOOT | SVC_DEVICE) or r1:
             raise BundleError(f"{what} ({name}): unknown flags {sflags:#x} or reserved fields "
                               "not zero")
+        device = None
+        if sflags & SVC_DEVICE:
+            if r0 >= MAX_DEVICES:
+                raise BundleError(f"{what} ({name}): device {r0} is not a manifest device "
+                                  f"(0 to {MAX_DEVICES - 1})")
+            device = r0
+        elif r0:
+            raise BundleError(f"{what} ({name}): device {r0} at offset 40 without the "
+                              "device flag (must be 0)")
         services.append(Service(name, module, budget, period, heap, restart, limit, backoff,
-                                alternate, bool(sflags & SVC_AT_BOOT)))
+                                alternate, bool(sflags & SVC_AT_BOOT), device))
     return Bundle(sb, flags, tuple(modules), tuple(services), repl_heap_kib, fs_kib, total,
                   crc, {"module": mod_off, "service": svc_off, "strings": str_off})
 
