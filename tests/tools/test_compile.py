@@ -131,6 +131,75 @@ def test_bundle_for_a_sandbox_holds_pylib_apps_and_services(tmp_path):
     assert (b.repl_heap_kib, b.fs_kib) == (256, 256)
 
 
+def test_standby_bundles_carry_the_device_bound_service_and_its_modules(tmp_path):
+    """sb1 owns the RTC and runs "clock" (module dev.clock, alternate clock_safe, both
+    only in sb1's apps); sb2 keeps it ready, sb3 does not."""
+    home = tmp_path / "home"
+    (home / "dev").mkdir(parents=True)
+    (home / "dev/__init__.py").write_text("")
+    (home / "dev/clock.py").write_text("def main():\n    pass\n")
+    (home / "dev/other.py").write_text("x = 1\n")
+    (home / "clock_safe.py").write_text("def main():\n    pass\n")
+    sandboxes = "".join(f'''
+[[sandbox]]
+name = "sb{i}"
+cores = [{i}]
+memory_mib = 16
+apps = {'["home"]' if i == 1 else "[]"}
+devices = {'["uart0"]' if i == 0 else '["rtc"]' if i == 1 else "[]"}
+''' for i in range(4))
+    (tmp_path / "system.toml").write_text(f'''
+[machine]
+cores = 4
+memory_mib = 256
+
+[system]
+supervisor = "sb0"
+{sandboxes}
+[[device]]
+name = "uart0"
+kind = "uart16550"
+io = [0x3F8, 8]
+
+[[device]]
+name = "rtc"
+kind = "isa"
+io = [0x70, 2]
+irq = 8
+''')
+    text = (tmp_path / "system.toml").read_text()
+    svc = '''
+[[sandbox.service]]
+name = "clock"
+module = "dev.clock"
+alternate = "clock_safe"
+budget_us = 1000
+period_us = 100000
+heap_kib = 64
+restart = "backoff"
+start = "manual"
+device = "rtc"
+standby = ["sb2"]
+'''
+    at = text.index("[[sandbox]]", text.index('name = "sb1"'))
+    (tmp_path / "system.toml").write_text(text[:at] + svc + text[at:])
+    system = load(tmp_path / "system.toml")
+    compiler = Compiler(QPY, tmp_path / "cache")
+    b1, b2, b3 = (decode(bundle_for(system, system.sandboxes[i], compiler), sandbox_id=i)
+                  for i in (1, 2, 3))
+    expect = [("clock", "dev.clock", "clock_safe", 1000, 100000, 64, 2, False, 1)]
+    for b in (b1, b2):
+        assert [(s.name, s.module, s.alternate, s.budget_us, s.period_us, s.heap_kib,
+                 s.restart, s.at_boot, s.device) for s in b.services] == expect
+    names2 = {m.name for m in b2.modules}
+    # The module, its package and the alternate; not the home's other modules.
+    assert {"dev", "dev.clock", "clock_safe"} <= names2 and "dev.other" not in names2
+    assert next(m for m in b2.modules if m.name == "dev").package
+    home_mods = {m.name: m.data for m in b1.modules}
+    assert all(m.data == home_mods[m.name] for m in b2.modules if m.name in home_mods)
+    assert b3.services == () and "dev.clock" not in {m.name for m in b3.modules}
+
+
 def test_questv_build_refuses_a_syntax_error_with_its_place(tmp_path, stub_build_dir):
     path = write_system(tmp_path, "def main(:\n    pass\n")
     proc = subprocess.run([sys.executable, "-m", "questv.cli", "build", str(path), "-o",

@@ -671,3 +671,156 @@ restart = "always"
     assert [(s.name, s.module, s.restart) for s in sb.services] == [("tick", "ticker", "always")]
     assert sb.apps == (tmp_path / "apps",) and (sb.watchdog_ms, sb.fs_kib) == (200, 128)
     assert system.recovery_timeout_ms == 300
+
+
+# ---------------------------------------------------------------------------
+# Device-bound services: `device` and `standby`
+
+
+def with_rtc(data: dict[str, Any], owner: int = 1) -> dict[str, Any]:
+    """An RTC (device 1) owned by sandbox `owner`, and an app module "clock" for it."""
+    data.setdefault("device", []).append(
+        {"name": "rtc", "kind": "isa", "io": [0x70, 2], "irq": 8})
+    data["sandbox"][owner].setdefault("devices", []).append("rtc")
+    return data
+
+
+def clock(**over: Any) -> dict[str, Any]:
+    return service(**{"name": "clock", "module": "clock", "device": "rtc", **over})
+
+
+def test_device_bound_service_and_its_standby_copies(default_toml, tmp_path):
+    with_app(tmp_path, "clock")
+    with_app(tmp_path, "clock_safe")
+    with_rtc(default_toml)
+    default_toml["sandbox"][1]["service"] = [clock(standby=["sb3", "sb2"], heap_kib=64,
+                                                   alternate="clock_safe", start="manual"),
+                                             service(name="plain", module="clock")]
+    system = parse_in(tmp_path, default_toml)
+    home = system.sandboxes[1]
+    svc, plain = home.services
+    assert (svc.device, svc.standby) == (1, (3, 2))
+    assert (plain.device, plain.standby) == (None, ())
+    assert home.standby_services == ()
+    # The copy is the same service (name, module, alternate, budget, period,
+    # heap, restart policy, start, device) in each standby sandbox.
+    assert system.sandboxes[3].standby_services == (svc,)
+    assert system.sandboxes[2].standby_services == (svc,)
+    assert system.sandboxes[3].hosted_services == (svc,)
+    assert system.sandboxes[0].standby_services == ()
+
+
+@pytest.mark.parametrize("over, key, reason", [
+    ({"device": "nope"}, "device", 'no device is named "nope"'),
+    ({"device": "uart0"}, "device", "not in this sandbox's devices"),
+    ({"device": 3}, "device", "expected a string"),
+    ({"device": None, "standby": ["sb2"]}, "standby", 'needs "device"'),
+    ({"standby": ["sb9"]}, "standby", 'no sandbox is named "sb9"'),
+    ({"standby": ["sb1"]}, "standby", "\"sb1\" is the service's own sandbox"),
+    ({"standby": ["sb2", "sb3", "sb2"]}, "standby", 'sandbox "sb2" is listed twice'),
+    ({"standby": "sb2"}, "standby", "expected a list of sandbox names"),
+])
+def test_bad_device_or_standby_is_refused(default_toml, tmp_path, over, key, reason):
+    with_app(tmp_path, "clock")
+    with_rtc(default_toml)
+    svc = clock(**over)
+    if svc["device"] is None:
+        del svc["device"]
+    default_toml["sandbox"][1]["service"] = [service(name="other", module="clock"), svc]
+    err = refused_in(tmp_path, default_toml)
+    assert err.key == f"sandbox[1].service[1].{key}" and reason in err.reason, err
+
+
+def test_the_uart_cannot_be_a_services_device(default_toml, tmp_path):
+    with_app(tmp_path, "clock")
+    default_toml["sandbox"][0]["service"] = [clock(device="uart0")]
+    err = refused_in(tmp_path, default_toml)
+    assert err.key == "sandbox[0].service[0].device"
+    assert "console's UART" in err.reason and "MOVE_DEVICE" in err.reason
+
+
+def test_standby_sandbox_must_not_declare_the_same_service(default_toml, tmp_path):
+    with_app(tmp_path, "clock")
+    with_rtc(default_toml)
+    default_toml["sandbox"][1]["service"] = [clock(standby=["sb3"])]
+    default_toml["sandbox"][3]["service"] = [service(name="x", module="clock"),
+                                             service(name="clock", module="clock")]
+    err = refused_in(tmp_path, default_toml)
+    assert err.key == "sandbox[1].service[0].standby"
+    assert 'sandbox "sb3" declares a service "clock" itself (sandbox[3].service[1])' \
+        in err.reason
+
+
+def test_two_standby_copies_of_one_name_are_refused(default_toml, tmp_path):
+    with_app(tmp_path, "clock")
+    with_rtc(default_toml)
+    default_toml["device"].append({"name": "rtc2", "kind": "isa", "io": [0x72, 2]})
+    default_toml["sandbox"][2]["devices"] = ["rtc2"]
+    default_toml["sandbox"][1]["service"] = [clock(standby=["sb3"])]
+    default_toml["sandbox"][2]["service"] = [clock(device="rtc2", standby=["sb3"])]
+    err = refused_in(tmp_path, default_toml)
+    assert err.key == "sandbox[2].service[0].standby"
+    assert "already keeps another sandbox's service \"clock\" ready" in err.reason
+
+
+def test_standby_module_must_be_the_same_file_there(default_toml, tmp_path):
+    with_app(tmp_path, "clock")
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / "clock.py").write_text("y = 2\n")
+    with_rtc(default_toml)
+    default_toml["sandbox"][3]["apps"] = ["other"]
+    default_toml["sandbox"][1]["service"] = [clock(standby=["sb3"])]
+    err = refused_in(tmp_path, default_toml)
+    assert err.key == "sandbox[1].service[0].standby"
+    assert 'module "clock" is' in err.reason and "would run another file" in err.reason
+    # A standby sandbox without the module at all is fine: the build copies it.
+    default_toml["sandbox"][3]["apps"] = []
+    assert parse_in(tmp_path, default_toml).sandboxes[3].standby_services[0].module == "clock"
+
+
+def test_standby_copies_count_against_the_standby_sandboxs_heaps(default_toml, tmp_path):
+    """8 MiB leave 5632 KiB for service heaps (test_heaps_must_fit_the_sandbox)."""
+    with_app(tmp_path, "clock")
+    with_rtc(default_toml)
+    default_toml["sandbox"][3]["memory_mib"] = 8
+    default_toml["sandbox"][3]["service"] = [service(name="x", module="clock", heap_kib=5000,
+                                                     budget_us=10)]
+    default_toml["sandbox"][1]["service"] = [clock(standby=["sb3"], heap_kib=632, budget_us=10)]
+    parse_in(tmp_path, default_toml)
+    default_toml["sandbox"][1]["service"] = [clock(standby=["sb3"], heap_kib=633, budget_us=10)]
+    err = refused_in(tmp_path, default_toml)
+    assert err.key == "sandbox[3].memory_mib"
+    assert "service heaps 5633 KiB (standby copies included)" in err.reason
+
+
+def test_standby_copies_count_in_the_standby_sandboxs_admission(default_toml, tmp_path):
+    """sb3: heartbeat and REPL 0.1, its own service 0.4, the copy 0.3: 0.8 > 0.7568
+    (4 VCPUs); the copy alone fits its home sb1."""
+    with_app(tmp_path, "clock")
+    with_rtc(default_toml)
+    default_toml["sandbox"][3]["service"] = [service(name="x", module="clock", budget_us=4000)]
+    default_toml["sandbox"][1]["service"] = [clock(standby=["sb3"], budget_us=2000)]
+    parse_in(tmp_path, default_toml)
+    default_toml["sandbox"][1]["service"] = [clock(standby=["sb3"], budget_us=3000)]
+    err = refused_in(tmp_path, default_toml)
+    assert err.key == "sandbox[1].service[0].standby"
+    assert 'not schedulable in sandbox "sb3" on core 3: utilization 0.800' in err.reason
+    assert 'service "x" 4000/10000 us' in err.reason
+
+
+def test_standby_copies_take_service_slots(default_toml, tmp_path):
+    with_app(tmp_path, "clock")
+    with_rtc(default_toml)
+    default_toml["sandbox"][3]["service"] = [
+        service(name=f"s{k}", module="clock", budget_us=100, period_us=100000)
+        for k in range(10)]
+    default_toml["sandbox"][1]["service"] = [clock(standby=["sb3"], budget_us=100,
+                                                   period_us=100000)]
+    assert len(parse_in(tmp_path, default_toml).sandboxes[3].hosted_services) == 11
+    default_toml["sandbox"][3]["service"].append(
+        service(name="s10", module="clock", budget_us=100, period_us=100000))
+    err = refused_in(tmp_path, default_toml)
+    assert err.key == "sandbox[1].service[0].standby"
+    assert 'sandbox "sb3" would have 12 services with the standby copies, at most 11' \
+        in err.reason

@@ -95,7 +95,8 @@ def _inspect_bundle(label: str, data: bytes) -> int:
         backoff = f", backoff {s.backoff_ms} ms" if RESTART_NAMES[s.restart] == "backoff" else ""
         print(f"    {s.name}: module {s.module}, {s.budget_us}/{s.period_us} us, heap "
               f"{s.heap_kib} KiB, restart {RESTART_NAMES[s.restart]}{limit}{backoff}{alt}, "
-              f"{'at boot' if s.at_boot else 'manual'}")
+              f"{'at boot' if s.at_boot else 'manual'}"
+              + ("" if s.device is None else f", bound to device {s.device}"))
     return 0
 
 

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 from . import bundle
 
 if TYPE_CHECKING:
-    from .config import Sandbox, System
+    from .config import Sandbox, Service, System
 
 PYLIB = Path(__file__).resolve().parents[2] / "pylib"
 _IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
@@ -183,6 +183,8 @@ def bundle_for(system: System, sb: Sandbox, compiler: Compiler | None,
     from .config import RESTART_POLICIES, START_MODES
 
     modules = sandbox_modules(sb, pylib)
+    for svc in sb.standby_services:
+        modules = {**_standby_modules(system, svc, pylib), **modules}
     if modules and compiler is None:
         raise CompileError(Path(next(iter(modules.values())).path), None, None,
                            "no compiler to build it with")
@@ -192,6 +194,21 @@ def bundle_for(system: System, sb: Sandbox, compiler: Compiler | None,
         name=s.name, module=s.module, alternate=s.alternate, budget_us=s.budget_us,
         period_us=s.period_us, heap_kib=s.heap_kib, restart=RESTART_POLICIES[s.restart],
         restart_limit=s.restart_limit, backoff_ms=s.backoff_ms,
-        at_boot=bool(START_MODES[s.start])) for s in sb.services]
+        at_boot=bool(START_MODES[s.start]), device=s.device) for s in sb.hosted_services]
     return bundle.encode(sb.id, entries, services, repl_heap_kib=sb.repl_heap_kib,
                          fs_kib=sb.fs_kib)
+
+
+def _standby_modules(system: System, svc: Service, pylib: Path) -> dict[str, ModuleSource]:
+    """The module and alternate of a standby copy, with their parent packages, as its
+    home sandbox's bundle has them (config checked they are no other file here)."""
+    home = next(sb for sb in system.sandboxes if any(s is svc for s in sb.services))
+    theirs = sandbox_modules(home, pylib)
+    out: dict[str, ModuleSource] = {}
+    for name in (svc.module, svc.alternate):
+        parts = name.split(".") if name else []
+        for k in range(1, len(parts) + 1):
+            prefix = ".".join(parts[:k])
+            if prefix in theirs:
+                out[prefix] = theirs[prefix]
+    return out

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import tomllib
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -217,6 +217,11 @@ class Service:
     backoff_ms: int = 100
     alternate: str | None = None
     start: str = "boot"
+    # Device-bound (docs/system-toml.md): the manifest index of the device it
+    # runs beside, and the ids of the sandboxes that keep a copy ready for
+    # when the device is moved to them.
+    device: int | None = None
+    standby: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -234,6 +239,15 @@ class Sandbox:
     fs_kib: int = 256
     watchdog_ms: int = 0
     services: tuple[Service, ...] = ()
+    # Other sandboxes' device-bound services this one keeps ready (their
+    # `standby` names it): in its bundle, and counted in its static checks,
+    # since each may run here once its device is moved here.
+    standby_services: tuple[Service, ...] = ()
+
+    @property
+    def hosted_services(self) -> tuple[Service, ...]:
+        """Every service that may run here: its own, then the standby copies."""
+        return self.services + self.standby_services
 
 
 @dataclass(frozen=True)
@@ -463,6 +477,8 @@ _SERVICE = {
     "backoff_ms": _Key(_int_in(0, 3_600_000), required=False, default=100),
     "alternate": _Key(_module_name, required=False, default=None),
     "start": _Key(_one_of(START_MODES), required=False, default="boot"),
+    "device": _Key(_name, required=False, default=None),
+    "standby": _Key(_list_of(_name, "sandbox names"), required=False, default=[]),
 }
 _DEVICE = {
     "name": _Key(_name),
@@ -542,13 +558,15 @@ def parse(data: dict[str, Any], source: str = "system.toml", *,
     owners: dict[int, int] = {}
     core_owner: dict[int, int] = {}
     sandboxes = []
+    modules_of: list[dict[str, Any]] = []
     for i, sb in enumerate(raw_sandboxes):
         cores = _sandbox_cores(r, i, sb, machine, core_owner, raw_sandboxes)
         owned = _sandbox_devices(r, i, sb, device_ids, owners, raw_sandboxes)
         attacks = _sandbox_attacks(r, i, sb, _Names(sandbox_ids, device_ids, channels), owned,
                                    test_build)
         apps, modules = _sandbox_apps(r, i, sb, base, library, find_modules, ModuleError)
-        services = _services(r, i, sb, modules)
+        modules_of.append(modules)
+        services = _services(r, i, sb, modules, _Bind(sandbox_ids, devices, owned))
         sandboxes.append(Sandbox(
             id=i, name=sb["name"], cores=cores, memory_mib=sb["memory_mib"], devices=owned,
             on_fault=sb["on_fault"], heartbeat_ms=sb["heartbeat_ms"], test_attacks=attacks,
@@ -556,6 +574,7 @@ def parse(data: dict[str, Any], source: str = "system.toml", *,
             watchdog_ms=sb["watchdog_ms"], services=services,
         ))
 
+    sandboxes = _standby_copies(r, sandboxes, modules_of)
     for d in devices:
         if d.id not in owners:
             raise r.fail(f"device[{d.id}]",
@@ -576,6 +595,7 @@ def parse(data: dict[str, Any], source: str = "system.toml", *,
     _memory_fits(r, system)
     has_supervisor = SUPERVISOR_MODULE in library
     for sb in system.sandboxes:
+        _service_count(r, system, sb)
         _python_memory_fits(r, sb, has_supervisor)
         _admission(r, system, sb, has_supervisor)
     return system
@@ -613,8 +633,17 @@ def _packages(modules: Mapping[str, Any]) -> set[str]:
     return {name.split(".")[0] for name in modules if "." in name}
 
 
-def _services(r: _Reader, i: int, sb: dict[str, Any],
-              modules: Mapping[str, Any]) -> tuple[Service, ...]:
+@dataclass(frozen=True)
+class _Bind:
+    """What a service's device and standby keys may name."""
+
+    sandboxes: dict[str, int]
+    devices: list[Device]
+    owned: tuple[int, ...]
+
+
+def _services(r: _Reader, i: int, sb: dict[str, Any], modules: Mapping[str, Any],
+              bind: _Bind) -> tuple[Service, ...]:
     items = r.array_of_tables(f"sandbox[{i}].service", sb["service"])
     if len(items) > MAX_SERVICES:
         raise r.fail(f"sandbox[{i}].service", f"{len(items)} services, at most {MAX_SERVICES} (the "
@@ -635,8 +664,75 @@ def _services(r: _Reader, i: int, sb: dict[str, Any],
         if t["budget_us"] > t["period_us"]:
             raise r.fail(f"{where}.budget_us", f"{t['budget_us']} us is more than the period "
                          f"({t['period_us']} us)")
+        t["device"] = _service_device(r, where, t["device"], bind)
+        t["standby"] = _service_standby(r, where, i, t, bind)
         out.append(Service(**t))
     return tuple(out)
+
+
+def _service_device(r: _Reader, where: str, name: str | None, bind: _Bind) -> int | None:
+    if name is None:
+        return None
+    dev = next((d for d in bind.devices if d.name == name), None)
+    if dev is None:
+        raise r.fail(f"{where}.device", f'no device is named "{name}"')
+    if dev.id not in bind.owned:
+        raise r.fail(f"{where}.device", f'device "{name}" is not in this sandbox\'s devices: '
+                     "a service is bound to a device its sandbox owns")
+    if dev.kind == "uart16550":
+        raise r.fail(f"{where}.device", f'device "{name}" is the console\'s UART, which '
+                     "MOVE_DEVICE never moves: a service cannot follow it")
+    return dev.id
+
+
+def _service_standby(r: _Reader, where: str, i: int, t: dict[str, Any],
+                     bind: _Bind) -> tuple[int, ...]:
+    key = f"{where}.standby"
+    if not t["standby"]:
+        return ()
+    if t["device"] is None:
+        raise r.fail(key, 'needs "device": only a device-bound service has standby sandboxes')
+    out: list[int] = []
+    for name in t["standby"]:
+        if name not in bind.sandboxes:
+            raise r.fail(key, f'no sandbox is named "{name}"')
+        sb = bind.sandboxes[name]
+        if sb == i:
+            raise r.fail(key, f'"{name}" is the service\'s own sandbox')
+        if sb in out:
+            raise r.fail(key, f'sandbox "{name}" is listed twice')
+        out.append(sb)
+    return tuple(out)
+
+
+def _standby_copies(r: _Reader, sandboxes: list[Sandbox],
+                    modules_of: list[dict[str, Any]]) -> list[Sandbox]:
+    """Gives each sandbox named in a `standby` the copy of that service; refuses a copy
+    whose name is taken there or whose module is another file there."""
+    copies: list[list[Service]] = [[] for _ in sandboxes]
+    for home in sandboxes:
+        for j, svc in enumerate(home.services):
+            key = f"sandbox[{home.id}].service[{j}].standby"
+            for target in svc.standby:
+                there = sandboxes[target]
+                own = next((k for k, s in enumerate(there.services) if s.name == svc.name),
+                           None)
+                if own is not None:
+                    raise r.fail(key, f'sandbox "{there.name}" declares a service '
+                                 f'"{svc.name}" itself (sandbox[{target}].service[{own}])')
+                if any(s.name == svc.name for s in copies[target]):
+                    raise r.fail(key, f'sandbox "{there.name}" already keeps another '
+                                 f'sandbox\'s service "{svc.name}" ready')
+                for mod in (svc.module, svc.alternate):
+                    theirs = modules_of[target].get(mod) if mod else None
+                    ours = modules_of[home.id].get(mod) if mod else None
+                    if theirs is not None and ours is not None and theirs.path != ours.path:
+                        raise r.fail(key, f'module "{mod}" is {theirs.path} in sandbox '
+                                     f'"{there.name}" but {ours.path} here: the copy would '
+                                     "run another file")
+                copies[target].append(svc)
+    return [replace(sb, standby_services=tuple(c)) for sb, c in zip(sandboxes, copies,
+                                                                     strict=True)]
 
 
 def system_vcpus(system: System, sb: Sandbox, has_supervisor: bool) -> list[tuple[str, int, int]]:
@@ -654,18 +750,42 @@ def system_vcpus(system: System, sb: Sandbox, has_supervisor: bool) -> list[tupl
     return vcpus
 
 
+def _standby_key(system: System, sb: Sandbox, svc: Service) -> str:
+    """The key of the `standby` that puts a copy of svc into sb."""
+    for home in system.sandboxes:
+        for j, s in enumerate(home.services):
+            if s is svc:
+                return f"sandbox[{home.id}].service[{j}].standby"
+    raise AssertionError(f"{svc.name}: a standby copy without a home")
+
+
+def _service_count(r: _Reader, system: System, sb: Sandbox) -> None:
+    """The standby copies share the port's service slots with the sandbox's own."""
+    if len(sb.hosted_services) > MAX_SERVICES:
+        svc = sb.hosted_services[MAX_SERVICES]
+        raise r.fail(_standby_key(system, sb, svc),
+                     f'sandbox "{sb.name}" would have {len(sb.hosted_services)} services with '
+                     f"the standby copies, at most {MAX_SERVICES} (the port has "
+                     f"{SERVICE_SLOTS} slots, one of them the supervisor's)")
+
+
 def _admission(r: _Reader, system: System, sb: Sandbox, has_supervisor: bool) -> None:
-    """Liu-Layland on the sandbox's first core, as the kernel will check it at run time."""
+    """Liu-Layland on the sandbox's first core, as the kernel will check it at run time.
+    A standby copy counts in its standby sandbox: its device may be moved there."""
     vcpus = system_vcpus(system, sb, has_supervisor)
-    for j, svc in enumerate(sb.services):
-        vcpus.append((f'service "{svc.name}"', svc.budget_us, svc.period_us))
+    for j, svc in enumerate(sb.hosted_services):
+        standby = j >= len(sb.services)
+        label = f'standby service "{svc.name}"' if standby else f'service "{svc.name}"'
+        vcpus.append((label, svc.budget_us, svc.period_us))
         load = sum(util_ppm(c, t) for _, c, t in vcpus)
         bound = ll_bound_ppm(len(vcpus))
         if load > bound:
             others = ", ".join(f"{w} {c}/{t} us" for w, c, t in vcpus[:-1])
-            raise r.fail(f"sandbox[{sb.id}].service[{j}]",
-                         f"{svc.budget_us}/{svc.period_us} us is not schedulable on core "
-                         f"{sb.cores[0]}: utilization {load / 1e6:.3f} > bound "
+            key = _standby_key(system, sb, svc) if standby else f"sandbox[{sb.id}].service[{j}]"
+            where = f' in sandbox "{sb.name}"' if standby else ""
+            raise r.fail(key,
+                         f"{svc.budget_us}/{svc.period_us} us is not schedulable{where} on "
+                         f"core {sb.cores[0]}: utilization {load / 1e6:.3f} > bound "
                          f"{bound / 1e6:.3f} (Liu-Layland, {len(vcpus)} VCPUs: {others} "
                          "and this one)")
 
@@ -673,18 +793,19 @@ def _admission(r: _Reader, system: System, sb: Sandbox, has_supervisor: bool) ->
 def python_memory_kib(sb: Sandbox, has_supervisor: bool) -> int:
     """What a sandbox's Python needs of its region, in KiB, before its bundle."""
     extra = SUPERVISOR_HEAP_KIB if has_supervisor else 0
-    return (sum(s.heap_kib for s in sb.services) + sb.repl_heap_kib + sb.fs_kib + extra
+    return (sum(s.heap_kib for s in sb.hosted_services) + sb.repl_heap_kib + sb.fs_kib + extra
             + KERNEL_IMAGE_KIB + SLACK_KIB)
 
 
 def _python_memory_fits(r: _Reader, sb: Sandbox, has_supervisor: bool) -> None:
-    heaps = sum(s.heap_kib for s in sb.services)
+    heaps = sum(s.heap_kib for s in sb.hosted_services)
+    copies = " (standby copies included)" if sb.standby_services else ""
     extra = SUPERVISOR_HEAP_KIB if has_supervisor else 0
     need = python_memory_kib(sb, has_supervisor)
     if need > sb.memory_mib * 1024:
         raise r.fail(f"sandbox[{sb.id}].memory_mib",
                      f"{sb.memory_mib} MiB is too small for its Python: service heaps "
-                     f"{heaps} KiB + REPL heap {sb.repl_heap_kib} KiB + fs {sb.fs_kib} KiB"
+                     f"{heaps} KiB{copies} + REPL heap {sb.repl_heap_kib} KiB + fs {sb.fs_kib} KiB"
                      + (f" + supervisor heap {extra} KiB" if extra else "")
                      + f" + kernel {KERNEL_IMAGE_KIB} KiB + slack {SLACK_KIB} KiB = "
                      f"{need} KiB")
