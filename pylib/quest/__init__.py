@@ -9,7 +9,7 @@
 # and a 64 KiB one must still be able to import quest) and every function a
 # module defines costs its interpreter about a kilobyte, so this file holds
 # only the exceptions and the time functions; the rest (sandbox, VCPU,
-# Channel, mem, services) loads on first use through __getattr__ below.
+# Channel, mem, services, devices) loads on first use through __getattr__ below.
 # Comments, not docstrings: a docstring is kept in the heap.
 
 import _quest
@@ -82,6 +82,7 @@ _LAZY = {
     "Channel": "_chan", "channels": "_chan",
     "Mem": "_mem", "mem": "_mem",
     "Service": "_svc", "services": "_svc", "spawn": "_svc", "swap": "_svc",
+    "Device": "_dev", "devices": "_dev",
     "faults": "_fault", "fault_ack": "_fault", "faults_lost": "_fault", "recover": "_fault",
 }
 
