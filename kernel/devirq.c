@@ -3,6 +3,7 @@
 #include "kernel.h"
 #include "thread.h"
 #include "devirq.h"
+#include "irq.h"
 
 _Static_assert(QV_MAX_DEVICES == 32, "devirq.S makes one stub per device: 32");
 _Static_assert(QV_DEVICE_VECTOR(QV_MAX_DEVICES - 1) < 0xF0, "device vectors below the doorbell");
@@ -12,6 +13,14 @@ void devirq_interrupt(u32 dev);
 
 static volatile u64 counts[QV_MAX_DEVICES];
 static devirq_fn handlers[QV_MAX_DEVICES];
+
+/* The threads in devirq_wait, a list per device of nodes on their stacks;
+ * changed with interrupts off. */
+struct waiter {
+	struct kthread *thread;
+	struct waiter *next;
+};
+static struct waiter *waiting[QV_MAX_DEVICES];
 
 void devirq_init(void)
 {
@@ -27,7 +36,10 @@ void devirq_interrupt(u32 dev)
 	 * (the RTC's) only rises again once the device's flag is cleared. */
 	if (fn)
 		fn(dev);
+	/* EOI before a wake may switch threads (the doorbell's reason). */
 	timer_eoi();
+	for (struct waiter *w = waiting[dev]; w; w = w->next)
+		kthread_wake(w->thread);
 }
 
 u64 devirq_count(u32 dev)
@@ -41,4 +53,30 @@ bool devirq_set_handler(u32 dev, devirq_fn fn)
 		return false;
 	__atomic_store_n(&handlers[dev], fn, __ATOMIC_RELEASE);
 	return true;
+}
+
+u64 devirq_wait(u32 dev, u64 seen, u64 deadline_ns)
+{
+	if (dev >= QV_MAX_DEVICES)
+		return 0;
+	struct waiter me = { NULL, NULL };
+	u64 f = irq_off();
+	/* Checked with interrupts off: an interrupt after the check finds this
+	 * thread on the list, and a wake before its block is kept. */
+	if (counts[dev] == seen && kthread_running() && clock_ns() < deadline_ns) {
+		me.thread = kthread_self();
+		me.next = waiting[dev];
+		waiting[dev] = &me;
+		irq_restore(f);
+		kthread_block_until(deadline_ns);
+		f = irq_off();
+		for (struct waiter **p = &waiting[dev]; *p; p = &(*p)->next)
+			if (*p == &me) {
+				*p = me.next;
+				break;
+			}
+	}
+	u64 n = counts[dev];
+	irq_restore(f);
+	return n;
 }

@@ -1,10 +1,12 @@
 /* The kernel's IDT: the 32 exception vectors print a register dump and
  * stop the kernel; the device vectors (devirq.c) are installed here too,
- * so that a device interrupt never meets an empty gate; other interrupt
+ * so that a device interrupt never meets an empty gate, and so is the
+ * notice (devices.c), which a monitor may send at any time; other interrupt
  * gates (the LAPIC timer, the doorbell) come from idt_set_gate(). */
 #include "kernel.h"
 #include "thread.h"
 #include "devirq.h"
+#include "devices.h"
 
 struct exc_frame {
 	u64 rax, rbx, rcx, rdx, rsi, rdi, rbp, r8, r9, r10, r11, r12, r13, r14, r15;
@@ -44,6 +46,7 @@ void idt_init(void)
 					    (u32)(a >> 32), 0 };
 	}
 	devirq_init();
+	devices_init();
 	__asm__ volatile("lidt %0" : : "m"(idtr));
 }
 

@@ -69,3 +69,12 @@ $(KERN_BUILD)/host/board-fmt: tests/kernel/board_fmt_harness.c kernel/lib/fmt.c 
 	$(HOST_CC) $(HOST_CFLAGS) -Wno-format -Iinclude -o $@ tests/kernel/board_fmt_harness.c kernel/lib/fmt.c
 
 HOST_BINARIES += $(KERN_BUILD)/host/board-fmt
+
+# Host build of the port's bundle loader, driven by tests/kernel/test_bundle_loader.py.
+$(KERN_BUILD)/host/bundle-loader: tests/kernel/bundle_harness.c ports/vtx/bundle.c ports/vtx/vtx.h \
+		kernel/lib/fmt.c kernel/console/frame.c
+	@mkdir -p $(dir $@)
+	$(HOST_CC) $(HOST_CFLAGS) -Iinclude -Ikernel -Iruntime -Iports/vtx -o $@ \
+		tests/kernel/bundle_harness.c ports/vtx/bundle.c kernel/lib/fmt.c kernel/console/frame.c
+
+HOST_BINARIES += $(KERN_BUILD)/host/bundle-loader

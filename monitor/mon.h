@@ -189,6 +189,9 @@ s64 hc_heartbeat(struct sandbox *sb, struct guest_regs *r);
 s64 hc_fault_ack(struct sandbox *sb, struct guest_regs *r);
 s64 hc_recover(struct sandbox *sb, struct guest_regs *r);
 void recovery_init(void);
+/* At every (re)start, after the boot info was cleared: its devices_owned
+ * from dev_owner, under the lock MOVE_DEVICE changes dev_owner with. */
+void recovery_live_devices(struct sandbox *sb, struct qv_bootinfo *bi);
 /* A fault of `sb` (enum qv_fault_kind, the console's reason name, the
  * address the record carries): recorded, reported, contained; returns only
  * when the sandbox is to run again (restarted or resumed). */

@@ -37,6 +37,9 @@
 
 static struct spinlock log_lock;  /* appends to the fault log */
 static struct spinlock cmd_lock;  /* command slots of every sandbox */
+/* dev_owner's changes, and the live ownership fields of every boot info
+ * (struct qv_bootinfo devices_owned/devices_epoch) written from it. */
+static struct spinlock dev_lock;
 
 static void park(struct sandbox *sb, struct guest_regs *r);
 
@@ -352,6 +355,48 @@ static void io_bit(u8 *bitmap, u32 port, bool exits)
 		bitmap[port / 8] &= (u8)~(1u << (port % 8));
 }
 
+/* The live ownership bit of device d in sb's boot-info block, set or
+ * cleared, and its epoch bumped; returns the new epoch. Under dev_lock,
+ * after dev_owner changed: a restart of sb clears the whole block first and
+ * then writes its devices_owned from dev_owner under the same lock
+ * (recovery_live_devices), so whichever comes second leaves it right. The
+ * owned bit is stored before the epoch, which a kernel reads first. */
+static u32 live_ownership(struct sandbox *sb, u32 d, bool owned)
+{
+	struct qv_bootinfo *bi = (void *)(uintptr_t)(sb->region.base + QV_BOOTINFO_GPA);
+
+	if (owned)
+		__atomic_fetch_or(&bi->devices_owned, 1u << d, __ATOMIC_RELEASE);
+	else
+		__atomic_fetch_and(&bi->devices_owned, ~(1u << d), __ATOMIC_RELEASE);
+	return __atomic_add_fetch(&bi->devices_epoch, 1, __ATOMIC_RELEASE);
+}
+
+void recovery_live_devices(struct sandbox *sb, struct qv_bootinfo *bi)
+{
+	u32 mask = 0;
+
+	spin_lock(&dev_lock);
+	for (u32 d = 0; d < mon.manifest->n_devices && d < QV_MAX_DEVICES; d++)
+		if (mon.dev_owner[d] == sb->cfg.id)
+			mask |= 1u << d;
+	__atomic_store_n(&bi->devices_owned, mask, __ATOMIC_RELEASE);
+	spin_unlock(&dev_lock);
+}
+
+/* QV_NOTICE_VECTOR to sb's core, as the doorbell is sent (fixed delivery,
+ * physical destination), when sb runs: a frozen sandbox reads the live
+ * fields when it runs again, and a sandbox that restarts reads them at
+ * boot. False when not sent. */
+static bool send_notice(const struct sandbox *sb)
+{
+	if (__atomic_load_n(&sb->stopped, __ATOMIC_RELAXED) || sb->core >= mon.n_cpus ||
+	    !lapic_has_x2apic())
+		return false;
+	wrmsr(X2APIC_ICR, (u64)mon.cpus[sb->core].apic_id << 32 | QV_NOTICE_VECTOR);
+	return true;
+}
+
 /* MOVE_DEVICE: device `d` from its current owner to sandbox `to`. Its I/O
  * ports start exiting (a fault) in the old owner's bitmap and pass in the
  * new owner's; PCI configuration follows dev_owner at the next access. The
@@ -364,8 +409,6 @@ static void io_bit(u8 *bitmap, u32 port, bool exits)
  * console hub and the monitors' UART lock belong to its boot-time owner. */
 static s64 move_device(u64 d, u64 to)
 {
-	static struct spinlock dev_lock;
-
 	if (d >= mon.manifest->n_devices || d >= QV_MAX_DEVICES || to >= mon.n_sandboxes)
 		return QV_HC_EINVAL;
 	const struct qv_manifest_device *dev = manifest_device(mon.manifest, (u32)d);
@@ -375,6 +418,7 @@ static s64 move_device(u64 d, u64 to)
 	if (state_of(dst) == SB_QUARANTINED)
 		return QV_HC_EPERM;
 	char routing[96];
+	u32 epoch_from = 0, epoch_to = 0;
 	spin_lock(&dev_lock);
 	u32 from = mon.dev_owner[d];
 	if (from != to) {
@@ -387,12 +431,21 @@ static s64 move_device(u64 d, u64 to)
 			io_bit(dst->io_bitmap, p, false);
 		}
 		__atomic_store_n(&mon.dev_owner[d], (u32)to, __ATOMIC_RELEASE);
+		epoch_from = live_ownership(src, (u32)d, false);
+		epoch_to = live_ownership(dst, (u32)d, true);
 	}
 	ioapic_route((u32)d, (u32)to, routing, sizeof(routing));
 	spin_unlock(&dev_lock);
 	mon_printf("device %lu '%s' moved from sb %u to sb %lu (ports 0x%x+%u, pci 0x%x); "
 		   "interrupt routing: %s", d, dev->name, from, to, dev->io_base, dev->io_len,
 		   dev->pci_bdf, routing);
+	if (from != to) {
+		/* After the unlock: the receivers only read the block. */
+		bool n_to = send_notice(dst), n_from = send_notice(&mon.sandboxes[from]);
+		mon_printf("device %lu ownership: sb %u epoch %u notice %s, sb %lu epoch %u "
+			   "notice %s", d, from, epoch_from, n_from ? "sent" : "not sent", to,
+			   epoch_to, n_to ? "sent" : "not sent");
+	}
 	return 0;
 }
 

@@ -169,6 +169,24 @@ static u16 owned_uart(const struct sandbox *sb)
 	return 0;
 }
 
+/* Every manifest device: a kernel names and reaches the devices it may be
+ * given later, not only those it owns now. */
+static void fill_devices(struct qv_bootinfo *bi)
+{
+	const struct qv_manifest_header *h = mon.manifest;
+
+	for (u32 d = 0; d < h->n_devices && d < QV_MAX_DEVICES; d++) {
+		const struct qv_manifest_device *dev = manifest_device(h, d);
+		struct qv_bootinfo_device *o = &bi->devices[d];
+		memcpy(o->name, dev->name, QV_NAME_LEN);
+		o->kind = dev->kind;
+		o->io_base = dev->io_base;
+		o->io_len = dev->io_len;
+		o->irq = dev->irq;
+	}
+	bi->n_devices = h->n_devices < QV_MAX_DEVICES ? h->n_devices : QV_MAX_DEVICES;
+}
+
 /* The boot info page must not run into the channel list after it. */
 _Static_assert(sizeof(struct qv_bootinfo) <= QV_CHANINFO_GPA - QV_BOOTINFO_GPA,
 	       "boot info fits below the channel list");
@@ -198,6 +216,8 @@ void sandbox_fill_bootinfo(struct sandbox *sb)
 		bi->faultlog_size = (u32)mon.faultlog_size;
 	}
 	bundle_place(sb, bi);
+	fill_devices(bi);
+	recovery_live_devices(sb, bi);
 	if (mon.manifest->flags & QV_MANIFEST_F_TEST_BUILD) {
 		bi->flags |= QV_BI_F_TEST_BUILD;
 		memcpy(bi->test_attacks, sb->cfg.test_attacks, sizeof(bi->test_attacks));

@@ -23,6 +23,19 @@
 #define QV_BI_F_TEST_BUILD 0x2u /* the manifest came from `questv build --test` */
 #define QV_BI_F_X2APIC     0x4u /* x2APIC mode on; the timer MSRs are the guest's */
 
+/* The interrupt a monitor sends a sandbox's core after MOVE_DEVICE changed
+ * what it owns (devices_owned below): next to the doorbell (0xF0), above
+ * the device vectors, so a kernel reacts at once instead of polling. */
+#define QV_NOTICE_VECTOR   0xF1u
+
+/* One manifest device as the kernel sees it (kind: enum qv_device_kind). */
+struct qv_bootinfo_device {
+	char name[QV_NAME_LEN];
+	u32 kind;
+	u16 io_base, io_len; /* io_len 0: no I/O ports */
+	u32 irq;             /* QV_NO_IRQ: none */
+};
+
 struct qv_bootinfo {
 	u32 magic;            /* QV_BOOT_MAGIC */
 	u16 version;          /* QV_BOOTINFO_VERSION */
@@ -64,6 +77,17 @@ struct qv_bootinfo {
 	 * kernel does not interpret it; the port starts that service with that
 	 * module (ports/vtx/service.c). */
 	char recovery_note[QV_RECOVERY_NOTE_MAX + 1];
+	/* Every device of the manifest, owned here or not (the owner may
+	 * change at run time), in manifest order: the index is the device's. */
+	struct qv_bootinfo_device devices[QV_MAX_DEVICES];
+	u32 n_devices;
+	/* Live: the monitors keep these two current in the block itself (not
+	 * in a copy) while the sandbox runs. Bit d: device d is owned now.
+	 * devices_epoch grows by one at every change; a kernel reads both with
+	 * atomic loads, the epoch first. Filled at every (re)start from the
+	 * ownership after earlier moves. */
+	u32 devices_owned;
+	u32 devices_epoch;
 };
 
 #endif

@@ -13,6 +13,7 @@
 #define NONE_OFF 0xFFFFFFFFu
 #define MOD_F_PACKAGE 1u
 #define MOD_F_SOURCE 2u
+#define SVC_F_KNOWN (VTX_BUNDLE_SVC_AT_BOOT | VTX_BUNDLE_SVC_DEVICE)
 
 static const u8 *bundle;   /* NULL until a bundle passed every check */
 
@@ -101,6 +102,19 @@ bool vtx_bundle_check(const u8 *b, size_t size, u32 sandbox_id, char *why, size_
 		if (rd32(s + 8) != NONE_OFF && !str_ok(b, str_off, str_size, rd32(s + 8)))
 			return fmt_buf(why, cap, "service %u: bad alternate offset %u", i, rd32(s + 8)),
 			       false;
+		/* offset 40: the device of a device-bound service, else reserved */
+		u32 flags = rd32(s + 36), dev = rd32(s + 40);
+		if (flags & ~SVC_F_KNOWN)
+			return fmt_buf(why, cap, "service %u: unknown flags 0x%x", i, flags), false;
+		if ((flags & VTX_BUNDLE_SVC_DEVICE) && dev >= QV_MAX_DEVICES)
+			return fmt_buf(why, cap, "service %u: device index %u, at most %u", i, dev,
+				       QV_MAX_DEVICES - 1), false;
+		if (!(flags & VTX_BUNDLE_SVC_DEVICE) && dev)
+			return fmt_buf(why, cap, "service %u: device index %u without the device flag",
+				       i, dev), false;
+		if (rd32(s + 44))
+			return fmt_buf(why, cap, "service %u: reserved word 0x%x is not 0", i,
+				       rd32(s + 44)), false;
 	}
 	fmt_buf(why, cap, "%u bytes, %u modules, %u services", total, n_mod, n_svc);
 	return true;
@@ -170,6 +184,7 @@ bool vtx_bundle_service(u32 i, struct vtx_bundle_service *out)
 	out->restart_limit = rd32(s + 28);
 	out->backoff_ms = rd32(s + 32);
 	out->flags = rd32(s + 36);
+	out->device = out->flags & VTX_BUNDLE_SVC_DEVICE ? (int)rd32(s + 40) : -1;
 	return true;
 }
 

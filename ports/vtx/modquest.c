@@ -22,6 +22,9 @@
 #include "service.h"
 #include "recovery.h"
 #include "irq.h"
+#include "devices.h"
+#include "devirq.h"
+#include "vtx.h"
 
 #define ARGS qv_ctx *c, void *user, size_t argc, qv_val *argv
 #define UNUSED_ARGS (void)user, (void)argc, (void)argv
@@ -147,10 +150,26 @@ static qv_val q_sandbox(ARGS)
 	    !put_int(c, d, "heartbeat_ms", kboot.heartbeat_ms) ||
 	    !put_int(c, d, "tsc_khz", (int64_t)kboot.tsc_khz))
 		return NULL;
-	/* What the kernel knows of its devices: the boot info names only the
-	 * UART it owns (device_io_* lists every device of the manifest, and
-	 * only in test builds, for the attacks). */
-	if (kboot.uart_port) {
+	/* The devices owned now (the live ownership, which MOVE_DEVICE
+	 * changes); console: the UART whose port the boot info names, the one
+	 * the console hub drives. */
+	for (u32 i = 0; i < devices_count(); i++) {
+		const struct qv_bootinfo_device *dv = devices_at(i);
+		if (!devices_owns(i))
+			continue;
+		qv_val x = qv_dict(c);
+		bool console = dv->kind == QV_DEV_UART16550 && dv->io_len &&
+			       dv->io_base == kboot.uart_port;
+		if (!x || !put_int(c, x, "index", i) ||
+		    !put_str(c, x, "name", dv->name, sizeof(dv->name)) ||
+		    !put_str(c, x, "kind", devices_kind_name(dv->kind), 16) ||
+		    !put_int(c, x, "io_base", dv->io_base) || !put_int(c, x, "io_len", dv->io_len) ||
+		    !put_bool(c, x, "console", console) || !qv_list_append(c, devs, x))
+			return NULL;
+	}
+	/* No device table (booted by GRUB without a monitor): the UART the
+	 * kernel prints on is the one device it has. */
+	if (!devices_count() && kboot.uart_port) {
 		qv_val x = qv_dict(c);
 		if (!x || !put_str(c, x, "kind", "uart16550", 16) ||
 		    !put_int(c, x, "io_base", kboot.uart_port) || !put_int(c, x, "io_len", 8) ||
@@ -863,6 +882,161 @@ static qv_val q_inject(ARGS)
 }
 #endif
 
+/* ---------------------------------------------------------------- devices */
+
+/* The manifest's devices (kernel/devices.h): the table, the live ownership
+ * and port I/O. The owned check here is for a clear error; the monitor's
+ * I/O bitmap is what enforces it (a device moved away between the check
+ * and the instruction makes the access exit: an io fault of this sandbox). */
+
+static const struct qv_bootinfo_device *dev_arg(qv_ctx *c, qv_val v, int64_t *out)
+{
+	if (!qv_get_int(c, v, out))
+		return NULL;
+	const struct qv_bootinfo_device *d = *out >= 0 && *out < (int64_t)devices_count() ?
+					     devices_at((u32)*out) : NULL;
+	if (!d)
+		qv_raise(c, "ValueError", "no such device");
+	return d;
+}
+
+static bool dev_owned_or_raise(qv_ctx *c, u32 i)
+{
+	char name[QV_NAME_LEN + 1], msg[80];
+
+	if (devices_owns(i))
+		return true;
+	devices_name(i, name);
+	fmt_buf(msg, sizeof(msg), "device %s is not owned by this sandbox", name);
+	qv_raise(c, "PermissionError", msg);
+	return false;
+}
+
+/* The port of device i at offset, for an access of `width` bytes. */
+static bool dev_port(qv_ctx *c, const struct qv_bootinfo_device *d, u32 i, qv_val off_v,
+		     qv_val width_v, u16 *port, u32 *width)
+{
+	int64_t off, w;
+	char name[QV_NAME_LEN + 1], msg[96];
+
+	if (!qv_get_int(c, off_v, &off) || !qv_get_int(c, width_v, &w))
+		return false;
+	if (w != 1 && w != 2 && w != 4) {
+		qv_raise(c, "ValueError", "width must be 1, 2 or 4");
+		return false;
+	}
+	devices_name(i, name);
+	if (!d->io_len) {
+		fmt_buf(msg, sizeof(msg), "device %s has no I/O ports", name);
+		qv_raise(c, "ValueError", msg);
+		return false;
+	}
+	if (off < 0 || off + w > d->io_len) {
+		fmt_buf(msg, sizeof(msg), "offset %ld width %ld outside device %s's %u ports",
+			(long)off, (long)w, name, d->io_len);
+		qv_raise(c, "ValueError", msg);
+		return false;
+	}
+	if (!dev_owned_or_raise(c, i))
+		return false;
+	*port = (u16)(d->io_base + off);
+	*width = (u32)w;
+	return true;
+}
+
+static qv_val q_dev_count(ARGS)
+{
+	UNUSED_ARGS;
+	return qv_int(c, devices_count());
+}
+
+static qv_val q_dev_info(ARGS)
+{
+	int64_t i;
+
+	(void)user, (void)argc;
+	if (!qv_get_int(c, argv[0], &i))
+		return NULL;
+	if (i < 0 || i >= (int64_t)devices_count())
+		return qv_none(c);
+	const struct qv_bootinfo_device *d = devices_at((u32)i);
+	qv_val x = qv_dict(c);
+	qv_val irq = d->irq == QV_NO_IRQ ? qv_none(c) : qv_int(c, d->irq);
+	if (!x || !irq || !put_int(c, x, "index", i) ||
+	    !put_str(c, x, "name", d->name, sizeof(d->name)) ||
+	    !put_str(c, x, "kind", devices_kind_name(d->kind), 16) ||
+	    !put_int(c, x, "io_base", d->io_base) || !put_int(c, x, "io_len", d->io_len) ||
+	    !qv_dict_set(c, x, "irq", irq) || !put_bool(c, x, "owned", devices_owns((u32)i)))
+		return NULL;
+	return x;
+}
+
+static qv_val q_dev_epoch(ARGS)
+{
+	UNUSED_ARGS;
+	return qv_int(c, devices_epoch());
+}
+
+static qv_val q_dev_in(ARGS)
+{
+	int64_t i;
+	u16 port;
+	u32 w, v;
+
+	(void)user, (void)argc;
+	const struct qv_bootinfo_device *d = dev_arg(c, argv[0], &i);
+	if (!d || !dev_port(c, d, (u32)i, argv[1], argv[2], &port, &w))
+		return NULL;
+	v = w == 1 ? inb(port) : w == 2 ? inw(port) : inl(port);
+	return qv_int(c, v);
+}
+
+static qv_val q_dev_out(ARGS)
+{
+	int64_t i, v;
+	u16 port;
+	u32 w;
+
+	(void)user, (void)argc;
+	const struct qv_bootinfo_device *d = dev_arg(c, argv[0], &i);
+	if (!d || !dev_port(c, d, (u32)i, argv[1], argv[2], &port, &w) ||
+	    !arg_int(c, argv[3], 0, w == 4 ? 0xFFFFFFFFll : (1ll << (8 * w)) - 1, "value", &v))
+		return NULL;
+	if (w == 1)
+		outb(port, (u8)v);
+	else if (w == 2)
+		outw(port, (u16)v);
+	else
+		outl(port, (u32)v);
+	return qv_none(c);
+}
+
+static qv_val q_dev_irq_count(ARGS)
+{
+	int64_t i;
+
+	(void)user, (void)argc;
+	if (!dev_arg(c, argv[0], &i))
+		return NULL;
+	return qv_int(c, (int64_t)devirq_count((u32)i));
+}
+
+/* dev_wait_irq(i, count, timeout_ms) -> the count once it differs from
+ * `count`, or at the timeout. A stop request for the calling service wakes
+ * it early with the count unchanged, so that it reaches its safe point: the
+ * Python side loops on the time left, as for sleeps. */
+static qv_val q_dev_wait_irq(ARGS)
+{
+	int64_t i, seen, tmo;
+
+	(void)user, (void)argc;
+	if (!dev_arg(c, argv[0], &i) || !qv_get_int(c, argv[1], &seen) ||
+	    !arg_int(c, argv[2], 0, 3600000, "timeout_ms", &tmo) || !dev_owned_or_raise(c, (u32)i))
+		return NULL;
+	u64 n = devirq_wait((u32)i, (u64)seen, clock_ns() + (u64)tmo * 1000000u);
+	return qv_int(c, (int64_t)n);
+}
+
 /* ---------------------------------------------------------------- services */
 
 static const char *const state_names[] = { "free", "starting", "running",
@@ -1075,8 +1249,36 @@ static qv_val q_svc_swap_abort(ARGS)
 	return qv_none(c);
 }
 
+/* svc_declared() -> the services of this sandbox's bundle, as declared
+ * (the supervisor starts a device-bound one when its device arrives). */
+static qv_val q_svc_declared(ARGS)
+{
+	UNUSED_ARGS;
+	struct vtx_bundle_service b;
+	qv_val list = qv_list(c);
+
+	if (!list)
+		return NULL;
+	for (u32 i = 0; vtx_bundle_service(i, &b); i++) {
+		qv_val d = qv_dict(c);
+		qv_val dev = b.device >= 0 ? qv_int(c, b.device) : qv_none(c);
+		if (!d || !dev || !put_str(c, d, "name", b.name, 32) ||
+		    !put_str(c, d, "module", b.module, 64) ||
+		    !put_str(c, d, "alternate", b.alternate ? b.alternate : "", 64) ||
+		    !put_int(c, d, "budget_us", b.budget_us) ||
+		    !put_int(c, d, "period_us", b.period_us) || !put_int(c, d, "heap_kib", b.heap_kib) ||
+		    !put_str(c, d, "restart", b.restart < 3 ? restart_names[b.restart] : "?", 8) ||
+		    !put_int(c, d, "restart_limit", b.restart_limit) ||
+		    !put_int(c, d, "backoff_ms", b.backoff_ms) ||
+		    !put_bool(c, d, "at_boot", b.flags & VTX_BUNDLE_SVC_AT_BOOT) ||
+		    !qv_dict_set(c, d, "device", dev) || !qv_list_append(c, list, d))
+			return NULL;
+	}
+	return list;
+}
+
 /* svc_next_event(timeout_ms) -> the info of a service whose state changed,
- * or None. */
+ * or None: at the timeout, or early when the devices' epoch changed. */
 static qv_val q_svc_next_event(ARGS)
 {
 	int64_t tmo;
@@ -1284,6 +1486,14 @@ static const qv_ext_func funcs[] = {
 	{ "svc_swap_commit", q_svc_swap_commit, 1, 1 },
 	{ "svc_swap_abort", q_svc_swap_abort, 1, 1 },
 	{ "svc_next_event", q_svc_next_event, 1, 1 },
+	{ "svc_declared", q_svc_declared, 0, 0 },
+	{ "dev_count", q_dev_count, 0, 0 },
+	{ "dev_info", q_dev_info, 1, 1 },
+	{ "dev_epoch", q_dev_epoch, 0, 0 },
+	{ "dev_in", q_dev_in, 3, 3 },
+	{ "dev_out", q_dev_out, 4, 4 },
+	{ "dev_irq_count", q_dev_irq_count, 1, 1 },
+	{ "dev_wait_irq", q_dev_wait_irq, 3, 3 },
 };
 
 #define CHAN_CONST(name, text) { "CHAN_" #name, QV_CHAN_##name },

@@ -9,6 +9,7 @@
 #include "qv_ext.h"
 #include "service.h"
 #include "irq.h"
+#include "devices.h"
 
 #define DEFAULT_BUDGET_US 1000u
 #define DEFAULT_PERIOD_US 10000u
@@ -16,6 +17,9 @@
 #define EVENT_MAX 16u
 #define STATE_MAX (32u * 1024u) /* marshalled state handed over by a hot swap */
 #define STOP_RETRY_NS 10000000u
+/* The longest block of an event wait between two looks at the device epoch;
+ * the notice interrupt normally ends it much sooner. */
+#define EPOCH_LOOK_NS 100000000u
 
 enum swap_phase { SWAP_NONE, SWAP_PREPARED, SWAP_COMMIT, SWAP_DONE, SWAP_FAILED };
 
@@ -117,9 +121,13 @@ static void queue_event(const struct svc *s)
 		kthread_wake(w);
 }
 
+/* Also ends, with false, once the devices' epoch differs from the one at
+ * the call: the supervisor then starts or stops its device-bound services.
+ * The notice interrupt wakes the waiter (vtx_svc_notice). */
 bool vtx_svc_next_event(struct vtx_svc_info *out, u32 timeout_ms)
 {
 	u64 deadline = clock_ns() + (u64)timeout_ms * 1000000u;
+	u32 epoch = devices_epoch();
 
 	for (;;) {
 		u64 f = irq_off();
@@ -131,14 +139,23 @@ bool vtx_svc_next_event(struct vtx_svc_info *out, u32 timeout_ms)
 			return true;
 		}
 		u64 now = clock_ns();
-		if (now >= deadline) {
+		if (now >= deadline || devices_epoch() != epoch) {
 			irq_restore(f);
 			return false;
 		}
 		ev_waiter = kthread_self();
 		irq_restore(f);
-		kthread_block_until(deadline);
+		kthread_block_until(deadline - now < EPOCH_LOOK_NS ? deadline : now + EPOCH_LOOK_NS);
 	}
+}
+
+void vtx_svc_notice(void)
+{
+	struct kthread *w = ev_waiter;
+
+	ev_waiter = NULL;
+	if (w)
+		kthread_wake(w);
 }
 
 /* ---- running the code -------------------------------------------------- */
@@ -585,9 +602,23 @@ void vtx_services_boot(void)
 	bool bc, noted = recovery_note(note_svc, sizeof(note_svc), note_mod, sizeof(note_mod));
 	bool note_used = false;
 
+	devices_on_notice(vtx_svc_notice);
 	for (u32 i = 0; vtx_bundle_service(i, &b); i++) {
 		if (!(b.flags & VTX_BUNDLE_SVC_AT_BOOT))
 			continue;
+		/* A device-bound service runs where its device is now; a standby
+		 * copy waits for the supervisor to see the device arrive. */
+		if (b.device >= 0 && !devices_owns((u32)b.device)) {
+			char dev[QV_NAME_LEN + 1];
+			devices_name((u32)b.device, dev);
+			if (dev[0])
+				kprintf("service %s not started: device %s is not in this sandbox",
+					b.name, dev);
+			else
+				kprintf("service %s not started: device %d is not in this sandbox",
+					b.name, b.device);
+			continue;
+		}
 		spec_from(&sp, &b);
 		if (noted && str_eq(sp.name, note_svc)) {
 			apply_note(&sp, note_mod);

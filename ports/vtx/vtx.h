@@ -54,8 +54,10 @@ struct ramfs *vtx_fs(void);
 struct vtx_bundle_service {
 	const char *name, *module, *alternate; /* alternate NULL: none */
 	u32 budget_us, period_us, heap_kib, restart, restart_limit, backoff_ms, flags;
+	int device;  /* VTX_BUNDLE_SVC_DEVICE: the manifest device it is bound to; else -1 */
 };
 #define VTX_BUNDLE_SVC_AT_BOOT 1u
+#define VTX_BUNDLE_SVC_DEVICE 2u  /* runs only where its device is owned now */
 /* Checks the bundle the monitor copied at kboot.bundle_gpa; false (with
  * the reason in why[]) if there is none or it is refused. */
 bool vtx_bundle_load(char *why, size_t cap);
