@@ -16,6 +16,14 @@
 # of HEALTHY_MS or more clears the count. A service stopped on purpose
 # (quest.Service.stop) is left alone.
 #
+# Device-bound services (system.toml `device`, docs/system-toml.md) run only
+# where their device is now. The supervisor watches the devices' live
+# ownership (_quest.dev_epoch changes at every MOVE_DEVICE, and
+# svc_next_event returns early when it does): when a device arrives it
+# starts the declared services bound to it (boot ones, with their module),
+# when it leaves it stops them, and it never restarts one whose device is
+# not here.
+#
 # Every decision is one console line naming the service and the reason (the
 # last line of the exception that ended it). The decision logic is the pure
 # class Supervisor (no I/O, time handed in), tested on the host under both
@@ -43,6 +51,14 @@ _END_TEXT = {"returned": "main() returned", "exit": "sys.exit()"}
 
 # Service states as _quest reports them (strings).
 ENDED_STATES = ("exited", "failed")
+LIVE_STATES = ("starting", "running")
+
+# How long the supervisor waits for a service whose device left to stop.
+DEVICE_STOP_MS = 1000
+
+# What the device watch does.
+START = "start"
+STOP = "stop"
 
 
 def last_line(text):
@@ -214,6 +230,61 @@ class Supervisor:
         self.pending = [d for d in self.pending if d.name != name]
 
 
+class DeviceWatch:
+    # The device-bound services of this sandbox's bundle (svc_declared
+    # entries with a device) and the devices' ownership as last seen. plan()
+    # is pure: given the devices now and the services' states, what to
+    # start and what to stop.
+
+    def __init__(self, declared):
+        self.bound = [d for d in declared if d.get("device") is not None]
+        self.by_name = {}
+        for d in self.bound:
+            self.by_name[d["name"]] = d
+        self.epoch = None      # dev_epoch when last looked at; None: never
+        self.owned = None      # device index -> owned, as last looked at
+        self.names = {}        # device index -> name
+
+    def device_of(self, name):
+        d = self.by_name.get(name)
+        return None if d is None else d["device"]
+
+    def absent(self, name):
+        # The name of the device a device-bound service needs when it is
+        # not here now; None when it is here or the service is not bound.
+        dev = self.device_of(name)
+        if dev is None or self.owned is None or self.owned.get(dev):
+            return None
+        return self.names.get(dev, str(dev))
+
+    def plan(self, devices, services):
+        # devices: index -> {"name", "owned"}; services: name -> (id, state)
+        # of this sandbox's services. A list of (START, spec, device name)
+        # and (STOP, spec, service id, device name); the view is updated.
+        before = self.owned
+        out = []
+        for spec in self.bound:
+            dev = spec["device"]
+            info = devices.get(dev)
+            here = bool(info and info["owned"])
+            dname = info["name"] if info else str(dev)
+            cur = services.get(spec["name"])
+            live = cur is not None and cur[1] in LIVE_STATES
+            if here and not live and spec.get("at_boot", True):
+                # At the first look only one the port did not start at
+                # boot (its device came after); later, on an arrival.
+                arrived = cur is None if before is None else not before.get(dev)
+                if arrived:
+                    out.append((START, spec, dname))
+            elif not here and live:
+                out.append((STOP, spec, cur[0], dname))
+        self.owned = {}
+        for i in devices:
+            self.owned[i] = bool(devices[i]["owned"])
+            self.names[i] = devices[i]["name"]
+        return out
+
+
 def _is_system(info):
     # The supervisor (and any other system service the port runs) is not
     # supervised by itself.
@@ -241,6 +312,53 @@ def _spec_for(info, module):
     return spec
 
 
+def _declared_spec(d):
+    # A svc_declared entry as the spec svc_start and Policy take.
+    return {"name": d["name"], "module": d["module"], "alternate": d.get("alternate") or "",
+            "budget_us": d["budget_us"], "period_us": d["period_us"],
+            "heap_kib": d["heap_kib"], "restart": d.get("restart", NEVER),
+            "restart_limit": d.get("restart_limit", 0), "backoff_ms": d.get("backoff_ms", 0)}
+
+
+def _watch_devices(q, watch, sup, infos, log):
+    # Looks at the devices again if their epoch moved (or never looked):
+    # starts what arrived, stops what left.
+    epoch = q.dev_epoch()
+    if epoch == watch.epoch:
+        return
+    watch.epoch = epoch
+    devices = {}
+    for d in {spec["device"] for spec in watch.bound}:
+        info = q.dev_info(d)
+        if info is not None:
+            devices[d] = info
+    services = {}
+    for i in range(q.svc_count()):
+        info = q.svc_info(i)
+        if info is not None and info["name"]:
+            services[info["name"]] = (i, info["state"])
+    for act in watch.plan(devices, services):
+        spec = _declared_spec(act[1])
+        name = spec["name"]
+        if act[0] == STOP:
+            sup.cancel(name)
+            r = q.svc_stop(act[2], DEVICE_STOP_MS)
+            if isinstance(r, str):
+                log(f"supervisor: {name} not stopped (device {act[3]} moved away): {r}")
+            else:
+                log(f"supervisor: {name} stopped: device {act[3]} moved away")
+            continue
+        # A fresh start: the restart count and the alternate start over.
+        sup.cancel(name)
+        sup.tracks.pop(name, None)
+        sup.track(Policy.from_spec(spec))
+        infos[name] = {"name": name, "state": "starting", "spec": spec}
+        log(f"supervisor: {name} starts: device {act[2]} is here now")
+        r = q.svc_start(*start_args(spec))
+        if isinstance(r, str):
+            log(f"supervisor: {name} ({spec['module']}) did not start: {last_line(r)}")
+
+
 def run(q=None, log=print, idle_ms=1000, max_events=None):
     # The supervisor service: waits for service events and acts on them
     # until stopped. `q` is the _quest module (a fake on the host); max_events
@@ -254,8 +372,16 @@ def run(q=None, log=print, idle_ms=1000, max_events=None):
         if info is not None and info["name"] and not _is_system(info):
             infos[info["name"]] = info
             sup.track(Policy.from_spec(info["spec"]))
+    # A _quest without the device calls (an older port) has no device-bound
+    # services to watch.
+    watch = DeviceWatch(q.svc_declared()) if hasattr(q, "svc_declared") else DeviceWatch([])
     handled = 0
     while max_events is None or handled < max_events:
+        if watch.bound:
+            try:
+                _watch_devices(q, watch, sup, infos, log)
+            except Exception as e:  # noqa: BLE001
+                log(f"supervisor: device watch failed: {type(e).__name__}: {e}")
         now = q.ticks_ms()
         nd = sup.next_due_ms()
         wait = idle_ms if nd is None else max(0, min(idle_ms, nd - now))
@@ -267,18 +393,18 @@ def run(q=None, log=print, idle_ms=1000, max_events=None):
             # it does not know, no memory for a moment) is logged and
             # skipped: the supervisor itself must not end.
             try:
-                _event(sup, infos, info, now, log)
+                _event(sup, infos, info, now, log, watch)
             except Exception as e:  # noqa: BLE001
                 log(f"supervisor: event of {info.get('name')} not handled: "
                     f"{type(e).__name__}: {e}")
         for d in sup.due(now):
             try:
-                _restart(q, sup, infos, d, now, log)
+                _restart(q, sup, infos, d, now, log, watch)
             except Exception as e:  # noqa: BLE001
                 log(f"supervisor: {d.name} not restarted: {type(e).__name__}: {e}")
 
 
-def _event(sup, infos, info, now, log):
+def _event(sup, infos, info, now, log, watch=None):
     name = info["name"]
     if _is_system(info):
         return
@@ -288,14 +414,23 @@ def _event(sup, infos, info, now, log):
     if info["state"] == "stopped":
         sup.cancel(name)
         return
+    gone = watch.absent(name) if watch is not None else None
+    if gone is not None and info["state"] in ENDED_STATES:
+        sup.cancel(name)
+        log(f"supervisor: {name} {info['state']}; device {gone} is not here: not restarted")
+        return
     d = sup.on_event(info, now)
     if d.action != NOTHING or info["state"] in ENDED_STATES:
         log(d.line)
 
 
-def _restart(q, sup, infos, d, now, log):
+def _restart(q, sup, infos, d, now, log, watch=None):
     info = infos.get(d.name)
     if info is None:
+        return
+    gone = watch.absent(d.name) if watch is not None else None
+    if gone is not None:
+        log(f"supervisor: {d.name} ({d.module}) not restarted: device {gone} is not here")
         return
     r = q.svc_start(*start_args(_spec_for(info, d.module)))
     if isinstance(r, str):

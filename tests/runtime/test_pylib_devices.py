@@ -183,8 +183,8 @@ def test_port_io_widths_and_values(outputs: dict[str, str]) -> None:
     assert one(out, "in32")[0] == "ValueError" and one(out, "out32")[0] == "ValueError"
     assert one(out, "past") == ["ValueError", "offset 2 width 1 is outside device rtc's 2 ports"]
     assert one(out, "calls") == [
-        "[('out', 1, 0, 1, 138), ('out', 1, 0, 2, 4660), ('in', 1, 1, 1), ('in', 1, 0, 2), "
-        "('in', 1, 0, 1)]"]
+        ("[('out', 1, 0, 1, 138), ('out', 1, 0, 2, 4660), ('in', 1, 1, 1), ('in', 1, 0, 2), "
+        "('in', 1, 0, 1)]")]
 
 
 def test_a_device_not_owned_refuses_io_and_waits(outputs: dict[str, str]) -> None:
@@ -208,5 +208,5 @@ def test_wait_irq(outputs: dict[str, str]) -> None:
     # The timeout is waited in slices of at most 1 s, each from the count
     # this object last saw.
     assert one(out, "waits") == [
-        "[('wait', 1, 0, 50), ('wait', 1, 0, 1000), ('wait', 1, 2, 1000), ('wait', 1, 2, 1000), "
-        "('wait', 1, 2, 500), ('wait', 1, 2, 1000), ('wait', 1, 2, 1000), ('wait', 1, 2, 1000)]"]
+        ("[('wait', 1, 0, 50), ('wait', 1, 0, 1000), ('wait', 1, 2, 1000), ('wait', 1, 2, 1000), "
+        "('wait', 1, 2, 500), ('wait', 1, 2, 1000), ('wait', 1, 2, 1000), ('wait', 1, 2, 1000)]")]

@@ -35,13 +35,37 @@ def svc_info(i):
     return infos[i] if 0 <= i < len(infos) else None
 
 
+# Devices (the device watch): what svc_declared and dev_* answer.
+declared = []    # svc_declared()
+devs = []        # {"name", "owned"} per device index
+epoch = [0]
+moves = []       # (at_ms, device, owned): a MOVE_DEVICE, which wakes svc_next_event
+stopped = []     # (at_ms, name, timeout_ms) handed to svc_stop
+
+
+def _set_state(name, state):
+    for info in infos:
+        if info["name"] == name:
+            info["state"] = state
+            return
+    infos.append({"name": name, "state": state})
+
+
 def svc_next_event(timeout_ms):
+    if moves and moves[0][0] <= clock[0] + timeout_ms and (not events or
+                                                           moves[0][0] <= events[0][0]):
+        at, dev, owned = moves.pop(0)
+        clock[0] = max(clock[0], at)
+        devs[dev]["owned"] = owned
+        epoch[0] += 1
+        return None
     if events and events[0][0] <= clock[0] + timeout_ms:
         at, info = events.pop(0)
         if at > clock[0]:
             clock[0] = at
+        _set_state(info["name"], info["state"])
         return info
-    if not events and timeout_ms >= 1000:
+    if not events and not moves and timeout_ms >= 1000:
         raise Stop()
     clock[0] += timeout_ms
     return None
@@ -53,7 +77,37 @@ def svc_start(name, module, alternate, budget_us, period_us, heap_kib, restart,
     started.append((clock[0], name, module, restart, restart_limit, backoff_ms, alternate))
     if module in fail_modules:
         return "Traceback (most recent call last):\\nImportError: no module named " + module
+    _set_state(name, "running")
     return len(started)
+
+
+def svc_stop(i, timeout_ms):
+    stopped.append((clock[0], infos[i]["name"], timeout_ms))
+    if infos[i]["state"] not in ("starting", "running"):
+        return "it is not running"
+    infos[i]["state"] = "stopped"
+    events.insert(0, (clock[0], dict(infos[i])))
+    return None
+
+
+def svc_declared():
+    return declared
+
+
+def dev_epoch():
+    return epoch[0]
+
+
+def dev_count():
+    return len(devs)
+
+
+def dev_info(i):
+    if not 0 <= i < len(devs):
+        return None
+    d = dict(devs[i])
+    d["index"] = i
+    return d
 '''
 
 DRIVER = r'''
@@ -168,6 +222,69 @@ for line in logs:
     print("run|log|%s" % line)
 for st in _quest.started:
     print("run|start|" + "|".join(str(x) for x in st))
+
+
+# The device watch, pure: plan() against devices and service states.
+def decl(name, device, at_boot=True, restart="backoff", limit=2, backoff=50, alternate=None):
+    return {"name": name, "module": name, "alternate": alternate, "budget_us": 1000,
+            "period_us": 10000, "heap_kib": 64, "restart": restart, "restart_limit": limit,
+            "backoff_ms": backoff, "at_boot": at_boot, "device": device}
+
+
+def plan(tag, w, devices, services):
+    for a in w.plan(devices, services):
+        print("plan|%s|%s|%s|%s" % (tag, a[0], a[1]["name"], "|".join(str(x) for x in a[2:])))
+    print("plan|%s|end" % tag)
+
+
+w = S.DeviceWatch([decl("clock", 1), decl("late", 1, at_boot=False), decl("gone", 2),
+                   decl("plain", None), decl("done", 1)])
+print("watch|bound|%s" % [d["name"] for d in w.bound])
+rtc_no = {1: {"name": "rtc", "owned": False}, 2: {"name": "nic", "owned": True}}
+rtc_yes = {1: {"name": "rtc", "owned": True}, 2: {"name": "nic", "owned": False}}
+# First look: rtc absent; nothing to start or stop (gone runs where nic is).
+plan("first", w, rtc_no, {"gone": (4, "running"), "done": (5, "failed")})
+print("watch|absent|%s|%s|%s" % (w.absent("clock"), w.absent("gone"), w.absent("plain")))
+# rtc arrives, nic leaves: clock and done (ended before) start, late is
+# manual, gone stops.
+plan("move", w, rtc_yes, {"gone": (4, "running"), "done": (5, "failed")})
+# Nothing changed: nothing to do, even for a failed one (its policy decides).
+plan("same", w, rtc_yes, {"clock": (6, "failed"), "done": (5, "running")})
+# A first look where the device is here: only a service the port never
+# started (its device came after boot) is started.
+w2 = S.DeviceWatch([decl("clock", 1), decl("done", 1)])
+plan("first_here", w2, rtc_yes, {"done": (5, "exited")})
+
+# The run() loop with devices: the RTC (1) arrives at 100, leaves at 300 and
+# comes back at 600; the NIC (2) leaves at 400.
+_quest.declared[:] = [decl("clock", 1, alternate="clock_safe"), decl("late", 1, at_boot=False),
+                      decl("reader", 2, limit=0, backoff=100), decl("plain", None)]
+_quest.devs[:] = [{"name": "uart0", "owned": True}, {"name": "rtc", "owned": False},
+                  {"name": "nic", "owned": True}]
+_quest.infos[:] = [
+    {"name": "supervisor", "state": "running", "spec": sup_spec},
+    {"name": "reader", "state": "running", "spec": S._declared_spec(_quest.declared[2])},
+    {"name": "plain", "state": "running", "spec": spec("plain", "plain", "never")},
+]
+del _quest.started[:]
+_quest.clock[0] = 0
+_quest.moves[:] = [(100, 1, True), (300, 1, False), (400, 2, False), (600, 1, True)]
+_quest.events[:] = [
+    (200, ended(S._declared_spec(_quest.declared[0]))),
+    (350, ended(S._declared_spec(_quest.declared[2]))),
+    (500, ended(S._declared_spec(_quest.declared[0]))),
+]
+logs = []
+try:
+    S.run(_quest, log=logs.append)
+except _quest.Stop:
+    pass
+for line in logs:
+    print("dev|log|%s" % line)
+for st in _quest.started:
+    print("dev|start|" + "|".join(str(x) for x in st))
+for st in _quest.stopped:
+    print("dev|stop|" + "|".join(str(x) for x in st))
 '''
 
 
@@ -284,3 +401,42 @@ def test_run_loop(outputs: dict[str, str]) -> None:
                "code 9" in ln for ln in logs)
     assert logs[-1].startswith("supervisor: broken (app_b) failed: ")
     assert len(logs) == 9
+
+
+def test_device_watch_plan(outputs: dict[str, str]) -> None:
+    out = outputs["cpython"]
+    assert _rows(out, "watch")[0] == ["bound", "['clock', 'late', 'gone', 'done']"]
+    plans = _rows(out, "plan")
+    by = {}
+    for r in plans:
+        by.setdefault(r[0], []).append(r[1:])
+    assert by["first"] == [["end"]]
+    assert _rows(out, "watch")[1] == ["absent", "rtc", "None", "None"]
+    assert by["move"] == [["start", "clock", "rtc"], ["stop", "gone", "4", "nic"],
+                          ["start", "done", "rtc"], ["end"]]
+    assert by["same"] == [["end"]]
+    assert by["first_here"] == [["start", "clock", "rtc"], ["end"]]
+
+
+def test_device_watch_in_the_run_loop(outputs: dict[str, str]) -> None:
+    out = outputs["cpython"]
+    logs = [r[1] for r in _rows(out, "dev") if r[0] == "log"]
+    assert logs == [
+        "supervisor: clock starts: device rtc is here now",
+        ("supervisor: clock (clock) failed: ZeroDivisionError: division by zero; restart 1/2 "
+        "in 50 ms (backoff)"),
+        "supervisor: clock stopped: device rtc moved away",
+        ("supervisor: reader (reader) failed: ZeroDivisionError: division by zero; restart 1 "
+        "in 100 ms (backoff)"),
+        "supervisor: reader (reader) not restarted: device nic is not here",
+        "supervisor: clock failed; device rtc is not here: not restarted",
+        "supervisor: clock starts: device rtc is here now",
+    ]
+    # Started with its module (not the alternate) and its declared policy;
+    # the manual one bound to the same device is never started.
+    starts = [r[1:] for r in _rows(out, "dev") if r[0] == "start"]
+    assert starts == [["100", "clock", "clock", "2", "2", "50", "clock_safe"],
+                      ["250", "clock", "clock", "2", "2", "50", "clock_safe"],
+                      ["600", "clock", "clock", "2", "2", "50", "clock_safe"]]
+    stops = [r[1:] for r in _rows(out, "dev") if r[0] == "stop"]
+    assert stops == [["300", "clock", "1000"]]
