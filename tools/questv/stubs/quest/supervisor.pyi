@@ -7,6 +7,10 @@ BACKOFF: str
 POLICIES: tuple[str, ...]
 POLICY_CODES: dict[int, str]
 ENDED_STATES: tuple[str, ...]
+LIVE_STATES: tuple[str, ...]
+DEVICE_STOP_MS: int
+START: str
+STOP: str
 BACKOFF_CAP_MS: int
 HEALTHY_MS: int
 RESTART: str
@@ -48,6 +52,18 @@ class Supervisor:
     def due(self, now_ms: int) -> list[Decision]: ...
     def next_due_ms(self) -> int | None: ...
     def cancel(self, name: str) -> None: ...
+
+class DeviceWatch:
+    """The device-bound services (svc_declared entries with a device) and the
+    devices' ownership as last seen; plan() says what to start and stop."""
+    bound: list[dict[str, Any]]
+    epoch: int | None
+    owned: dict[int, bool] | None
+    def __init__(self, declared: list[dict[str, Any]]) -> None: ...
+    def device_of(self, name: str) -> int | None: ...
+    def absent(self, name: str) -> str | None: ...
+    def plan(self, devices: dict[int, dict[str, Any]],
+             services: dict[str, tuple[int, str]]) -> list[tuple[Any, ...]]: ...
 
 def start_args(spec: dict[str, Any], source: str | None = None) -> tuple[Any, ...]: ...
 def run(q: Any = None, log: Callable[[str], Any] = ..., idle_ms: int = 1000,
