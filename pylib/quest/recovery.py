@@ -81,13 +81,23 @@ class Policy:
         return Policy(name, 1, getattr(__import__(name), "on_fault", None))
 
 
+def _index(v):
+    return type(v) is int and v >= 0
+
+
 def normalize(action):
     # The policy's answer as a tuple: ("restart",), ("quarantine",),
-    # ("stop",), ("ignore",), ("restart_service", name, alternate) or
-    # ("move", device_index, sandbox). Anything else raises ValueError.
+    # ("stop",), ("ignore",), ("restart_service", name, alternate),
+    # ("move", device_index, sandbox) or ("move_service", service, device
+    # name or index, sandbox). Anything else raises ValueError.
     if isinstance(action, str):
         if action in ACTIONS:
             return (action,)
+    elif isinstance(action, (tuple, list)) and len(action) == 4:
+        kind, svc, dev, to = action[0], action[1], action[2], action[3]
+        if (kind == "move_service" and isinstance(svc, str) and svc and
+                (isinstance(dev, str) and dev or _index(dev)) and _index(to)):
+            return ("move_service", svc, dev, to)
     elif isinstance(action, (tuple, list)) and len(action) == 3:
         kind, a, b = action[0], action[1], action[2]
         if kind == "restart_service" and isinstance(a, str) and isinstance(b, str):
@@ -95,6 +105,20 @@ def normalize(action):
         if kind == "move" and type(a) is int and type(b) is int and a >= 0 and b >= 0:
             return ("move", a, b)
     raise ValueError(f"not an action: {action!r}")
+
+
+def device_index(q, dev):
+    # A device named by the policy (name or manifest index) as its index;
+    # ValueError when the manifest has no such device.
+    if isinstance(dev, int):
+        if q.dev_info(dev) is None:
+            raise ValueError(f"no device {dev} (the manifest has {q.dev_count()})")
+        return dev
+    for i in range(q.dev_count()):
+        info = q.dev_info(i)
+        if info is not None and info["name"] == dev:
+            return i
+    raise ValueError(f"no device named {dev!r}")
 
 
 def describe(ev):
@@ -158,6 +182,8 @@ class Recovery:
                 self.q.recover(self.q.RECOVER_MOVE_DEVICE, act[1], act[2])
                 return (f"device {act[1]} moved to sb{act[2]}; sb{sb}: on_fault="
                         f"{ev['action']} applies at the timeout")
+            if kind == "move_service":
+                return self._move_service(ev, act)
             # restart, quarantine or stop: _quest.RECOVER_<KIND>, for the
             # record's boot only (the monitor refuses it as stale if the
             # sandbox's on_fault has restarted it meanwhile)
@@ -169,6 +195,26 @@ class Recovery:
             return f"failed: {_err(e)}"
         except Exception as e:  # noqa: BLE001 (PermissionError, ValueError)
             return f"failed: {_err(e)}"
+
+    def _move_service(self, ev, act):
+        # The device goes to the sandbox that keeps the service ready (its
+        # supervisor starts the service when the device arrives), then the
+        # faulted sandbox restarts, for the record's boot, so that its
+        # other services come back; without the device, the service does
+        # not start there. A refused move commands nothing else.
+        sb, to = ev["sandbox"], act[3]
+        dev = device_index(self.q, act[2])
+        self.q.recover(self.q.RECOVER_MOVE_DEVICE, dev, to)
+        moved = f"device {dev} moved to sb{to}"
+        try:
+            self.q.recover(self.q.RECOVER_RESTART, sb, 0, ev["boot"])
+        except OSError as e:
+            if str(e).startswith("stale"):
+                return f"{moved}; sb{sb} too late: on_fault={ev['action']} came first"
+            return f"{moved}; sb{sb} restart failed: {_err(e)}"
+        except Exception as e:  # noqa: BLE001
+            return f"{moved}; sb{sb} restart failed: {_err(e)}"
+        return f"done ({moved}; sb{sb} restarted)"
 
     def handle(self, ev):
         # One record: refused commands are reports only (nobody is frozen);
@@ -182,7 +228,10 @@ class Recovery:
                 self.log(f"recovery: {describe(ev)} -> policy {label}; "
                          f"on_fault={ev['action']} applies at the timeout")
             else:
-                what = act[0] if len(act) == 1 else f"{act[0]} {act[1]} {act[2]}"
+                if act[0] == "move_service":
+                    what = f"move_service {act[1]} {act[2]} sb{act[3]}"
+                else:
+                    what = act[0] if len(act) == 1 else f"{act[0]} {act[1]} {act[2]}"
                 self.log(f"recovery: {describe(ev)} -> {what} (policy {label}): "
                          f"{self.apply(ev, act)}")
         try:

@@ -51,6 +51,19 @@ RECOVER_MOVE_DEVICE = 5
 RECOVER_RESTART_SERVICE = 6
 
 
+DEVS = ["uart0", "rtc", "nic"]   # the manifest's devices, by index
+
+
+def dev_count():
+    return len(DEVS)
+
+
+def dev_info(i):
+    if not 0 <= i < len(DEVS):
+        return None
+    return {"index": i, "name": DEVS[i], "owned": False}
+
+
 def recover(cmd, target, arg, boot=None):
     boots.append(boot)
     if target in stale and boot is not None:
@@ -173,6 +186,31 @@ _quest.stale.append(11)
 del _quest.boots[:]
 feed(r, [rec(11, t=600), rec(12, t=601)], "stale")
 print("boots|%s" % _quest.boots)
+
+# move_service: MOVE_DEVICE of the device (by name or index), then RESTART
+# of the faulted sandbox for the record's boot.
+print("swap|move_service|%s" % swap(
+    "n = [0]\n"
+    "ANSWERS = [('move_service', 'clock', 'rtc', 2), ('move_service', 'clock', 2, 1),\n"
+    "           ('move_service', 'clock', 'rtc0', 2), ('move_service', 'clock', 7, 2),\n"
+    "           ('move_service', 'clock', 'rtc', 2), ('move_service', 'clock', 'rtc', 2),\n"
+    "           ('move_service', 'clock', 'rtc'), ('move_service', 3, 'rtc', 2),\n"
+    "           ('move_service', 'clock', 'rtc', -1), ('move_service', 'clock', True, 2),\n"
+    "           ('move_service', '', 'rtc', 2), ('move_service', 'clock', 1.0, 2),\n"
+    "           ['move_service', 'clock', 'rtc', '2']]\n"
+    "def on_fault(e):\n"
+    "    n[0] += 1\n"
+    "    return ANSWERS[n[0] - 1]\n"))
+del _quest.boots[:]
+feed(r, [rec(3, t=700), rec(4, t=701)], "mvsvc")
+print("mvboots|%s" % _quest.boots)
+feed(r, [rec(3, t=702), rec(3, t=703)], "mvsvc_unknown")
+_quest.refuse.append(1)          # the monitor refuses to move device 1
+feed(r, [rec(5, t=704)], "mvsvc_refused")
+_quest.refuse.remove(1)
+_quest.stale.append(13)          # the move is done, the restart comes too late
+feed(r, [rec(13, t=705)], "mvsvc_stale")
+feed(r, [rec(3, t=710 + k) for k in range(7)], "mvsvc_bad")
 
 # A swap nobody takes: the REPL gives up after its timeout.
 try:
@@ -336,3 +374,59 @@ def test_restart_service_note_refused_commands_nothing(outputs: dict[str, str]) 
     assert len(logs) == 1 and "-> restart_service tick er svc_safe (policy policy v4): " \
         "failed: ValueError: the monitor refused the recovery note for sandbox 3" in logs[0]
     assert _cmds(out, "badnote") == []
+
+
+def test_move_service_moves_the_device_then_restarts_the_sandbox(
+        outputs: dict[str, str]) -> None:
+    out = outputs["cpython"]
+    assert {r[0]: r[1] for r in _rows(out, "swap")}["move_service"] == "ok 6"
+    logs = _logs(out, "mvsvc")
+    assert logs[0] == ("recovery: seq=22 sb3 ept_violation rip=0x10920c (q_inject) "
+                       "gpa=0x1f79000 boot=0 -> move_service clock rtc sb2 (policy policy v6): "
+                       "done (device 1 moved to sb2; sb3 restarted)"), logs
+    assert logs[1].endswith("-> move_service clock 2 sb1 (policy policy v6): done (device 2 "
+                            "moved to sb1; sb4 restarted)")
+    # MOVE_DEVICE (5) of the device to the sandbox, then RESTART (1) of the
+    # faulted sandbox; the restart for the record's boot, the move for none.
+    assert _cmds(out, "mvsvc") == [(5, 1, 2), (1, 3, 0), (5, 2, 1), (1, 4, 0)]
+    assert _rows(out, "mvboots") == [["[None, 0, None, 0]"]]
+
+
+def test_move_service_to_an_unknown_device_commands_nothing(outputs: dict[str, str]) -> None:
+    out = outputs["cpython"]
+    logs = _logs(out, "mvsvc_unknown")
+    assert logs[0].endswith("-> move_service clock rtc0 sb2 (policy policy v6): failed: "
+                            "ValueError: no device named 'rtc0'")
+    assert logs[1].endswith("-> move_service clock 7 sb2 (policy policy v6): failed: "
+                            "ValueError: no device 7 (the manifest has 3)")
+    assert _cmds(out, "mvsvc_unknown") == []
+
+
+def test_a_refused_move_commands_nothing_else(outputs: dict[str, str]) -> None:
+    out = outputs["cpython"]
+    (line,) = _logs(out, "mvsvc_refused")
+    assert line.endswith("-> move_service clock rtc sb2 (policy policy v6): failed: "
+                         "PermissionError: the monitor refused command 5 for sandbox 1")
+    assert _cmds(out, "mvsvc_refused") == []
+
+
+def test_move_service_restart_too_late(outputs: dict[str, str]) -> None:
+    out = outputs["cpython"]
+    (line,) = _logs(out, "mvsvc_stale")
+    assert line.endswith("-> move_service clock rtc sb2 (policy policy v6): device 1 moved to "
+                         "sb2; sb13 too late: on_fault=restart came first")
+    assert _cmds(out, "mvsvc_stale") == [(5, 1, 2)]
+
+
+def test_move_service_bad_shapes_are_not_actions(outputs: dict[str, str]) -> None:
+    out = outputs["cpython"]
+    logs = _logs(out, "mvsvc_bad")
+    assert len(logs) == 7
+    shapes = ["('move_service', 'clock', 'rtc')", "('move_service', 3, 'rtc', 2)",
+              "('move_service', 'clock', 'rtc', -1)", "('move_service', 'clock', True, 2)",
+              "('move_service', '', 'rtc', 2)", "('move_service', 'clock', 1.0, 2)",
+              "['move_service', 'clock', 'rtc', '2']"]
+    for line, shape in zip(logs, shapes, strict=True):
+        assert line.endswith(f"-> policy policy v6 failed: ValueError: not an action: {shape}; "
+                             "on_fault=restart applies at the timeout"), line
+    assert _cmds(out, "mvsvc_bad") == []

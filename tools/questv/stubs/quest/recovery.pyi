@@ -24,6 +24,10 @@ class Policy:
 def normalize(action: Any) -> tuple[Any, ...]:
     """The policy's answer as a tuple; ValueError if it is not an action."""
 
+def device_index(q: Any, dev: str | int) -> int:
+    """A device named by a policy (name or manifest index) as its index;
+    ValueError when the manifest has no such device."""
+
 def describe(ev: dict[str, Any]) -> str: ...
 
 class Recovery:
