@@ -38,8 +38,14 @@ void devirq_interrupt(u32 dev)
 		fn(dev);
 	/* EOI before a wake may switch threads (the doorbell's reason). */
 	timer_eoi();
-	for (struct waiter *w = waiting[dev]; w; w = w->next)
-		kthread_wake(w->thread);
+	/* Collected first: a wake may switch to the woken thread at once, and
+	 * it unlinks its node from its own stack. */
+	struct kthread *t[KTHREAD_MAX];
+	u32 n = 0;
+	for (struct waiter *w = waiting[dev]; w && n < KTHREAD_MAX; w = w->next)
+		t[n++] = w->thread;
+	for (u32 i = 0; i < n; i++)
+		kthread_wake(t[i]);
 }
 
 u64 devirq_count(u32 dev)

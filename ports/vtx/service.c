@@ -41,7 +41,29 @@ struct svc {
 static struct svc svcs[VTX_SVC_MAX];
 static struct vtx_svc_info events[EVENT_MAX];
 static u32 ev_head, ev_count, ev_lost;
-static struct kthread *ev_waiter;
+/* The threads in vtx_svc_next_event (the supervisor, a REPL that asks
+ * too), nodes on their stacks; changed with interrupts off. All are woken
+ * by an event or a notice and look again. */
+struct ev_wait {
+	struct kthread *thread;
+	struct ev_wait *next;
+};
+static struct ev_wait *ev_waiters;
+
+/* The threads are collected before any is woken: a wake may switch to the
+ * woken thread at once, which unlinks its node from its stack. */
+static void wake_waiters(void)
+{
+	struct kthread *t[KTHREAD_MAX];
+	u32 n = 0;
+	u64 f = irq_off();
+
+	for (struct ev_wait *w = ev_waiters; w && n < KTHREAD_MAX; w = w->next)
+		t[n++] = w->thread;
+	for (u32 i = 0; i < n; i++)
+		kthread_wake(t[i]);
+	irq_restore(f);
+}
 
 static void copy_str(char *dst, size_t cap, const char *src)
 {
@@ -114,48 +136,50 @@ static void queue_event(const struct svc *s)
 		ev_lost++;
 	}
 	events[(ev_head + ev_count++) % EVENT_MAX] = s->info;
-	struct kthread *w = ev_waiter;
-	ev_waiter = NULL;
 	irq_restore(f);
-	if (w)
-		kthread_wake(w);
+	wake_waiters();
 }
 
 /* Also ends, with false, once the devices' epoch differs from the one at
  * the call: the supervisor then starts or stops its device-bound services.
- * The notice interrupt wakes the waiter (vtx_svc_notice). */
+ * The notice interrupt wakes the waiters (vtx_svc_notice). */
 bool vtx_svc_next_event(struct vtx_svc_info *out, u32 timeout_ms)
 {
 	u64 deadline = clock_ns() + (u64)timeout_ms * 1000000u;
 	u32 epoch = devices_epoch();
+	struct ev_wait me = { kthread_self(), NULL };
+	bool got = false;
+	u64 f = irq_off();
 
+	me.next = ev_waiters;
+	ev_waiters = &me;
 	for (;;) {
-		u64 f = irq_off();
 		if (ev_count) {
 			*out = events[ev_head];
 			ev_head = (ev_head + 1) % EVENT_MAX;
 			ev_count--;
-			irq_restore(f);
-			return true;
+			got = true;
+			break;
 		}
 		u64 now = clock_ns();
-		if (now >= deadline || devices_epoch() != epoch) {
-			irq_restore(f);
-			return false;
-		}
-		ev_waiter = kthread_self();
+		if (now >= deadline || devices_epoch() != epoch)
+			break;
 		irq_restore(f);
 		kthread_block_until(deadline - now < EPOCH_LOOK_NS ? deadline : now + EPOCH_LOOK_NS);
+		f = irq_off();
 	}
+	for (struct ev_wait **p = &ev_waiters; *p; p = &(*p)->next)
+		if (*p == &me) {
+			*p = me.next;
+			break;
+		}
+	irq_restore(f);
+	return got;
 }
 
 void vtx_svc_notice(void)
 {
-	struct kthread *w = ev_waiter;
-
-	ev_waiter = NULL;
-	if (w)
-		kthread_wake(w);
+	wake_waiters();
 }
 
 /* ---- running the code -------------------------------------------------- */
