@@ -1633,6 +1633,7 @@ static qv_code *finish(comp *C, scope *s, qv_obj name, int firstline)
 	__builtin_memcpy(co->lines, u->lines.p, u->lines.n);
 	co->firstline = (uint32_t)firstline;
 	co->stacksize = (uint16_t)(u->maxdepth + 4);
+	co->nblocks = code_block_max(co->code, co->ncode);
 	qv_listobj *vn = (qv_listobj *)s->varnames, *cn = (qv_listobj *)s->cellnames, *fn = (qv_listobj *)s->freenames;
 	if (vn->len > 60000 || u->maxdepth > 60000)
 		cerr(C, s->n, "function too large");

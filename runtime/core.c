@@ -51,33 +51,65 @@ _Noreturn void qv_raise_type(qv_ctx *c, const qv_type *t)
 	rt_raise(c, exc_new(c, t, EMPTY_TUPLE));
 }
 
+/* A traceback entry as exc_add_tb makes it: (code, line, frame id, repeats).
+ * The list is reachable from Python (__traceback__), so whatever is in it is
+ * checked before it is trusted. */
+static qv_tupleobj *tb_entry(qv_obj o)
+{
+	if (IS_INT(o) || !IS(o, qv_tuple_type))
+		return NULL;
+	qv_tupleobj *t = (qv_tupleobj *)o;
+	if (t->len != 4 || IS_INT(t->items[0]) || !IS(t->items[0], qv_code_type) ||
+	    !IS_INT(t->items[1]) || !IS_INT(t->items[3]) || INT_VAL(t->items[3]) < 0)
+		return NULL;
+	return t;
+}
+
+static qv_listobj *tb_list(qv_obj o)
+{
+	return o && !IS_INT(o) && IS(o, qv_list_type) ? (qv_listobj *)o : NULL;
+}
+
 void exc_add_tb(qv_ctx *c, qv_obj exc, qv_obj frame, int line, qv_obj unused)
 {
 	UNUSED(unused);
 	if (IS_INT(exc) || !(TYPE(exc)->flags & TF_EXC))
 		return;
 	qv_exc *e = (qv_exc *)exc;
-	if (!e->tb) {
+	if (!tb_list(e->tb)) {
 		e->tb = gc_alloc_noraise(c, sizeof(qv_listobj), false);
 		if (!e->tb)
 			return;
 		((qv_listobj *)e->tb)->type = &qv_list_type;
 	}
 	qv_listobj *l = (qv_listobj *)e->tb;
+	qv_code *code = ((qv_frame *)frame)->code;
 	qv_obj fid = MKINT((intptr_t)((uintptr_t)frame >> 4));
-	if (l->len && ((qv_tupleobj *)l->items[l->len - 1])->items[2] == fid)
+	qv_tupleobj *last = l->len ? tb_entry(l->items[l->len - 1]) : NULL;
+	if (last && last->items[2] == fid)
 		return;
+	/* Deep recursion repeats one (code, line) many times: one entry
+	 * counts them, so a RecursionError's traceback stays a few hundred
+	 * bytes instead of one tuple per level (which could exhaust a small
+	 * heap on its own). */
+	if (last && (qv_code *)last->items[0] == code && INT_VAL(last->items[1]) == line &&
+	    INT_VAL(last->items[3]) < ((intptr_t)1 << 40)) {
+		last->items[2] = fid;
+		last->items[3] = MKINT(INT_VAL(last->items[3]) + 1);
+		return;
+	}
 	if (l->len >= 2000)
-		return; /* deep recursion: keep the innermost entries only */
-	qv_tupleobj *t = gc_alloc_noraise(c, sizeof(qv_tupleobj) + 3 * sizeof(qv_obj), false);
+		return; /* keep the innermost entries only */
+	qv_tupleobj *t = gc_alloc_noraise(c, sizeof(qv_tupleobj) + 4 * sizeof(qv_obj), false);
 	if (!t)
 		return;
 	t->type = &qv_tuple_type;
-	t->len = 3;
+	t->len = 4;
 	/* the code, not the frame: frames of plain calls are reused */
-	t->items[0] = (qv_obj)((qv_frame *)frame)->code;
+	t->items[0] = (qv_obj)code;
 	t->items[1] = MKINT(line);
 	t->items[2] = fid;
+	t->items[3] = MKINT(0);
 	if (l->len == l->cap) {
 		size_t nc = l->cap ? l->cap * 2 : 8;
 		qv_obj *ni = gc_alloc_noraise(c, nc * sizeof(qv_obj), false);
@@ -179,33 +211,40 @@ static void source_line(qv_ctx *c, qv_obj name, intptr_t line, sbuf *b)
 static void exc_print_one(qv_ctx *c, qv_obj exc, sbuf *b)
 {
 	qv_exc *e = (qv_exc *)exc;
-	if (e->tb && ((qv_listobj *)e->tb)->len) {
+	qv_listobj *l = tb_list(e->tb);
+	if (l && l->len) {
 		sb_adds(b, "Traceback (most recent call last):\n");
-		qv_listobj *l = (qv_listobj *)e->tb;
 		/* like CPython: a line repeated more than three times in a row is
-		 * printed three times and then counted */
+		 * printed three times and then counted; an entry stands for
+		 * 1 + its repeats occurrences */
 		qv_code *last = NULL;
 		intptr_t lastline = -1;
-		unsigned repeat = 0;
+		uintptr_t repeat = 0;
 		for (size_t i = l->len; i-- > 0;) {
-			qv_tupleobj *t = (qv_tupleobj *)l->items[i];
+			qv_tupleobj *t = tb_entry(l->items[i]);
+			if (!t)
+				continue;
 			qv_code *fc = (qv_code *)t->items[0];
 			intptr_t line = INT_VAL(t->items[1]);
-			if (fc == last && line == lastline) {
-				if (++repeat >= 3)
-					continue;
-			} else {
-				if (repeat >= 3)
-					sb_printf(b, "  [Previous line repeated %u more time%s]\n", repeat - 2, repeat - 2 == 1 ? "" : "s");
-				repeat = 0;
-				last = fc;
-				lastline = line;
+			for (intptr_t k = INT_VAL(t->items[3]); k >= 0; k--) {
+				if (fc == last && line == lastline) {
+					if (++repeat >= 3) {
+						repeat += (uintptr_t)k; /* the rest of this entry */
+						break;
+					}
+				} else {
+					if (repeat >= 3)
+						sb_printf(b, "  [Previous line repeated %lu more time%s]\n", (unsigned long)(repeat - 2), repeat - 2 == 1 ? "" : "s");
+					repeat = 0;
+					last = fc;
+					lastline = line;
+				}
+				sb_printf(b, "  File \"%S\", line %d, in %S\n", fc->filename, (int)line, fc->name);
+				source_line(c, fc->filename, line, b);
 			}
-			sb_printf(b, "  File \"%S\", line %d, in %S\n", fc->filename, (int)line, fc->name);
-			source_line(c, fc->filename, line, b);
 		}
 		if (repeat >= 3)
-			sb_printf(b, "  [Previous line repeated %u more time%s]\n", repeat - 2, repeat - 2 == 1 ? "" : "s");
+			sb_printf(b, "  [Previous line repeated %lu more time%s]\n", (unsigned long)(repeat - 2), repeat - 2 == 1 ? "" : "s");
 	}
 	const qv_type *t = TYPE(exc);
 	if (t->flags & TF_USER) {

@@ -54,6 +54,8 @@ bool exc_setattr(qv_ctx *c, qv_obj o, qv_obj name, qv_obj v)
 		return true;
 	}
 	if (name == QS(__traceback__)) {
+		if (v != NONE && (IS_INT(v) || !IS(v, qv_list_type)))
+			qv_raisef(c, EXC(TypeError), "__traceback__ must be a traceback or None");
 		e->tb = v == NONE ? NULL : v;
 		return true;
 	}
@@ -160,6 +162,8 @@ static qv_obj e_init(qv_ctx *c, size_t n, qv_obj *a, qv_obj kw)
 static qv_obj e_with_tb(qv_ctx *c, size_t n, qv_obj *a, qv_obj kw)
 {
 	UNUSED(c); UNUSED(n); UNUSED(kw);
+	if (a[1] != NONE && (IS_INT(a[1]) || !IS(a[1], qv_list_type)))
+		qv_raisef(c, EXC(TypeError), "__traceback__ must be a traceback or None");
 	((qv_exc *)a[0])->tb = a[1] == NONE ? NULL : a[1];
 	return a[0];
 }

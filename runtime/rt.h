@@ -90,6 +90,7 @@ typedef struct qv_code {
 	uint32_t firstline;
 	uint16_t nargs, nkwonly, nlocals, ncells, nfree, stacksize, nposonly;
 	uint16_t flags;
+	uint16_t nblocks; /* block-stack entries a frame needs (code_block_max) */
 	qv_obj *names; /* local variable names, then cell names, then free names */
 	struct qv_gcache *gcache; /* per constant: last LOAD_GLOBAL result, made on first use */
 	int16_t *cell2arg; /* cells that start as an argument, -1 none */
@@ -117,7 +118,10 @@ typedef struct qv_frame {
 	qv_obj *sp;
 	int nblocks;
 	bool on_stack;
-	qv_block blocks[16];
+	/* code->nblocks entries, after the value stack: most functions have no
+	 * try or with, and a fixed array made every frame 256 bytes larger,
+	 * which halved the recursion depth a small heap allows. */
+	qv_block *blocks;
 	qv_obj *cells; /* ncells + nfree cell objects */
 	qv_obj fast[]; /* nlocals, then the cells, then the value stack */
 } qv_frame;
@@ -452,6 +456,11 @@ qv_obj gen_send(qv_ctx *c, qv_obj gen, qv_obj value, qv_obj exc, bool *done);
 qv_obj code_serialize(qv_ctx *c, qv_code *code);
 qv_code *code_load(qv_ctx *c, const uint8_t *p, size_t n, const char **err);
 int code_line(qv_code *co, uint32_t pc);
+/* Block-stack entries a frame of this code can hold live at once: one per
+ * SETUP_* instruction (each try or with pushes one, its handler replaces
+ * it), at most QV_MAX_BLOCKS. */
+#define QV_MAX_BLOCKS 16
+uint16_t code_block_max(const uint8_t *code, uint32_t n);
 qv_obj import_module(qv_ctx *c, qv_obj name, qv_obj fromlist, int level, qv_obj globals);
 qv_obj builtins_lookup(qv_obj name);
 qv_obj module_new(qv_ctx *c, qv_obj name);

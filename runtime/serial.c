@@ -408,6 +408,7 @@ static qv_obj r_code(reader *r)
 	}
 	if (r->err || !verify(r, co))
 		return NULL;
+	co->nblocks = code_block_max(co->code, co->ncode);
 	return (qv_obj)co;
 }
 

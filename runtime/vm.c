@@ -13,7 +13,8 @@ enum { B_TRY = 1, B_HANDLER = 2 };
 static qv_frame *frame_push(qv_ctx *c, qv_code *co, qv_func *fn, qv_obj globals)
 {
 	size_t nslots = (size_t)co->nlocals + co->ncells + co->nfree + co->stacksize;
-	size_t sz = (sizeof(qv_frame) + nslots * sizeof(qv_obj) + 15) & ~(size_t)15;
+	size_t sz = (sizeof(qv_frame) + nslots * sizeof(qv_obj) + co->nblocks * sizeof(qv_block) +
+		     15) & ~(size_t)15;
 	if (c->fs_top + sz > c->fs_end)
 		return NULL;
 	qv_frame *f = (qv_frame *)c->fs_top;
@@ -26,6 +27,7 @@ static qv_frame *frame_push(qv_ctx *c, qv_code *co, qv_func *fn, qv_obj globals)
 	f->ip = co->code;
 	f->cells = f->fast + co->nlocals;
 	f->sp = f->cells + co->ncells + co->nfree;
+	f->blocks = (qv_block *)(f->fast + nslots);
 	f->on_stack = true;
 	return f;
 }
@@ -39,7 +41,8 @@ static void frame_pop(qv_ctx *c, qv_frame *f)
 static qv_frame *frame_new(qv_ctx *c, qv_code *co, qv_func *fn, qv_obj globals)
 {
 	size_t nslots = (size_t)co->nlocals + co->ncells + co->nfree + co->stacksize;
-	qv_frame *f = gc_alloc(c, sizeof(qv_frame) + nslots * sizeof(qv_obj), false);
+	qv_frame *f = gc_alloc(c, sizeof(qv_frame) + nslots * sizeof(qv_obj) +
+			       co->nblocks * sizeof(qv_block), false);
 	f->type = &qv_frame_type;
 	f->code = co;
 	f->func = fn;
@@ -47,7 +50,19 @@ static qv_frame *frame_new(qv_ctx *c, qv_code *co, qv_func *fn, qv_obj globals)
 	f->ip = co->code;
 	f->cells = f->fast + co->nlocals;
 	f->sp = f->cells + co->ncells + co->nfree;
+	f->blocks = (qv_block *)(f->fast + nslots);
 	return f;
+}
+
+uint16_t code_block_max(const uint8_t *code, uint32_t n)
+{
+	uint16_t k = 0;
+
+	for (uint32_t pc = 0; pc < n && k < QV_MAX_BLOCKS; pc += code[pc] > I_HAVE_ARG ? 3 : 1)
+		if (code[pc] == I_SETUP_EXCEPT || code[pc] == I_SETUP_WITH ||
+		    code[pc] == I_SETUP_ASYNC_WITH)
+			k++;
+	return k;
 }
 
 static void init_cells(qv_ctx *c, qv_frame *f)
@@ -969,7 +984,7 @@ L_YIELD_FROM: {
 	}
 L_SETUP_EXCEPT: {
 		int a = ARG;
-		if (f->nblocks >= 16)
+		if (f->nblocks >= co->nblocks)
 			qv_raisef(c, EXC(SyntaxError), "too many statically nested blocks");
 		qv_block *b = &f->blocks[f->nblocks++];
 		b->kind = B_TRY;
@@ -979,6 +994,8 @@ L_SETUP_EXCEPT: {
 	}
 L_SETUP_ASYNC_WITH: {
 		int a = ARG;
+		if (f->nblocks >= co->nblocks)
+			qv_raisef(c, EXC(SyntaxError), "too many statically nested blocks");
 		qv_block *b = &f->blocks[f->nblocks++];
 		b->kind = B_TRY;
 		b->handler = (uint16_t)a;
@@ -993,7 +1010,7 @@ L_SETUP_WITH: {
 		if (!enter || !exitm)
 			qv_raisef(c, EXC(TypeError), "'%s' object does not support the context manager protocol", type_name(mgr));
 		sp[-1] = exitm;
-		if (f->nblocks >= 16)
+		if (f->nblocks >= co->nblocks)
 			qv_raisef(c, EXC(SyntaxError), "too many statically nested blocks");
 		qv_block *b = &f->blocks[f->nblocks++];
 		b->kind = B_TRY;

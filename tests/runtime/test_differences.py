@@ -34,7 +34,7 @@ def last_line(outcome) -> str:
 
 def test_the_document_lists_the_differences_tested_here() -> None:
     rows = re.findall(r"^\| (\d+) \| ([^|]+) \|", DOC.read_text(encoding="utf-8"), re.MULTILINE)
-    assert [int(n) for n, _ in rows] == list(range(1, 11)), rows
+    assert [int(n) for n, _ in rows] == list(range(1, 12)), rows
 
 
 def test_1_complex_numbers_are_not_supported() -> None:
@@ -159,3 +159,20 @@ def test_10_os_module_is_micropythons(tmp_path: Path) -> None:
     assert lines[0].startswith("[('f.txt', 32768, 0, 3), ('sub', 16384, 0, "), lines
     assert lines[1:] == ["tuple 10 3", "questv False"]
     assert "AttributeError" in last_line(cpython("import os\nos.ilistdir()"))
+
+
+def test_11_traceback_is_a_list_of_entries_with_repeat_counts() -> None:
+    code = ("def f(n):\n    if n == 0:\n        raise ValueError\n    f(n - 1)\n"
+            "try:\n    f(50)\nexcept ValueError as e:\n    tb = e.__traceback__\n    x = e\n"
+            "print(type(tb).__name__, len(tb), [(t[1], t[3]) for t in tb])\n"
+            "try:\n    x.__traceback__ = 'x'\nexcept TypeError as t:\n    print(t)\n")
+    out = qpy(code)
+    assert out.returncode == 0, out.stderr
+    # innermost first: line 3 once; f's line 4 fifty times in a row, as one
+    # entry; <module> line 6
+    assert out.stdout.decode().splitlines() == [
+        "list 3 [(3, 0), (4, 49), (6, 0)]", "__traceback__ must be a traceback or None"]
+    ref = cpython(code.replace("print(type(tb).__name__, len(tb), [(t[1], t[3]) for t in tb])",
+                               "print(type(tb).__name__)"))
+    assert ref.stdout.decode().splitlines() == [
+        "traceback", "__traceback__ must be a traceback or None"]

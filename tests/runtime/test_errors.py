@@ -217,6 +217,58 @@ def test_recursion_error_is_catchable_and_the_program_continues(tmp_path: Path) 
     assert out.stdout.decode().split("\n") == ["caught 0", "caught 1", "caught 2", "done", ""]
 
 
+def test_recursion_error_in_a_small_heap_is_not_a_memory_error(tmp_path: Path) -> None:
+    # 1000 levels (the default limit) in a 256 KiB heap: frames sized to their
+    # code and a traceback that counts repeated lines instead of keeping one
+    # entry per level leave room for the RecursionError, and for a 300-deep
+    # recursion right after it (the board REPL's heap is 256 KiB).
+    src = (RECURSE.replace("f(0)\n", "") +
+           "try:\n    f(0)\nexcept RecursionError as e:\n    print('caught', type(e).__name__)\n"
+           "print((lambda g: g(g, 300))(lambda g, n: n and 1 + g(g, n - 1)))\nf(0)\n")
+    out, _ = run_qpy_file(tmp_path, src, "--heap", "256k")
+    assert_no_crash(out, "recursion in a small heap")
+    assert out.stdout.decode().split("\n") == ["caught RecursionError", "300", ""]
+    err = out.stderr.decode().strip().splitlines()
+    assert err[-1] == "RecursionError: maximum recursion depth exceeded", err[-3:]
+    # printed as CPython does: three times, then counted
+    assert err[-2] == "  [Previous line repeated 996 more times]", err[-6:]
+    assert sum(1 for ln in err if ln.startswith('  File "') and ", in f" in ln) == 3, err
+
+
+def test_frames_without_blocks_are_small(tmp_path: Path) -> None:
+    # 600 calls of a function with no try/with in a 128 KiB heap (it ran out
+    # of memory at about 265 while every frame carried 16 block slots); a
+    # function with a try still nests its blocks correctly.
+    src = ("def f(n):\n    return n and 1 + f(n - 1)\nprint(f(600))\n"
+           "class M:\n    def __enter__(self):\n        return self\n"
+           "    def __exit__(self, *a):\n        return False\n"
+           "def g(n):\n    with M():\n        try:\n            return n and 1 + g(n - 1)\n"
+           "        finally:\n            pass\nprint(g(100))\n")
+    out, _ = run_qpy_file(tmp_path, src, "--heap", "128k")
+    assert_no_crash(out, "frames")
+    assert out.stdout.decode().split("\n") == ["600", "100", ""], out.stderr.decode()[-600:]
+
+
+def test_a_traceback_attribute_cannot_crash_the_printer(tmp_path: Path) -> None:
+    # __traceback__ is a list Python code can reach: a non-list is refused
+    # as CPython refuses a non-traceback, and entries appended to the list
+    # are skipped when the traceback is printed.
+    out, _ = run_qpy_file(tmp_path, "e = ValueError('x')\ne.__traceback__ = 7\n")
+    assert_no_crash(out, "__traceback__ = 7")
+    assert out.stderr.decode().strip().splitlines()[-1] == (
+        "TypeError: __traceback__ must be a traceback or None")
+    src = ("try:\n    raise ValueError(1)\nexcept ValueError as e:\n"
+           "    e.__traceback__.append(5)\n    e.__traceback__.append((1, 2, 3, 4))\n"
+           "    x = e\nraise x.with_traceback(x.__traceback__)\n")
+    out, _ = run_qpy_file(tmp_path, src)
+    assert_no_crash(out, "garbage in __traceback__")
+    err = out.stderr.decode().strip().splitlines()
+    assert err[0] == "Traceback (most recent call last):" and err[-1] == "ValueError: 1", err
+    assert [ln for ln in err if ln.startswith("  File")] == [
+        f'  File "{tmp_path / "prog.py"}", line 7, in <module>',
+        f'  File "{tmp_path / "prog.py"}", line 2, in <module>'], err
+
+
 def test_deeply_nested_source_is_an_error_not_a_crash(tmp_path: Path) -> None:
     for src in ("x = " + "(" * 5000 + "1" + ")" * 5000 + "\n",
                 "x = " + "[" * 5000 + "]" * 5000 + "\n",
