@@ -24,8 +24,9 @@ struct vtx_interp {
 	long (*read_line)(void *user, char *buf, size_t cap);
 	bool (*poll_interrupt)(void *user);
 	void *owner;             /* the service or REPL this belongs to */
-	/* A service's output, a line at a time into the sandbox's log. */
-	char out_line[160];
+	/* A service's output, a line at a time into the sandbox's log: as
+	 * long as the log takes (a recovery decision's line runs to ~170). */
+	char out_line[QV_HC_CONSOLE_MAX - 1];
 	u32 out_len;
 	/* The last line written to QV_ERR (a traceback's last line). */
 	char err_line[160];
