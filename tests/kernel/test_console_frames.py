@@ -161,6 +161,26 @@ def test_noise_before_the_first_flag_is_counted():
     assert frames == [(1, 1, 0, b"z")] and counts["noise_bytes"] == 17
 
 
+def test_monitor_text_between_frames_is_kept_however_long():
+    # Monitor lines land on the line between two frames: one line, and a
+    # burst longer than a frame (a fault, a device move and a restart print
+    # five in a row), are both kept as text; the counts stay the C decoder's.
+    short = b"[mon 4] FAULT sb=4 reason=triple_fault\r\n"
+    burst = b"".join(b"[mon 0] line %d " % i + b"x" * 90 + b"\r\n" for i in range(6))
+    assert len(burst) > F.MAX_BODY
+    for text in (short, burst):
+        wire = F.encode(1, 4, b"a", 0) + text + F.encode(1, 4, b"b", 1)
+        frames, _ = both(F.TO_HOST, wire)
+        assert [f[3] for f in frames] == [b"a", b"b"]
+        py = F.Decoder(F.TO_HOST)
+        py.feed(wire)
+        assert b"".join(py.text) == text
+    # binary garbage of that length is not text
+    py = F.Decoder(F.TO_HOST)
+    py.feed(F.encode(1, 4, b"a", 0) + burst[:300] + b"\x00" + burst[300:] + F.encode(1, 4, b"b", 1))
+    assert py.text == []
+
+
 def test_encoder_checks_the_table():
     enc = F.Encoder(F.TO_BOARD)
     with pytest.raises(F.FrameError, match="do not travel"):

@@ -18,6 +18,7 @@ MAX_PAYLOAD = 256
 HEADER = 5
 TRAILER = 4
 MAX_BODY = HEADER + TRAILER + MAX_PAYLOAD
+MAX_TEXT = 8192  # monitor text kept between two frames
 SB_HUB = 0xFF
 MAX_SB = 16
 VERSION = 1
@@ -150,9 +151,13 @@ class Counts:
 _HUNT, _BODY, _ESC = range(3)
 
 
+def _printable(c: int) -> bool:
+    return 32 <= c < 127 or c in (9, 10, 13)
+
+
 def _is_text(body: bytes) -> bool:
     """Printable lines ending in a newline: what a monitor writes."""
-    return body.endswith(b"\n") and all(32 <= c < 127 or c in (9, 10, 13) for c in body)
+    return body.endswith(b"\n") and all(_printable(c) for c in body)
 
 
 @dataclass
@@ -170,6 +175,10 @@ class Decoder:
     # the hub's frames (docs/console.md, "On the board"). Still counted as
     # length errors, like the C decoder does; kept here so they can be shown.
     text: list[bytes] = field(default_factory=list)
+    # Text longer than a frame (several monitor lines in a row): the state
+    # machine drops it as the C decoder does (a length error, then noise
+    # until the next flag), and this keeps it aside meanwhile.
+    _spill: bytearray | None = None
 
     def feed(self, data: bytes) -> list[Frame]:
         out: list[Frame] = []
@@ -181,6 +190,10 @@ class Decoder:
 
     def _byte(self, b: int) -> Frame | None:
         if b == FLAG:
+            if self._spill is not None:
+                if _is_text(bytes(self._spill)):
+                    self.text.append(bytes(self._spill))
+                self._spill = None
             frame = None
             if self._state == _ESC:
                 self.counts.escape_errors += 1
@@ -191,6 +204,11 @@ class Decoder:
             return frame
         if self._state == _HUNT:
             self.counts.noise_bytes += 1
+            if self._spill is not None:
+                if len(self._spill) < MAX_TEXT and _printable(b):
+                    self._spill.append(b)
+                else:
+                    self._spill = None
         elif self._state == _ESC:
             b ^= XOR
             if b in (FLAG, ESC):
@@ -208,6 +226,9 @@ class Decoder:
         if len(self._body) >= MAX_BODY:
             self.counts.length_errors += 1
             self._state = _HUNT
+            if all(_printable(c) for c in self._body) and _printable(b):
+                self._spill = bytearray(self._body)
+                self._spill.append(b)
             return
         self._body.append(b)
         self._state = _BODY
