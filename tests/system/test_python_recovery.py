@@ -392,6 +392,90 @@ def test_a_decision_later_than_on_fault_does_not_restart_the_new_life(pyboot, be
         [ln for ln in lines if f"sandbox {VICTIM} restarted (boot {boot + 1})" in ln], lines
     assert _victim(pyboot) == (boot + 1, ["running"])
 
+# A policy that moves sb4's clock service and its device, the RTC, to sb3
+# (its standby sandbox in system-python.toml), then restarts as usual.
+MOVE = ("n = [0]\n"
+        "def on_fault(event):\n"
+        "    n[0] += 1\n"
+        "    if n[0] == 1:\n"
+        "        return ('move_service', 'clock', 'rtc', 3)\n"
+        "    return 'restart'\n")
+RTC_PORT = 0x70
+CLOCK_TICKS = r"^\[sb{sb}\] clock: sb{sb} ticks=(\d+)$"
+
+
+def _clock(pyboot, sb: int) -> tuple[list[str], bool]:
+    """The clock service's state in sandbox sb (those that are listed) and
+    whether sb owns the RTC, through its REPL (retried while a new boot's
+    REPL comes up)."""
+    deadline = time.monotonic() + TIMEOUT
+    while True:
+        try:
+            return tuple(_value(pyboot, sb, "([s.state for s in __import__('quest').services() "
+                                            "if s.name == 'clock'], "
+                                            "__import__('quest').Device('rtc').owned)"))
+        except (TimeoutError, RawReplError, AssertionError):
+            if time.monotonic() > deadline:
+                raise
+
+
+def test_move_service_takes_the_clock_and_the_rtc_to_sb3(pyboot, before) -> None:
+    # At boot sb4 owns the RTC and runs the clock; sb3 keeps the clock ready
+    # but does not start it, and may not touch the RTC.
+    assert _clock(pyboot, VICTIM) == (["running"], True)
+    assert _clock(pyboot, 3) == ([], False)
+    pyboot.wait_log(r"^\[sb3\] service clock not started: device rtc is not in this sandbox$",
+                    TIMEOUT)
+    pyboot.wait_log(CLOCK_TICKS.format(sb=VICTIM), TIMEOUT)
+    out, err = _exec(pyboot, 3, "import quest\ntry:\n    quest.Device('rtc').in8(0)\n"
+                                "except PermissionError as e:\n    print('refused:', e)\n")
+    assert err == "" and out.strip() == "refused: device rtc is not owned by this sandbox", \
+        (out, err)
+    version = _swap_policy(pyboot, MOVE)
+    misses = _ticker_misses(pyboot)[0]
+    boot, _ = _victim(pyboot)
+    start = len(pyboot.log_lines())
+    _fire(pyboot, "import quest\nquest._inject('triple')")
+    pyboot.wait_log(rf"\[mon {VICTIM}\] FAULT sb={VICTIM} ", TIMEOUT, start)
+    m = pyboot.wait_log(rf"^\[sb{SUP}\] recovery: seq=\d+ sb{VICTIM} triple_fault .* -> (.*)$",
+                        TIMEOUT, start)
+    assert m.group(1) == (f"move_service clock rtc sb3 (policy policy v{version}): done "
+                          f"(device 1 moved to sb3; sb{VICTIM} restarted)"), m.group(0)
+    # The monitor moves the ports and the interrupt routing, then restarts sb4.
+    pyboot.wait_log(rf"device 1 'rtc' moved from sb {VICTIM} to sb 3 \(ports 0x70\+2, .*\); "
+                    r"interrupt routing: irq 8 -> vector 0x41, sb 3", TIMEOUT, start)
+    pyboot.wait_log(rf"sandbox {VICTIM}: command restart from the supervisor", TIMEOUT, start)
+    # sb3's supervisor starts the clock there; its lines now come from sb3,
+    # driven by interrupts that reach sb3's core.
+    pyboot.wait_log(r"^\[sb3\] supervisor: clock starts: device rtc is here now$", TIMEOUT,
+                    start)
+    pyboot.wait_log(r"^\[sb3\] clock: sb3 drives rtc \(port 0x70, irq 8\)$", TIMEOUT, start)
+    pyboot.wait_log(CLOCK_TICKS.format(sb=3), TIMEOUT, start)
+    # sb4 is back with its other service, without the clock or the RTC.
+    pyboot.wait_log(rf"sandbox {VICTIM} up: .*\(boot {boot + 1},", TIMEOUT, start)
+    pyboot.wait_log(rf"^\[sb{VICTIM}\] service clock not started: device rtc is not in this "
+                    "sandbox$", TIMEOUT, start)
+    pyboot.wait_log(rf"^\[sb{VICTIM}\] {SERVICE_LINE}", TIMEOUT, start)
+    assert _clock(pyboot, VICTIM) == ([], False)
+    assert _victim(pyboot) == (boot + 1, ["running"])
+    assert _clock(pyboot, 3) == (["running"], True)
+    # The clock keeps ticking in sb3 (more lines after a wait), and none
+    # from sb4 since its restart.
+    n = len(pyboot.log_lines())
+    pyboot.wait_log(CLOCK_TICKS.format(sb=3), TIMEOUT, n)
+    lines = pyboot.log_lines()[start:]
+    restarted = next(i for i, ln in enumerate(lines) if f"sandbox {VICTIM} restarted" in ln)
+    assert not [ln for ln in lines[restarted:] if ln.startswith(f"[sb{VICTIM}] clock:")], lines
+    assert not [ln for ln in lines if "NOT contained" in ln], lines
+    # The RTC's port is no longer sb4's: touching it is an io fault, which
+    # the policy (its second answer) decides as a plain restart.
+    lines = _fault_and_recover(pyboot, "import quest\nquest._inject('io', 1)", "io", version)
+    assert any(f"FAULT sb={VICTIM} reason=io" in ln and f"addr=0x{RTC_PORT:x}" in ln
+               for ln in lines), lines
+    assert _clock(pyboot, 3) == (["running"], True)
+    assert _ticker_misses(pyboot)[0] == misses
+
+
 QUARANTINE = ("def on_fault(event):\n"
               "    print('policy quarantines sb%d' % event['sandbox'])\n"
               "    return 'quarantine'\n")
