@@ -661,7 +661,7 @@ void vtx_services_boot(void)
 		copy_str(sp.module, sizeof(sp.module), "quest.supervisor");
 		sp.budget_us = 1000;
 		sp.period_us = 50000;
-		sp.heap_kib = 128;
+		sp.heap_kib = 192;
 		if (vtx_svc_start(&sp, NULL, 0, why, sizeof(why)) < 0)
 			kprintf("service supervisor not started: %s", why);
 	}
