@@ -129,6 +129,20 @@ static qv_val chan_dict(qv_ctx *c, const struct kchan *k)
 	return d;
 }
 
+/* What sandbox()["devices"] and dev_info() both say of device i (which
+ * exists): index, name, kind and I/O range. */
+static qv_val dev_dict(qv_ctx *c, u32 i)
+{
+	const struct qv_bootinfo_device *d = devices_at(i);
+	qv_val x = qv_dict(c);
+
+	if (!x || !put_int(c, x, "index", i) || !put_str(c, x, "name", d->name, sizeof(d->name)) ||
+	    !put_str(c, x, "kind", devices_kind_name(d->kind), 16) ||
+	    !put_int(c, x, "io_base", d->io_base) || !put_int(c, x, "io_len", d->io_len))
+		return NULL;
+	return x;
+}
+
 static qv_val q_sandbox(ARGS)
 {
 	UNUSED_ARGS;
@@ -157,14 +171,10 @@ static qv_val q_sandbox(ARGS)
 		const struct qv_bootinfo_device *dv = devices_at(i);
 		if (!devices_owns(i))
 			continue;
-		qv_val x = qv_dict(c);
+		qv_val x = dev_dict(c, i);
 		bool console = dv->kind == QV_DEV_UART16550 && dv->io_len &&
 			       dv->io_base == kboot.uart_port;
-		if (!x || !put_int(c, x, "index", i) ||
-		    !put_str(c, x, "name", dv->name, sizeof(dv->name)) ||
-		    !put_str(c, x, "kind", devices_kind_name(dv->kind), 16) ||
-		    !put_int(c, x, "io_base", dv->io_base) || !put_int(c, x, "io_len", dv->io_len) ||
-		    !put_bool(c, x, "console", console) || !qv_list_append(c, devs, x))
+		if (!x || !put_bool(c, x, "console", console) || !qv_list_append(c, devs, x))
 			return NULL;
 	}
 	/* No device table (booted by GRUB without a monitor): the UART the
@@ -960,13 +970,10 @@ static qv_val q_dev_info(ARGS)
 	if (i < 0 || i >= (int64_t)devices_count())
 		return qv_none(c);
 	const struct qv_bootinfo_device *d = devices_at((u32)i);
-	qv_val x = qv_dict(c);
+	qv_val x = dev_dict(c, (u32)i);
 	qv_val irq = d->irq == QV_NO_IRQ ? qv_none(c) : qv_int(c, d->irq);
-	if (!x || !irq || !put_int(c, x, "index", i) ||
-	    !put_str(c, x, "name", d->name, sizeof(d->name)) ||
-	    !put_str(c, x, "kind", devices_kind_name(d->kind), 16) ||
-	    !put_int(c, x, "io_base", d->io_base) || !put_int(c, x, "io_len", d->io_len) ||
-	    !qv_dict_set(c, x, "irq", irq) || !put_bool(c, x, "owned", devices_owns((u32)i)))
+	if (!x || !irq || !qv_dict_set(c, x, "irq", irq) ||
+	    !put_bool(c, x, "owned", devices_owns((u32)i)))
 		return NULL;
 	return x;
 }
@@ -1255,22 +1262,16 @@ static qv_val q_svc_declared(ARGS)
 {
 	UNUSED_ARGS;
 	struct vtx_bundle_service b;
+	struct vtx_svc_spec sp;
 	qv_val list = qv_list(c);
 
 	if (!list)
 		return NULL;
 	for (u32 i = 0; vtx_bundle_service(i, &b); i++) {
-		qv_val d = qv_dict(c);
+		vtx_svc_spec_from(&sp, &b);
+		qv_val d = spec_dict(c, &sp);
 		qv_val dev = b.device >= 0 ? qv_int(c, b.device) : qv_none(c);
-		if (!d || !dev || !put_str(c, d, "name", b.name, 32) ||
-		    !put_str(c, d, "module", b.module, 64) ||
-		    !put_str(c, d, "alternate", b.alternate ? b.alternate : "", 64) ||
-		    !put_int(c, d, "budget_us", b.budget_us) ||
-		    !put_int(c, d, "period_us", b.period_us) || !put_int(c, d, "heap_kib", b.heap_kib) ||
-		    !put_str(c, d, "restart", b.restart < 3 ? restart_names[b.restart] : "?", 8) ||
-		    !put_int(c, d, "restart_limit", b.restart_limit) ||
-		    !put_int(c, d, "backoff_ms", b.backoff_ms) ||
-		    !put_bool(c, d, "at_boot", b.flags & VTX_BUNDLE_SVC_AT_BOOT) ||
+		if (!d || !dev || !put_bool(c, d, "at_boot", b.flags & VTX_BUNDLE_SVC_AT_BOOT) ||
 		    !qv_dict_set(c, d, "device", dev) || !qv_list_append(c, list, d))
 			return NULL;
 	}

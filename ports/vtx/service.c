@@ -563,7 +563,7 @@ void vtx_svc_swap_abort(int id)
 
 /* ---- at boot ----------------------------------------------------------------- */
 
-static void spec_from(struct vtx_svc_spec *sp, const struct vtx_bundle_service *b)
+void vtx_svc_spec_from(struct vtx_svc_spec *sp, const struct vtx_bundle_service *b)
 {
 	memset(sp, 0, sizeof(*sp));
 	copy_str(sp->name, sizeof(sp->name), b->name);
@@ -643,7 +643,7 @@ void vtx_services_boot(void)
 					b.name, b.device);
 			continue;
 		}
-		spec_from(&sp, &b);
+		vtx_svc_spec_from(&sp, &b);
 		if (noted && str_eq(sp.name, note_svc)) {
 			apply_note(&sp, note_mod);
 			note_used = true;

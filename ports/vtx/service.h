@@ -40,6 +40,11 @@ struct vtx_svc_info {
 	size_t heap_used, heap_peak, heap_total;
 };
 
+struct vtx_bundle_service;
+/* The spec a bundle's service starts with (names cut to the spec's sizes),
+ * for the boot's starts and for svc_declared() alike. */
+void vtx_svc_spec_from(struct vtx_svc_spec *sp, const struct vtx_bundle_service *b);
+
 int  vtx_svc_count(void);                 /* slots, including free ones */
 bool vtx_svc_info(int id, struct vtx_svc_info *out);
 int  vtx_svc_find(const char *name);      /* id or -1 */
