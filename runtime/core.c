@@ -208,6 +208,13 @@ static void source_line(qv_ctx *c, qv_obj name, intptr_t line, sbuf *b)
 	sb_addc(b, '\n');
 }
 
+static void repeated(sbuf *b, uintptr_t repeat)
+{
+	if (repeat >= 3)
+		sb_printf(b, "  [Previous line repeated %lu more time%s]\n", (unsigned long)(repeat - 2),
+			  repeat - 2 == 1 ? "" : "s");
+}
+
 static void exc_print_one(qv_ctx *c, qv_obj exc, sbuf *b)
 {
 	qv_exc *e = (qv_exc *)exc;
@@ -233,8 +240,7 @@ static void exc_print_one(qv_ctx *c, qv_obj exc, sbuf *b)
 						break;
 					}
 				} else {
-					if (repeat >= 3)
-						sb_printf(b, "  [Previous line repeated %lu more time%s]\n", (unsigned long)(repeat - 2), repeat - 2 == 1 ? "" : "s");
+					repeated(b, repeat);
 					repeat = 0;
 					last = fc;
 					lastline = line;
@@ -243,8 +249,7 @@ static void exc_print_one(qv_ctx *c, qv_obj exc, sbuf *b)
 				source_line(c, fc->filename, line, b);
 			}
 		}
-		if (repeat >= 3)
-			sb_printf(b, "  [Previous line repeated %lu more time%s]\n", (unsigned long)(repeat - 2), repeat - 2 == 1 ? "" : "s");
+		repeated(b, repeat);
 	}
 	const qv_type *t = TYPE(exc);
 	if (t->flags & TF_USER) {

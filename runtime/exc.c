@@ -41,6 +41,17 @@ qv_obj exc_attr(qv_ctx *c, qv_obj o, qv_obj name)
 	return NULL;
 }
 
+/* The value __traceback__ may take: None (NULL) or a list (exc_add_tb's
+ * entries; the printer skips what is not one). */
+static qv_obj tb_value(qv_ctx *c, qv_obj v)
+{
+	if (v == NONE)
+		return NULL;
+	if (IS_INT(v) || !IS(v, qv_list_type))
+		qv_raisef(c, EXC(TypeError), "__traceback__ must be a traceback or None");
+	return v;
+}
+
 bool exc_setattr(qv_ctx *c, qv_obj o, qv_obj name, qv_obj v)
 {
 	qv_exc *e = (qv_exc *)o;
@@ -54,9 +65,7 @@ bool exc_setattr(qv_ctx *c, qv_obj o, qv_obj name, qv_obj v)
 		return true;
 	}
 	if (name == QS(__traceback__)) {
-		if (v != NONE && (IS_INT(v) || !IS(v, qv_list_type)))
-			qv_raisef(c, EXC(TypeError), "__traceback__ must be a traceback or None");
-		e->tb = v == NONE ? NULL : v;
+		e->tb = tb_value(c, v);
 		return true;
 	}
 	if (name == QS(__suppress_context__)) {
@@ -161,10 +170,8 @@ static qv_obj e_init(qv_ctx *c, size_t n, qv_obj *a, qv_obj kw)
 
 static qv_obj e_with_tb(qv_ctx *c, size_t n, qv_obj *a, qv_obj kw)
 {
-	UNUSED(c); UNUSED(n); UNUSED(kw);
-	if (a[1] != NONE && (IS_INT(a[1]) || !IS(a[1], qv_list_type)))
-		qv_raisef(c, EXC(TypeError), "__traceback__ must be a traceback or None");
-	((qv_exc *)a[0])->tb = a[1] == NONE ? NULL : a[1];
+	UNUSED(n); UNUSED(kw);
+	((qv_exc *)a[0])->tb = tb_value(c, a[1]);
 	return a[0];
 }
 

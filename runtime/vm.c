@@ -10,16 +10,20 @@
 enum { ST_RETURN, ST_YIELD };
 enum { B_TRY = 1, B_HANDLER = 2 };
 
-static qv_frame *frame_push(qv_ctx *c, qv_code *co, qv_func *fn, qv_obj globals)
+/* Slots after the header: locals, cells, the value stack; then the blocks. */
+static size_t frame_slots(const qv_code *co)
 {
-	size_t nslots = (size_t)co->nlocals + co->ncells + co->nfree + co->stacksize;
-	size_t sz = (sizeof(qv_frame) + nslots * sizeof(qv_obj) + co->nblocks * sizeof(qv_block) +
-		     15) & ~(size_t)15;
-	if (c->fs_top + sz > c->fs_end)
-		return NULL;
-	qv_frame *f = (qv_frame *)c->fs_top;
-	c->fs_top += sz;
-	__builtin_memset(f, 0, sz);
+	return (size_t)co->nlocals + co->ncells + co->nfree + co->stacksize;
+}
+
+static size_t frame_bytes(const qv_code *co)
+{
+	return sizeof(qv_frame) + frame_slots(co) * sizeof(qv_obj) + co->nblocks * sizeof(qv_block);
+}
+
+/* f is zeroed memory of frame_bytes(co). */
+static qv_frame *frame_init(qv_frame *f, qv_code *co, qv_func *fn, qv_obj globals)
+{
 	f->type = &qv_frame_type;
 	f->code = co;
 	f->func = fn;
@@ -27,7 +31,19 @@ static qv_frame *frame_push(qv_ctx *c, qv_code *co, qv_func *fn, qv_obj globals)
 	f->ip = co->code;
 	f->cells = f->fast + co->nlocals;
 	f->sp = f->cells + co->ncells + co->nfree;
-	f->blocks = (qv_block *)(f->fast + nslots);
+	f->blocks = (qv_block *)(f->fast + frame_slots(co));
+	return f;
+}
+
+static qv_frame *frame_push(qv_ctx *c, qv_code *co, qv_func *fn, qv_obj globals)
+{
+	size_t sz = (frame_bytes(co) + 15) & ~(size_t)15;
+	if (c->fs_top + sz > c->fs_end)
+		return NULL;
+	qv_frame *f = (qv_frame *)c->fs_top;
+	c->fs_top += sz;
+	__builtin_memset(f, 0, sz);
+	frame_init(f, co, fn, globals);
 	f->on_stack = true;
 	return f;
 }
@@ -40,18 +56,7 @@ static void frame_pop(qv_ctx *c, qv_frame *f)
 
 static qv_frame *frame_new(qv_ctx *c, qv_code *co, qv_func *fn, qv_obj globals)
 {
-	size_t nslots = (size_t)co->nlocals + co->ncells + co->nfree + co->stacksize;
-	qv_frame *f = gc_alloc(c, sizeof(qv_frame) + nslots * sizeof(qv_obj) +
-			       co->nblocks * sizeof(qv_block), false);
-	f->type = &qv_frame_type;
-	f->code = co;
-	f->func = fn;
-	f->globals = globals;
-	f->ip = co->code;
-	f->cells = f->fast + co->nlocals;
-	f->sp = f->cells + co->ncells + co->nfree;
-	f->blocks = (qv_block *)(f->fast + nslots);
-	return f;
+	return frame_init(gc_alloc(c, frame_bytes(co), false), co, fn, globals);
 }
 
 uint16_t code_block_max(const uint8_t *code, uint32_t n)
