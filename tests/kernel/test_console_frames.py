@@ -175,6 +175,18 @@ def test_monitor_text_between_frames_is_kept_however_long():
         py = F.Decoder(F.TO_HOST)
         py.feed(wire)
         assert b"".join(py.text) == text
+    # the link hands them on one line each
+    import socket
+
+    from questv.hub.link import HubLink, SocketTransport
+    a, b = socket.socketpair()
+    try:
+        link = HubLink(SocketTransport(a))
+        link.dec.feed(F.encode(1, 4, b"a", 0) + burst + F.encode(1, 4, b"b", 1))
+        assert link.take_text() == [ln.decode() for ln in burst.split(b"\r\n")[:-1]]
+    finally:
+        a.close()
+        b.close()
     # binary garbage of that length is not text
     py = F.Decoder(F.TO_HOST)
     py.feed(F.encode(1, 4, b"a", 0) + burst[:300] + b"\x00" + burst[300:] + F.encode(1, 4, b"b", 1))

@@ -191,7 +191,7 @@ class Decoder:
     def _byte(self, b: int) -> Frame | None:
         if b == FLAG:
             if self._spill is not None:
-                if _is_text(bytes(self._spill)):
+                if self._spill.endswith(b"\n"):  # printable: checked as it grew
                     self.text.append(bytes(self._spill))
                 self._spill = None
             frame = None

@@ -244,7 +244,8 @@ class HubLink:
 
     def take_text(self) -> list[str]:
         """Lines the monitors printed between frames since the last call."""
-        lines = [raw.decode("ascii").rstrip("\r\n") for raw in self.dec.text]
+        # one stretch of text between two frames may hold several lines
+        lines = [ln for raw in self.dec.text for ln in raw.decode("ascii").splitlines()]
         self.dec.text.clear()
         return lines
 
