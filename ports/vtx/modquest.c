@@ -935,15 +935,14 @@ static bool dev_port(qv_ctx *c, const struct qv_bootinfo_device *d, u32 i, qv_va
 		qv_raise(c, "ValueError", "width must be 1, 2 or 4");
 		return false;
 	}
-	devices_name(i, name);
-	if (!d->io_len) {
-		fmt_buf(msg, sizeof(msg), "device %s has no I/O ports", name);
-		qv_raise(c, "ValueError", msg);
-		return false;
-	}
-	if (off < 0 || off + w > d->io_len) {
-		fmt_buf(msg, sizeof(msg), "offset %ld width %ld outside device %s's %u ports",
-			(long)off, (long)w, name, d->io_len);
+	if (!d->io_len || off < 0 || off + w > d->io_len) {
+		/* named only here: every port access of a driver comes this way */
+		devices_name(i, name);
+		if (!d->io_len)
+			fmt_buf(msg, sizeof(msg), "device %s has no I/O ports", name);
+		else
+			fmt_buf(msg, sizeof(msg), "offset %ld width %ld outside device %s's %u ports",
+				(long)off, (long)w, name, d->io_len);
 		qv_raise(c, "ValueError", msg);
 		return false;
 	}
