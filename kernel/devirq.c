@@ -4,6 +4,7 @@
 #include "thread.h"
 #include "devirq.h"
 #include "irq.h"
+#include "waitlist.h"
 
 _Static_assert(QV_MAX_DEVICES == 32, "devirq.S makes one stub per device: 32");
 _Static_assert(QV_DEVICE_VECTOR(QV_MAX_DEVICES - 1) < 0xF0, "device vectors below the doorbell");
@@ -14,13 +15,8 @@ void devirq_interrupt(u32 dev);
 static volatile u64 counts[QV_MAX_DEVICES];
 static devirq_fn handlers[QV_MAX_DEVICES];
 
-/* The threads in devirq_wait, a list per device of nodes on their stacks;
- * changed with interrupts off. */
-struct waiter {
-	struct kthread *thread;
-	struct waiter *next;
-};
-static struct waiter *waiting[QV_MAX_DEVICES];
+/* The threads in devirq_wait, per device. */
+static struct kwaiter *waiting[QV_MAX_DEVICES];
 
 void devirq_init(void)
 {
@@ -38,14 +34,7 @@ void devirq_interrupt(u32 dev)
 		fn(dev);
 	/* EOI before a wake may switch threads (the doorbell's reason). */
 	timer_eoi();
-	/* Collected first: a wake may switch to the woken thread at once, and
-	 * it unlinks its node from its own stack. */
-	struct kthread *t[KTHREAD_MAX];
-	u32 n = 0;
-	for (struct waiter *w = waiting[dev]; w && n < KTHREAD_MAX; w = w->next)
-		t[n++] = w->thread;
-	for (u32 i = 0; i < n; i++)
-		kthread_wake(t[i]);
+	kwait_wake_all(&waiting[dev]);
 }
 
 u64 devirq_count(u32 dev)
@@ -65,22 +54,16 @@ u64 devirq_wait(u32 dev, u64 seen, u64 deadline_ns)
 {
 	if (dev >= QV_MAX_DEVICES)
 		return 0;
-	struct waiter me = { NULL, NULL };
+	struct kwaiter me;
 	u64 f = irq_off();
 	/* Checked with interrupts off: an interrupt after the check finds this
 	 * thread on the list, and a wake before its block is kept. */
 	if (counts[dev] == seen && kthread_running() && clock_ns() < deadline_ns) {
-		me.thread = kthread_self();
-		me.next = waiting[dev];
-		waiting[dev] = &me;
+		kwait_add(&waiting[dev], &me);
 		irq_restore(f);
 		kthread_block_until(deadline_ns);
 		f = irq_off();
-		for (struct waiter **p = &waiting[dev]; *p; p = &(*p)->next)
-			if (*p == &me) {
-				*p = me.next;
-				break;
-			}
+		kwait_remove(&waiting[dev], &me);
 	}
 	u64 n = counts[dev];
 	irq_restore(f);

@@ -10,6 +10,7 @@
 #include "service.h"
 #include "irq.h"
 #include "devices.h"
+#include "waitlist.h"
 
 #define DEFAULT_BUDGET_US 1000u
 #define DEFAULT_PERIOD_US 10000u
@@ -42,27 +43,13 @@ static struct svc svcs[VTX_SVC_MAX];
 static struct vtx_svc_info events[EVENT_MAX];
 static u32 ev_head, ev_count, ev_lost;
 /* The threads in vtx_svc_next_event (the supervisor, a REPL that asks
- * too), nodes on their stacks; changed with interrupts off. All are woken
- * by an event or a notice and look again. */
-struct ev_wait {
-	struct kthread *thread;
-	struct ev_wait *next;
-};
-static struct ev_wait *ev_waiters;
+ * too). All are woken by an event or a notice and look again. */
+static struct kwaiter *ev_waiters;
 
-/* The threads are collected before any is woken: a wake may switch to the
- * woken thread at once, which unlinks its node from its stack. */
+/* Also the kernel's notice hook (devices_on_notice). */
 static void wake_waiters(void)
 {
-	struct kthread *t[KTHREAD_MAX];
-	u32 n = 0;
-	u64 f = irq_off();
-
-	for (struct ev_wait *w = ev_waiters; w && n < KTHREAD_MAX; w = w->next)
-		t[n++] = w->thread;
-	for (u32 i = 0; i < n; i++)
-		kthread_wake(t[i]);
-	irq_restore(f);
+	kwait_wake_all(&ev_waiters);
 }
 
 static void copy_str(char *dst, size_t cap, const char *src)
@@ -142,17 +129,16 @@ static void queue_event(const struct svc *s)
 
 /* Also ends, with false, once the devices' epoch differs from the one at
  * the call: the supervisor then starts or stops its device-bound services.
- * The notice interrupt wakes the waiters (vtx_svc_notice). */
+ * The notice interrupt wakes the waiters (wake_waiters is the hook). */
 bool vtx_svc_next_event(struct vtx_svc_info *out, u32 timeout_ms)
 {
 	u64 deadline = clock_ns() + (u64)timeout_ms * 1000000u;
 	u32 epoch = devices_epoch();
-	struct ev_wait me = { kthread_self(), NULL };
+	struct kwaiter me;
 	bool got = false;
 	u64 f = irq_off();
 
-	me.next = ev_waiters;
-	ev_waiters = &me;
+	kwait_add(&ev_waiters, &me);
 	for (;;) {
 		if (ev_count) {
 			*out = events[ev_head];
@@ -168,18 +154,9 @@ bool vtx_svc_next_event(struct vtx_svc_info *out, u32 timeout_ms)
 		kthread_block_until(deadline - now < EPOCH_LOOK_NS ? deadline : now + EPOCH_LOOK_NS);
 		f = irq_off();
 	}
-	for (struct ev_wait **p = &ev_waiters; *p; p = &(*p)->next)
-		if (*p == &me) {
-			*p = me.next;
-			break;
-		}
+	kwait_remove(&ev_waiters, &me);
 	irq_restore(f);
 	return got;
-}
-
-void vtx_svc_notice(void)
-{
-	wake_waiters();
 }
 
 /* ---- running the code -------------------------------------------------- */
@@ -626,7 +603,7 @@ void vtx_services_boot(void)
 	bool bc, noted = recovery_note(note_svc, sizeof(note_svc), note_mod, sizeof(note_mod));
 	bool note_used = false;
 
-	devices_on_notice(vtx_svc_notice);
+	devices_on_notice(wake_waiters);
 	for (u32 i = 0; vtx_bundle_service(i, &b); i++) {
 		if (!(b.flags & VTX_BUNDLE_SVC_AT_BOOT))
 			continue;

@@ -64,8 +64,6 @@ int  vtx_svc_swap_commit(int id, char *why, size_t whycap);
 void vtx_svc_swap_abort(int id);
 /* Exit events for the supervisor: name, status, error line; waits. */
 bool vtx_svc_next_event(struct vtx_svc_info *out, u32 timeout_ms);
-/* The notice hook (kernel/devices.h): wakes the thread in next_event. */
-void vtx_svc_notice(void);
 /* The service the calling thread runs, or -1 (the REPL, a kernel thread). */
 int  vtx_svc_self(void);
 
