@@ -245,16 +245,13 @@ class DeviceWatch:
         self.owned = None      # device index -> owned, as last looked at
         self.names = {}        # device index -> name
 
-    def device_of(self, name):
-        d = self.by_name.get(name)
-        return None if d is None else d["device"]
-
     def absent(self, name):
         # The name of the device a device-bound service needs when it is
         # not here now; None when it is here or the service is not bound.
-        dev = self.device_of(name)
-        if dev is None or self.owned is None or self.owned.get(dev):
+        d = self.by_name.get(name)
+        if d is None or self.owned is None or self.owned.get(d["device"]):
             return None
+        dev = d["device"]
         return self.names.get(dev, str(dev))
 
     def plan(self, devices, services):
@@ -312,14 +309,6 @@ def _spec_for(info, module):
     return spec
 
 
-def _declared_spec(d):
-    # A svc_declared entry as the spec svc_start and Policy take.
-    return {"name": d["name"], "module": d["module"], "alternate": d.get("alternate") or "",
-            "budget_us": d["budget_us"], "period_us": d["period_us"],
-            "heap_kib": d["heap_kib"], "restart": d.get("restart", NEVER),
-            "restart_limit": d.get("restart_limit", 0), "backoff_ms": d.get("backoff_ms", 0)}
-
-
 def _watch_devices(q, watch, sup, infos, log):
     # Looks at the devices again if their epoch moved (or never looked):
     # starts what arrived, stops what left.
@@ -338,10 +327,12 @@ def _watch_devices(q, watch, sup, infos, log):
         if info is not None and info["name"]:
             services[info["name"]] = (i, info["state"])
     for act in watch.plan(devices, services):
-        spec = _declared_spec(act[1])
+        # A svc_declared entry is already the spec svc_start and Policy take
+        # (the port's spec dict, plus at_boot and device, which they ignore).
+        spec = act[1]
         name = spec["name"]
+        sup.cancel(name)
         if act[0] == STOP:
-            sup.cancel(name)
             r = q.svc_stop(act[2], DEVICE_STOP_MS)
             if isinstance(r, str):
                 log(f"supervisor: {name} not stopped (device {act[3]} moved away): {r}")
@@ -349,7 +340,6 @@ def _watch_devices(q, watch, sup, infos, log):
                 log(f"supervisor: {name} stopped: device {act[3]} moved away")
             continue
         # A fresh start: the restart count and the alternate start over.
-        sup.cancel(name)
         sup.tracks.pop(name, None)
         sup.track(Policy.from_spec(spec))
         infos[name] = {"name": name, "state": "starting", "spec": spec}
@@ -404,7 +394,7 @@ def run(q=None, log=print, idle_ms=1000, max_events=None):
                 log(f"supervisor: {d.name} not restarted: {type(e).__name__}: {e}")
 
 
-def _event(sup, infos, info, now, log, watch=None):
+def _event(sup, infos, info, now, log, watch):
     name = info["name"]
     if _is_system(info):
         return
@@ -414,7 +404,7 @@ def _event(sup, infos, info, now, log, watch=None):
     if info["state"] == "stopped":
         sup.cancel(name)
         return
-    gone = watch.absent(name) if watch is not None else None
+    gone = watch.absent(name)
     if gone is not None and info["state"] in ENDED_STATES:
         sup.cancel(name)
         log(f"supervisor: {name} {info['state']}; device {gone} is not here: not restarted")
@@ -424,11 +414,11 @@ def _event(sup, infos, info, now, log, watch=None):
         log(d.line)
 
 
-def _restart(q, sup, infos, d, now, log, watch=None):
+def _restart(q, sup, infos, d, now, log, watch):
     info = infos.get(d.name)
     if info is None:
         return
-    gone = watch.absent(d.name) if watch is not None else None
+    gone = watch.absent(d.name)
     if gone is not None:
         log(f"supervisor: {d.name} ({d.module}) not restarted: device {gone} is not here")
         return

@@ -213,19 +213,26 @@ _quest.events[:] = [
     (1100, {"name": "odd", "state": "failed", "spec": spec("odd", "m", 9)}),
     (1200, ended(broken)),
 ]
-logs = []
-try:
-    S.run(_quest, log=logs.append)
-except _quest.Stop:
-    pass
-for line in logs:
-    print("run|log|%s" % line)
-for st in _quest.started:
-    print("run|start|" + "|".join(str(x) for x in st))
+def run_loop(tag):
+    # S.run until the fake's events run out; its lines and starts as rows.
+    logs = []
+    try:
+        S.run(_quest, log=logs.append)
+    except _quest.Stop:
+        pass
+    for line in logs:
+        print("%s|log|%s" % (tag, line))
+    for st in _quest.started:
+        print("%s|start|%s" % (tag, "|".join(str(x) for x in st)))
+
+
+run_loop("run")
 
 
 # The device watch, pure: plan() against devices and service states.
-def decl(name, device, at_boot=True, restart="backoff", limit=2, backoff=50, alternate=None):
+# The shape of _quest.svc_declared()'s entries: the port's spec dict (no
+# alternate is ""), at_boot and device.
+def decl(name, device, at_boot=True, restart="backoff", limit=2, backoff=50, alternate=""):
     return {"name": name, "module": name, "alternate": alternate, "budget_us": 1000,
             "period_us": 10000, "heap_kib": 64, "restart": restart, "restart_limit": limit,
             "backoff_ms": backoff, "at_boot": at_boot, "device": device}
@@ -263,26 +270,18 @@ _quest.devs[:] = [{"name": "uart0", "owned": True}, {"name": "rtc", "owned": Fal
                   {"name": "nic", "owned": True}]
 _quest.infos[:] = [
     {"name": "supervisor", "state": "running", "spec": sup_spec},
-    {"name": "reader", "state": "running", "spec": S._declared_spec(_quest.declared[2])},
+    {"name": "reader", "state": "running", "spec": _quest.declared[2]},
     {"name": "plain", "state": "running", "spec": spec("plain", "plain", "never")},
 ]
 del _quest.started[:]
 _quest.clock[0] = 0
 _quest.moves[:] = [(100, 1, True), (300, 1, False), (400, 2, False), (600, 1, True)]
 _quest.events[:] = [
-    (200, ended(S._declared_spec(_quest.declared[0]))),
-    (350, ended(S._declared_spec(_quest.declared[2]))),
-    (500, ended(S._declared_spec(_quest.declared[0]))),
+    (200, ended(_quest.declared[0])),
+    (350, ended(_quest.declared[2])),
+    (500, ended(_quest.declared[0])),
 ]
-logs = []
-try:
-    S.run(_quest, log=logs.append)
-except _quest.Stop:
-    pass
-for line in logs:
-    print("dev|log|%s" % line)
-for st in _quest.started:
-    print("dev|start|" + "|".join(str(x) for x in st))
+run_loop("dev")
 for st in _quest.stopped:
     print("dev|stop|" + "|".join(str(x) for x in st))
 '''
