@@ -6,8 +6,6 @@
 #include "thread.h"
 #include "devices.h"
 
-#define X2APIC_EOI 0x80Bu
-
 static volatile u64 notices;
 static void (*notice_hook)(void);
 
@@ -24,7 +22,7 @@ void devices_init(void)
 void notice_interrupt(void)
 {
 	notices = notices + 1;
-	__asm__ volatile("wrmsr" : : "c"(X2APIC_EOI), "a"(0), "d"(0));
+	timer_eoi();
 	void (*fn)(void) = __atomic_load_n(&notice_hook, __ATOMIC_ACQUIRE);
 	if (fn)
 		fn();
