@@ -183,8 +183,9 @@ def bundle_for(system: System, sb: Sandbox, compiler: Compiler | None,
     from .config import RESTART_POLICIES, START_MODES
 
     modules = sandbox_modules(sb, pylib)
+    homes: dict[int, dict[str, ModuleSource]] = {}
     for svc in sb.standby_services:
-        modules = {**_standby_modules(system, svc, pylib), **modules}
+        modules = {**_standby_modules(system, svc, pylib, homes), **modules}
     if modules and compiler is None:
         raise CompileError(Path(next(iter(modules.values())).path), None, None,
                            "no compiler to build it with")
@@ -199,11 +200,17 @@ def bundle_for(system: System, sb: Sandbox, compiler: Compiler | None,
                          fs_kib=sb.fs_kib)
 
 
-def _standby_modules(system: System, svc: Service, pylib: Path) -> dict[str, ModuleSource]:
+def _standby_modules(system: System, svc: Service, pylib: Path,
+                     homes: dict[int, dict[str, ModuleSource]]) -> dict[str, ModuleSource]:
     """The module and alternate of a standby copy, with their parent packages, as its
-    home sandbox's bundle has them (config checked they are no other file here)."""
-    home = next(sb for sb in system.sandboxes if any(s is svc for s in sb.services))
-    theirs = sandbox_modules(home, pylib)
+    home sandbox's bundle has them (config checked they are no other file here).
+    `homes` keeps each home's modules, found once for all its copies."""
+    from .config import home_of
+
+    home, _ = home_of(system, svc)
+    if home.id not in homes:
+        homes[home.id] = sandbox_modules(home, pylib)
+    theirs = homes[home.id]
     out: dict[str, ModuleSource] = {}
     for name in (svc.module, svc.alternate):
         parts = name.split(".") if name else []

@@ -750,20 +750,27 @@ def system_vcpus(system: System, sb: Sandbox, has_supervisor: bool) -> list[tupl
     return vcpus
 
 
-def _standby_key(system: System, sb: Sandbox, svc: Service) -> str:
-    """The key of the `standby` that puts a copy of svc into sb."""
+def home_of(system: System, svc: Service) -> tuple[Sandbox, int]:
+    """The sandbox that declares svc (a standby copy is that very object) and its place
+    in that sandbox's services."""
     for home in system.sandboxes:
         for j, s in enumerate(home.services):
             if s is svc:
-                return f"sandbox[{home.id}].service[{j}].standby"
+                return home, j
     raise AssertionError(f"{svc.name}: a standby copy without a home")
+
+
+def _standby_key(system: System, svc: Service) -> str:
+    """The key of the `standby` that puts copies of svc into other sandboxes."""
+    home, j = home_of(system, svc)
+    return f"sandbox[{home.id}].service[{j}].standby"
 
 
 def _service_count(r: _Reader, system: System, sb: Sandbox) -> None:
     """The standby copies share the port's service slots with the sandbox's own."""
     if len(sb.hosted_services) > MAX_SERVICES:
         svc = sb.hosted_services[MAX_SERVICES]
-        raise r.fail(_standby_key(system, sb, svc),
+        raise r.fail(_standby_key(system, svc),
                      f'sandbox "{sb.name}" would have {len(sb.hosted_services)} services with '
                      f"the standby copies, at most {MAX_SERVICES} (the port has "
                      f"{SERVICE_SLOTS} slots, one of them the supervisor's)")
@@ -781,7 +788,7 @@ def _admission(r: _Reader, system: System, sb: Sandbox, has_supervisor: bool) ->
         bound = ll_bound_ppm(len(vcpus))
         if load > bound:
             others = ", ".join(f"{w} {c}/{t} us" for w, c, t in vcpus[:-1])
-            key = _standby_key(system, sb, svc) if standby else f"sandbox[{sb.id}].service[{j}]"
+            key = _standby_key(system, svc) if standby else f"sandbox[{sb.id}].service[{j}]"
             where = f' in sandbox "{sb.name}"' if standby else ""
             raise r.fail(key,
                          f"{svc.budget_us}/{svc.period_us} us is not schedulable{where} on "
