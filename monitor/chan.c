@@ -23,7 +23,6 @@ static u64 uart_lock_host;
 
 static u64 chan_gpa(const struct sandbox *sb, u32 i);
 
-#define X2APIC_ICR       0x830u
 #define MSR_EPT_VPID_CAP 0x48Cu
 
 /* The sandbox that owns the UART at COM1, the monitors' serial line. */
@@ -255,11 +254,6 @@ void chan_hw_invept(const struct sandbox *sb)
 
 bool chan_hw_doorbell(u32 core)
 {
-	if (!lapic_has_x2apic())
-		return false;
-	/* x2APIC ICR: destination in the high half; fixed delivery, physical
-	 * destination, edge, assert are all zero bits: only the vector. */
-	wrmsr(X2APIC_ICR, (u64)mon.cpus[core].apic_id << 32 | QV_DOORBELL_VECTOR);
-	return true;
+	return lapic_send_vector(core, QV_DOORBELL_VECTOR);
 }
 #endif

@@ -17,6 +17,7 @@
 #define X2APIC_EOI         0x80Bu
 #define X2APIC_SVR         0x80Fu
 #define X2APIC_ISR0        0x810u
+#define X2APIC_ICR         0x830u
 #define X2APIC_LVT_TIMER   0x832u
 #define X2APIC_LVT_LINT0   0x835u
 #define X2APIC_INIT_COUNT  0x838u
@@ -40,6 +41,16 @@ bool lapic_has_x2apic(void)
 
 	__asm__ volatile("cpuid" : "=a"(a), "=b"(b), "=c"(c), "=d"(d) : "a"(1), "c"(0));
 	return c >> 21 & 1;
+}
+
+bool lapic_send_vector(u32 core, u8 vector)
+{
+	if (!lapic_has_x2apic())
+		return false;
+	/* x2APIC ICR: destination in the high half; fixed delivery, physical
+	 * destination, edge, assert are all zero bits: only the vector. */
+	wrmsr(X2APIC_ICR, (u64)mon.cpus[core].apic_id << 32 | vector);
+	return true;
 }
 
 /* A timer left armed, or an interrupt left in service, by a sandbox that

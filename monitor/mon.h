@@ -159,6 +159,9 @@ void smp_start_aps(void);
 extern const u32 lapic_guest_msrs[];
 extern const size_t lapic_guest_msr_count;
 bool lapic_has_x2apic(void);
+/* A fixed-delivery interrupt `vector` to `core` (the doorbell, the device
+ * notice); false when there is no x2APIC to send it with. */
+bool lapic_send_vector(u32 core, u8 vector);
 void lapic_guest_timer_setup(void);
 void lapic_guest_timer_reset(void);
 

@@ -384,17 +384,13 @@ void recovery_live_devices(struct sandbox *sb, struct qv_bootinfo *bi)
 	spin_unlock(&dev_lock);
 }
 
-/* QV_NOTICE_VECTOR to sb's core, as the doorbell is sent (fixed delivery,
- * physical destination), when sb runs: a frozen sandbox reads the live
- * fields when it runs again, and a sandbox that restarts reads them at
- * boot. False when not sent. */
+/* QV_NOTICE_VECTOR to sb's core, as the doorbell is sent, when sb runs: a
+ * frozen sandbox reads the live fields when it runs again, and a sandbox
+ * that restarts reads them at boot. False when not sent. */
 static bool send_notice(const struct sandbox *sb)
 {
-	if (__atomic_load_n(&sb->stopped, __ATOMIC_RELAXED) || sb->core >= mon.n_cpus ||
-	    !lapic_has_x2apic())
-		return false;
-	wrmsr(X2APIC_ICR, (u64)mon.cpus[sb->core].apic_id << 32 | QV_NOTICE_VECTOR);
-	return true;
+	return !__atomic_load_n(&sb->stopped, __ATOMIC_RELAXED) && sb->core < mon.n_cpus &&
+	       lapic_send_vector(sb->core, QV_NOTICE_VECTOR);
 }
 
 /* MOVE_DEVICE: device `d` from its current owner to sandbox `to`. Its I/O
