@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from bochs_boot import build_and_boot
 from questv.config import System
 from questv.emulator import Emulator, SerialPipe
 from questv.image import build
@@ -60,11 +61,8 @@ class Booted:
 
 @pytest.fixture(scope="session")
 def booted() -> Iterator[Booted]:
-    result = build(SYSTEM_TOML, IMAGE, test=True, build_dir=ROOT / "build")
-    machine = result.system.machine
-    with Emulator(IMAGE, kind="bochs", cores=machine.cores, memory_mib=machine.memory_mib,
-                  workdir=TEST_DIR / "run-bochs", serial_log=SERIAL_LOG) as emulator:
-        yield Booted(result.system, emulator)
+    with build_and_boot(SYSTEM_TOML, IMAGE, TEST_DIR / "run-bochs", SERIAL_LOG) as (result, emu):
+        yield Booted(result.system, emu)
 
 
 # ---------------------------------------------------------------------------

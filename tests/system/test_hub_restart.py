@@ -17,8 +17,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from bochs_boot import build_and_boot
 from questv.emulator import Emulator
-from questv.image import build
 
 ROOT = Path(__file__).resolve().parents[2]
 SYSTEM_TOML = ROOT / "tests/system/system-hub.toml"
@@ -29,11 +29,8 @@ HEARTBEAT = r"\[sb1\] sandbox 1 heartbeat (\d+) canary=ok\r?\n"
 
 @pytest.fixture(scope="module")
 def hub() -> Iterator[Emulator]:
-    result = build(SYSTEM_TOML, TEST_DIR / "questv-hub.iso", test=True, build_dir=ROOT / "build")
-    machine = result.system.machine
-    with Emulator(TEST_DIR / "questv-hub.iso", kind="bochs", cores=machine.cores,
-                  memory_mib=machine.memory_mib, workdir=TEST_DIR / "run-bochs",
-                  serial_log=TEST_DIR / "serial.log") as emulator:
+    with build_and_boot(SYSTEM_TOML, TEST_DIR / "questv-hub.iso", TEST_DIR / "run-bochs",
+                        TEST_DIR / "serial.log") as (_, emulator):
         yield emulator
 
 

@@ -17,8 +17,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from bochs_boot import build_and_boot
 from questv.emulator import Emulator
-from questv.image import build
 
 ROOT = Path(__file__).resolve().parents[2]
 SYSTEM_TOML = ROOT / "tests/system/system-irq.toml"
@@ -38,11 +38,8 @@ def counts(text: str, sb: int) -> list[int]:
 
 @pytest.fixture(scope="module")
 def irq() -> Iterator[Emulator]:
-    result = build(SYSTEM_TOML, TEST_DIR / "questv-irq.iso", test=True, build_dir=ROOT / "build")
-    machine = result.system.machine
-    with Emulator(TEST_DIR / "questv-irq.iso", kind="bochs", cores=machine.cores,
-                  memory_mib=machine.memory_mib, workdir=TEST_DIR / "run-bochs",
-                  serial_log=TEST_DIR / "serial.log") as emulator:
+    with build_and_boot(SYSTEM_TOML, TEST_DIR / "questv-irq.iso", TEST_DIR / "run-bochs",
+                        TEST_DIR / "serial.log") as (_, emulator):
         yield emulator
 
 

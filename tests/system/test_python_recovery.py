@@ -74,6 +74,26 @@ def _fire(pyboot, code: str) -> None:
         r.close()
 
 
+TRIPLE = "import quest\nquest._inject('triple')"
+
+
+def _fault(pyboot, code: str = TRIPLE) -> tuple[int, int]:
+    """Fires code on sb4 and waits for the monitor's FAULT line: sb4's boot
+    count before, and the log line the episode starts at."""
+    boot, _ = _victim(pyboot)
+    start = len(pyboot.log_lines())
+    _fire(pyboot, code)
+    pyboot.wait_log(rf"\[mon {VICTIM}\] FAULT sb={VICTIM} ", TIMEOUT, start)
+    return boot, start
+
+
+def _decision(pyboot, start: int, kind: str = "triple_fault") -> str:
+    """What the recovery service's line from line start on says it did with
+    sb4's fault of that kind (after '-> ')."""
+    return pyboot.wait_log(rf"^\[sb{SUP}\] recovery: seq=\d+ sb{VICTIM} {kind} .* -> (.*)$",
+                           TIMEOUT, start).group(1)
+
+
 def _ticker_misses(pyboot) -> tuple[int, int]:
     d = _value(pyboot, 1, "__import__('quest').Service('ticker').stats().vcpu.as_dict()")
     return d["deadline_misses"], d["fg_us"]
@@ -118,10 +138,7 @@ def _fault_and_recover(pyboot, code: str, kind: str, version: int) -> list[str]:
     """Injects with code on sb4; checks containment, the policy's decision
     (by policy version `version`), the restart and the service answering.
     The log lines of the episode."""
-    boot, _ = _victim(pyboot)
-    start = len(pyboot.log_lines())
-    _fire(pyboot, code)
-    pyboot.wait_log(rf"\[mon {VICTIM}\] FAULT sb={VICTIM} ", TIMEOUT, start)
+    boot, start = _fault(pyboot, code)
     m = pyboot.wait_log(rf"^\[sb{SUP}\] recovery: seq=\d+ sb{VICTIM} (\S+) .* -> (\S+) "
                         rf"\(policy policy v(\d+)\): (.*)$", TIMEOUT, start)
     assert (m.group(1), m.group(2), int(m.group(3)), m.group(4)) == \
@@ -154,7 +171,7 @@ FAULTS = [
     ("write into its EPT", "import quest\nquest._inject('ept')", "ept_violation"),
     ("port of uart0 (sb0's)", "import quest\nquest._inject('io', 0)", "io"),
     ("PCI 00:01.0", "import quest\nquest._inject('pci', 0x08)", "pci"),
-    ("triple fault", "import quest\nquest._inject('triple')", "triple_fault"),
+    ("triple fault", TRIPLE, "triple_fault"),
     ("hang, interrupts off", "import quest\nquest._inject('hang')", "hang"),
 ]
 
@@ -225,7 +242,7 @@ def test_good_policy_swap_decides_the_next_fault(pyboot, before) -> None:
     assert _swap_policy(pyboot, GOOD) == 2
     pyboot.wait_log(rf"^\[sb{SUP}\] recovery: policy policy v2 in force \(swapped\)", TIMEOUT,
                     start)
-    lines = _fault_and_recover(pyboot, "import quest\nquest._inject('triple')", "triple_fault",
+    lines = _fault_and_recover(pyboot, TRIPLE, "triple_fault",
                                2)
     assert f"[sb{SUP}] policy v2 sees triple_fault in sb{VICTIM}" in lines
 
@@ -262,14 +279,10 @@ def test_restart_service_starts_the_alternate_for_one_boot(pyboot, before) -> No
                     start)
     declared = _services(pyboot)
     assert declared["hello4"] == ("svc_safe", "running"), declared
-    boot, _ = _victim(pyboot)
-    start = len(pyboot.log_lines())
-    _fire(pyboot, "import quest\nquest._inject('triple')")
-    pyboot.wait_log(rf"\[mon {VICTIM}\] FAULT sb={VICTIM} ", TIMEOUT, start)
-    m = pyboot.wait_log(rf"^\[sb{SUP}\] recovery: seq=\d+ sb{VICTIM} triple_fault .* -> (.*)$",
-                        TIMEOUT, start)
-    assert m.group(1) == f"restart_service hello4 {ALTERNATE} (policy policy v3): done (note " \
-        "passed)", m.group(0)
+    boot, start = _fault(pyboot)
+    decision = _decision(pyboot, start)
+    assert decision == f"restart_service hello4 {ALTERNATE} (policy policy v3): done (note " \
+        "passed)", decision
     pyboot.wait_log(rf"sandbox {VICTIM}: command restart_service from the supervisor$",
                     TIMEOUT, start)
     # The restarted line keeps its format (benchmarks/recovery parse it); the
@@ -292,7 +305,7 @@ def test_restart_service_starts_the_alternate_for_one_boot(pyboot, before) -> No
     assert not [ln for ln in lines if f"[sb{VICTIM}] {SERVICE_LINE}" in ln]
     # The next fault is a plain restart (the policy's second answer): no
     # note, hello4 runs its declared module again.
-    lines = _fault_and_recover(pyboot, "import quest\nquest._inject('triple')", "triple_fault", 3)
+    lines = _fault_and_recover(pyboot, TRIPLE, "triple_fault", 3)
     assert not [ln for ln in lines if "recovery note" in ln], lines
     assert _services(pyboot)["hello4"] == ("svc_safe", "running")
 
@@ -336,9 +349,7 @@ AFTER = ("def on_fault(event):\n"
 def test_swap_while_a_fault_is_decided_takes_effect_after_it(pyboot, before) -> None:
     slow = _swap_policy(pyboot, SLOW)
     misses = _ticker_misses(pyboot)[0]
-    boot, _ = _victim(pyboot)
-    start = len(pyboot.log_lines())
-    _fire(pyboot, "import quest\nquest._inject('triple')")
+    boot, start = _fault(pyboot)
     pyboot.wait_log(rf"^\[sb{SUP}\] slow policy deciding seq \d+", TIMEOUT, start)
     # The swap is asked while on_fault runs (1.5 s): the decision in progress
     # stays the old policy's, the new one is in force after it.
@@ -373,15 +384,12 @@ def test_a_decision_later_than_on_fault_does_not_restart_the_new_life(pyboot, be
     # restarted it by then, and the command, made for the fault's boot, is
     # refused as stale instead of restarting the new life a second time.
     late = _swap_policy(pyboot, LATE)
-    boot, _ = _victim(pyboot)
-    start = len(pyboot.log_lines())
-    _fire(pyboot, "import quest\nquest._inject('triple')")
+    boot, start = _fault(pyboot)
     pyboot.wait_log(rf"sandbox {VICTIM}: no command from the supervisor in 3000 ms, "
                     "on_fault=restart", TIMEOUT, start)
-    m = pyboot.wait_log(rf"^\[sb{SUP}\] recovery: seq=\d+ sb{VICTIM} triple_fault .* -> (.*)$",
-                        TIMEOUT, start)
-    assert m.group(1) == f"restart (policy policy v{late}): too late: on_fault=restart came " \
-        "first", m.group(0)
+    decision = _decision(pyboot, start)
+    assert decision == f"restart (policy policy v{late}): too late: on_fault=restart came " \
+        "first", decision
     pyboot.wait_log(rf"sandbox {VICTIM}: command restart from the supervisor refused: it was "
                     rf"for boot {boot}, the sandbox is at boot {boot + 1}$", TIMEOUT, start)
     pyboot.wait_log(rf"^\[sb{VICTIM}\] {SERVICE_LINE}", TIMEOUT, start)
@@ -433,14 +441,10 @@ def test_move_service_takes_the_clock_and_the_rtc_to_sb3(pyboot, before) -> None
         (out, err)
     version = _swap_policy(pyboot, MOVE)
     misses = _ticker_misses(pyboot)[0]
-    boot, _ = _victim(pyboot)
-    start = len(pyboot.log_lines())
-    _fire(pyboot, "import quest\nquest._inject('triple')")
-    pyboot.wait_log(rf"\[mon {VICTIM}\] FAULT sb={VICTIM} ", TIMEOUT, start)
-    m = pyboot.wait_log(rf"^\[sb{SUP}\] recovery: seq=\d+ sb{VICTIM} triple_fault .* -> (.*)$",
-                        TIMEOUT, start)
-    assert m.group(1) == (f"move_service clock rtc sb3 (policy policy v{version}): done "
-                          f"(device 1 moved to sb3; sb{VICTIM} restarted)"), m.group(0)
+    boot, start = _fault(pyboot)
+    decision = _decision(pyboot, start)
+    assert decision == (f"move_service clock rtc sb3 (policy policy v{version}): done "
+                        f"(device 1 moved to sb3; sb{VICTIM} restarted)"), decision
     # The monitor moves the ports and the interrupt routing, then restarts sb4.
     pyboot.wait_log(rf"device 1 'rtc' moved from sb {VICTIM} to sb 3 \(ports 0x70\+2, .*\); "
                     r"interrupt routing: irq 8 -> vector 0x41, sb 3", TIMEOUT, start)
@@ -488,12 +492,9 @@ def test_quarantine_keeps_the_victim_down_and_the_others_running(pyboot, before)
     version = _swap_policy(pyboot, QUARANTINE)
     assert _victim(pyboot)[1] == ["running"]
     misses = _ticker_misses(pyboot)[0]
-    start = len(pyboot.log_lines())
-    _fire(pyboot, "import quest\nquest._inject('triple')")
-    pyboot.wait_log(rf"\[mon {VICTIM}\] FAULT sb={VICTIM} ", TIMEOUT, start)
-    m = pyboot.wait_log(rf"^\[sb{SUP}\] recovery: seq=\d+ sb{VICTIM} triple_fault .* -> (.*)$",
-                        TIMEOUT, start)
-    assert m.group(1) == f"quarantine (policy policy v{version}): done", m.group(0)
+    _, start = _fault(pyboot)
+    decision = _decision(pyboot, start)
+    assert decision == f"quarantine (policy policy v{version}): done", decision
     pyboot.wait_log(rf"\[mon \d+\] sandbox {VICTIM} quarantined$", TIMEOUT, start)
     # A restart asked afterwards is refused, and nothing brings sb4 back: not
     # the command, not on_fault after the recovery timeout (1 s here).
