@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -77,19 +78,24 @@ def test_missing_compiler_is_reported(tmp_path):
         c.compile(module(tmp_path, "a", "x = 1\n"))
 
 
-def write_system(tmp_path: Path, app_text: str) -> Path:
-    (tmp_path / "apps").mkdir()
-    (tmp_path / "apps/ticker.py").write_text(app_text)
-    (tmp_path / "apps/pkg").mkdir()
-    (tmp_path / "apps/pkg/__init__.py").write_text("NAME = 'pkg'\n")
+UART = """
+[[device]]
+name = "uart0"
+kind = "uart16550"
+io = [0x3F8, 8]
+"""
+
+
+def system_text(sandbox_lines: Callable[[int], str], devices: str) -> str:
+    """A 4-core system of sandboxes sb0..sb3 (sb0 supervises), each with its own
+    `sandbox_lines(i)` (keys, then its services), and the `devices` tables."""
     sandboxes = "".join(f'''
 [[sandbox]]
 name = "sb{i}"
 cores = [{i}]
 memory_mib = 16
-{'devices = ["uart0"]' if i == 0 else ""}
-''' for i in range(4))
-    (tmp_path / "system.toml").write_text(f'''
+{sandbox_lines(i)}''' for i in range(4))
+    return f'''
 [machine]
 cores = 4
 memory_mib = 256
@@ -97,19 +103,25 @@ memory_mib = 256
 [system]
 supervisor = "sb0"
 {sandboxes}
+{devices}'''
+
+
+def write_system(tmp_path: Path, app_text: str) -> Path:
+    (tmp_path / "apps").mkdir()
+    (tmp_path / "apps/ticker.py").write_text(app_text)
+    (tmp_path / "apps/pkg").mkdir()
+    (tmp_path / "apps/pkg/__init__.py").write_text("NAME = 'pkg'\n")
+    tick = '''
 [[sandbox.service]]
 name = "tick"
 module = "ticker"
 budget_us = 1000
 period_us = 100000
 restart = "always"
-
-[[device]]
-name = "uart0"
-kind = "uart16550"
-io = [0x3F8, 8]
-irq = 4
-''')
+'''
+    (tmp_path / "system.toml").write_text(system_text(
+        lambda i: 'devices = ["uart0"]' if i == 0 else tick if i == 3 else "",
+        UART + "irq = 4\n"))
     return tmp_path / "system.toml"
 
 
@@ -140,35 +152,7 @@ def test_standby_bundles_carry_the_device_bound_service_and_its_modules(tmp_path
     (home / "dev/clock.py").write_text("def main():\n    pass\n")
     (home / "dev/other.py").write_text("x = 1\n")
     (home / "clock_safe.py").write_text("def main():\n    pass\n")
-    sandboxes = "".join(f'''
-[[sandbox]]
-name = "sb{i}"
-cores = [{i}]
-memory_mib = 16
-apps = {'["home"]' if i == 1 else "[]"}
-devices = {'["uart0"]' if i == 0 else '["rtc"]' if i == 1 else "[]"}
-''' for i in range(4))
-    (tmp_path / "system.toml").write_text(f'''
-[machine]
-cores = 4
-memory_mib = 256
-
-[system]
-supervisor = "sb0"
-{sandboxes}
-[[device]]
-name = "uart0"
-kind = "uart16550"
-io = [0x3F8, 8]
-
-[[device]]
-name = "rtc"
-kind = "isa"
-io = [0x70, 2]
-irq = 8
-''')
-    text = (tmp_path / "system.toml").read_text()
-    svc = '''
+    clock = '''
 [[sandbox.service]]
 name = "clock"
 module = "dev.clock"
@@ -181,8 +165,15 @@ start = "manual"
 device = "rtc"
 standby = ["sb2"]
 '''
-    at = text.index("[[sandbox]]", text.index('name = "sb1"'))
-    (tmp_path / "system.toml").write_text(text[:at] + svc + text[at:])
+    lines = {0: 'apps = []\ndevices = ["uart0"]', 1: f'apps = ["home"]\ndevices = ["rtc"]\n{clock}',
+             2: "apps = []\ndevices = []", 3: "apps = []\ndevices = []"}
+    (tmp_path / "system.toml").write_text(system_text(lines.__getitem__, UART + '''
+[[device]]
+name = "rtc"
+kind = "isa"
+io = [0x70, 2]
+irq = 8
+'''))
     system = load(tmp_path / "system.toml")
     compiler = Compiler(QPY, tmp_path / "cache")
     b1, b2, b3 = (decode(bundle_for(system, system.sandboxes[i], compiler), sandbox_id=i)
