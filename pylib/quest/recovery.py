@@ -109,7 +109,10 @@ def normalize(action):
 
 def device_index(q, dev):
     # A device named by the policy (name or manifest index) as its index;
-    # ValueError when the manifest has no such device.
+    # ValueError when the manifest has no such device. quest._dev resolves
+    # names the same way, but importing it for this costs the recovery
+    # heap about 11 KB (qpy gc.mem_alloc around the import); normalize()
+    # has already refused a bool or any other type.
     if isinstance(dev, int):
         if q.dev_info(dev) is None:
             raise ValueError(f"no device {dev} (the manifest has {q.dev_count()})")
