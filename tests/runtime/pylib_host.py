@@ -1,5 +1,5 @@
 """What the pylib host tests (test_pylib_quest, test_pylib_supervisor,
-test_pylib_recovery) share: a working directory holding the quest package
+test_pylib_recovery, test_pylib_devices) share: a working directory holding the quest package
 (pylib/quest), a fake _quest and a driver program, the driver run under
 CPython and under build/host/qpy, and the driver's "tag|field|..." lines.
 """
@@ -44,6 +44,25 @@ def wait_period():
 
 def inject(kind, arg=0):
     raise RuntimeError("_inject is only in test builds")
+'''
+
+# A fake _quest's manifest devices: devs[i] is what dev_info(i) answers
+# (name, owned and whatever else the test puts there) with its index added;
+# a test fills devs (`devs[:] = [...]`).
+FAKE_DEVICES = '''
+devs = []
+
+
+def dev_count():
+    return len(devs)
+
+
+def dev_info(i):
+    if not 0 <= i < len(devs):
+        return None
+    d = dict(devs[i])
+    d["index"] = i
+    return d
 '''
 
 

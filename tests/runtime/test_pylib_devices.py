@@ -12,42 +12,29 @@ slices. Both interpreters must print the same (differential).
 from __future__ import annotations
 
 import pytest
-from pylib_host import FAKE_CLOCK, driver_outputs, rows
+from pylib_host import FAKE_CLOCK, FAKE_DEVICES, driver_outputs, rows
 
 FAKE_QUEST = '''"""A stand-in for the native _quest's dev_* functions."""
-''' + FAKE_CLOCK + '''
-DEVS = [
-    {"name": "uart0", "kind": "uart16550", "io_base": 0x3F8, "io_len": 8, "irq": 4},
-    {"name": "rtc", "kind": "isa", "io_base": 0x70, "io_len": 2, "irq": 8},
-    {"name": "nic", "kind": "pci", "io_base": 0, "io_len": 0, "irq": None},
+''' + FAKE_CLOCK + FAKE_DEVICES + '''
+devs[:] = [
+    {"name": "uart0", "kind": "uart16550", "io_base": 0x3F8, "io_len": 8, "irq": 4,
+     "owned": True},
+    {"name": "rtc", "kind": "isa", "io_base": 0x70, "io_len": 2, "irq": 8, "owned": True},
+    {"name": "nic", "kind": "pci", "io_base": 0, "io_len": 0, "irq": None, "owned": False},
 ]
-owned = [True, True, False]
 ports = {}
 calls = []
 irq_times = {1: []}   # device -> times (ms) its interrupts come
 
 
-def dev_count():
-    return len(DEVS)
-
-
-def dev_info(i):
-    if not 0 <= i < len(DEVS):
-        return None
-    d = dict(DEVS[i])
-    d["index"] = i
-    d["owned"] = owned[i]
-    return d
-
-
 def _check(i, offset, width):
-    d = DEVS[i]
+    d = devs[i]
     if width not in (1, 2, 4):
         raise ValueError("width must be 1, 2 or 4")
     if offset < 0 or offset + width > d["io_len"]:
         raise ValueError("offset %d width %d is outside device %s's %d ports"
                          % (offset, width, d["name"], d["io_len"]))
-    if not owned[i]:
+    if not d["owned"]:
         raise PermissionError("device %s is not owned by this sandbox" % d["name"])
 
 
@@ -68,8 +55,8 @@ def dev_irq_count(i):
 
 
 def dev_wait_irq(i, count, timeout_ms):
-    if not owned[i]:
-        raise PermissionError("device %s is not owned by this sandbox" % DEVS[i]["name"])
+    if not devs[i]["owned"]:
+        raise PermissionError("device %s is not owned by this sandbox" % devs[i]["name"])
     calls.append(("wait", i, count, timeout_ms))
     later = [t for t in irq_times.get(i, []) if t > clock[0]]
     if dev_irq_count(i) != count:
@@ -119,11 +106,11 @@ out("calls", _quest.calls)
 del _quest.calls[:]
 
 # The live bit: a moved-away device refuses I/O and waits.
-_quest.owned[1] = False
+_quest.devs[1]["owned"] = False
 out("owned", rtc.owned)
 exc("moved_in", lambda: rtc.in8(0))
 exc("moved_wait", lambda: rtc.wait_irq(10))
-_quest.owned[1] = True
+_quest.devs[1]["owned"] = True
 nic = quest.Device("nic")
 exc("nic_in", lambda: nic.in8(0))
 exc("nic_wait", lambda: nic.wait_irq(5))

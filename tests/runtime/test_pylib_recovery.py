@@ -11,11 +11,11 @@ the same lines, and the tests check what they must say.
 from __future__ import annotations
 
 import pytest
-from pylib_host import FAKE_CLOCK, REPO, driver_outputs
+from pylib_host import FAKE_CLOCK, FAKE_DEVICES, REPO, driver_outputs
 from pylib_host import rows as _rows
 
 FAKE_QUEST = '''"""A scripted stand-in for the native _quest module's recovery side."""
-''' + FAKE_CLOCK + '''
+''' + FAKE_CLOCK + FAKE_DEVICES + '''
 records = []     # fault records fault_next hands out, in order
 commands = []    # (cmd, target, arg) given to recover
 acks = []
@@ -51,17 +51,8 @@ RECOVER_MOVE_DEVICE = 5
 RECOVER_RESTART_SERVICE = 6
 
 
-DEVS = ["uart0", "rtc", "nic"]   # the manifest's devices, by index
-
-
-def dev_count():
-    return len(DEVS)
-
-
-def dev_info(i):
-    if not 0 <= i < len(DEVS):
-        return None
-    return {"index": i, "name": DEVS[i], "owned": False}
+# The manifest's devices, by index (FAKE_DEVICES); none owned here.
+devs[:] = [{"name": n, "owned": False} for n in ("uart0", "rtc", "nic")]
 
 
 def recover(cmd, target, arg, boot=None):

@@ -11,11 +11,11 @@ what the lines must say.
 from __future__ import annotations
 
 import pytest
-from pylib_host import FAKE_CLOCK, driver_outputs
+from pylib_host import FAKE_CLOCK, FAKE_DEVICES, driver_outputs
 from pylib_host import rows as _rows
 
 FAKE_QUEST = '''"""A scripted stand-in for the native _quest module."""
-''' + FAKE_CLOCK + '''
+''' + FAKE_CLOCK + FAKE_DEVICES + '''
 
 class Stop(Exception):
     pass
@@ -36,8 +36,7 @@ def svc_info(i):
 
 
 # Devices (the device watch): what svc_declared and dev_* answer.
-declared = []    # svc_declared()
-devs = []        # {"name", "owned"} per device index
+declared = []    # svc_declared(); devs (FAKE_DEVICES): {"name", "owned"}
 epoch = [0]
 moves = []       # (at_ms, device, owned): a MOVE_DEVICE, which wakes svc_next_event
 stopped = []     # (at_ms, name, timeout_ms) handed to svc_stop
@@ -97,17 +96,6 @@ def svc_declared():
 def dev_epoch():
     return epoch[0]
 
-
-def dev_count():
-    return len(devs)
-
-
-def dev_info(i):
-    if not 0 <= i < len(devs):
-        return None
-    d = dict(devs[i])
-    d["index"] = i
-    return d
 '''
 
 DRIVER = r'''
