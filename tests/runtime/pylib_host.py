@@ -90,3 +90,9 @@ def driver_outputs(workdir: Path, files: dict[str, str],
 def rows(out: str, tag: str) -> list[list[str]]:
     """The fields after the tag of each `tag|...` line."""
     return [ln.split("|")[1:] for ln in out.splitlines() if ln.split("|")[0] == tag]
+
+
+def one(out: str, tag: str) -> list[str]:
+    """The fields of the one `tag|...` line (an error if there are none or several)."""
+    (r,) = rows(out, tag)
+    return r

@@ -12,7 +12,7 @@ slices. Both interpreters must print the same (differential).
 from __future__ import annotations
 
 import pytest
-from pylib_host import FAKE_CLOCK, FAKE_DEVICES, driver_outputs, rows
+from pylib_host import FAKE_CLOCK, FAKE_DEVICES, driver_outputs, one, rows
 
 FAKE_QUEST = '''"""A stand-in for the native _quest's dev_* functions."""
 ''' + FAKE_CLOCK + FAKE_DEVICES + '''
@@ -133,11 +133,6 @@ out("waits", _quest.calls)
 def outputs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     return driver_outputs(tmp_path_factory.mktemp("pylib_devices"),
                           {"_quest.py": FAKE_QUEST, "driver.py": DRIVER})
-
-
-def one(out: str, tag: str) -> list[str]:
-    (r,) = rows(out, tag)
-    return r
 
 
 def test_same_under_cpython_and_qpy(outputs: dict[str, str]) -> None:

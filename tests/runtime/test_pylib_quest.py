@@ -10,7 +10,7 @@ encoding. Both interpreters must print the same (differential).
 from __future__ import annotations
 
 import pytest
-from pylib_host import driver_outputs, rows
+from pylib_host import driver_outputs, one, rows
 
 FAKE_QUEST = '''
 CHAN_OK = 0
@@ -349,11 +349,6 @@ def outputs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     return driver_outputs(tmp_path_factory.mktemp("pylib_quest"),
                           {"_quest.py": FAKE_QUEST, "helpermod.py": HELPER_MOD,
                            "driver.py": DRIVER})
-
-
-def one(out: str, tag: str) -> list[str]:
-    (r,) = rows(out, tag)
-    return r
 
 
 def test_same_under_cpython_and_qpy(outputs: dict[str, str]) -> None:
