@@ -167,9 +167,10 @@ static qv_val q_sandbox(ARGS)
 	/* The devices owned now (the live ownership, which MOVE_DEVICE
 	 * changes); console: the UART whose port the boot info names, the one
 	 * the console hub drives. */
+	u32 owned = devices_owned(); /* one look: a move during the loop splits nothing */
 	for (u32 i = 0; i < devices_count(); i++) {
 		const struct qv_bootinfo_device *dv = devices_at(i);
-		if (!devices_owns(i))
+		if (!(owned >> i & 1))
 			continue;
 		qv_val x = dev_dict(c, i);
 		bool console = dv->kind == QV_DEV_UART16550 && dv->io_len &&
