@@ -6,7 +6,6 @@
 #include "thread.h"
 #include "devices.h"
 
-static volatile u64 notices;
 static void (*notice_hook)(void);
 
 void notice_isr(void);          /* notice.S */
@@ -21,16 +20,10 @@ void devices_init(void)
  * threads, and the vector in service would hold off the timer's. */
 void notice_interrupt(void)
 {
-	notices = notices + 1;
 	timer_eoi();
 	void (*fn)(void) = __atomic_load_n(&notice_hook, __ATOMIC_ACQUIRE);
 	if (fn)
 		fn();
-}
-
-u64 devices_notices(void)
-{
-	return notices;
 }
 
 void devices_on_notice(void (*fn)(void))

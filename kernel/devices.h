@@ -33,8 +33,6 @@ u32 devices_epoch(void);
 u32 devices_owned(void);
 bool devices_owns(u32 i);
 
-/* Notice interrupts received since boot. */
-u64 devices_notices(void);
 /* fn (NULL: none) is called in every notice interrupt, interrupts off,
  * after the EOI: it may wake threads (kthread_wake), nothing slower. */
 void devices_on_notice(void (*fn)(void));
