@@ -192,12 +192,9 @@ void timer_arm(u64 deadline_ns, u64 now_ns)
 
 	if (at < now_ns)
 		at = now_ns;
-	/* The scheduler asks for a chunk's end `slack` before its budget runs
-	 * out (kernel/sched/sched.c, next_event), with the slack in force at
-	 * the decision: the one it has until the bookkeeping below. */
-	bool budget = s->cur_fg && deadline_ns != QVS_NEVER &&
-		      deadline_ns == s->chunk_start + s->chunk_budget -
-					 (s->chunk_budget > s->slack ? s->slack : s->chunk_budget);
+	/* Whether this event is the chunk's end, asked with the slack in force
+	 * at the decision: the one it has until the bookkeeping below. */
+	bool budget = deadline_ns != QVS_NEVER && deadline_ns == qvs_chunk_end(s);
 	bool due = decision_due;
 	u64 was_armed = armed_ns, was_fire = fire_ns;
 	bool was_budget = armed_budget;

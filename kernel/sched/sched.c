@@ -344,20 +344,23 @@ static bool event_matters(const struct qvs_sched *s, const struct qvs_vcpu *v, s
 	return !s->cur_fg || prio_above(prio_of(v), cur);
 }
 
+u64 qvs_chunk_end(const struct qvs_sched *s)
+{
+	if (!s->cur_fg)
+		return QVS_NEVER;
+	return s->chunk_start + s->chunk_budget -
+	       (s->chunk_budget > s->slack ? s->slack : s->chunk_budget);
+}
+
 /* Eligibility is pick's (fg_ok, brought up to date by dispatch): nothing
  * changed it since. */
 static u64 next_event(const struct qvs_sched *s, u64 now)
 {
-	u64 ev = QVS_NEVER;
+	u64 ev = qvs_chunk_end(s);
 	struct prio cur = { 0, 0, 0 };
 
-	/* The chunk's end, early by the slack so that the interrupt's
-	 * latency does not carry it past its budget. */
-	if (s->cur_fg) {
-		ev = s->chunk_start + s->chunk_budget -
-		     (s->chunk_budget > s->slack ? s->slack : s->chunk_budget);
+	if (s->cur_fg)
 		cur = prio_of(s->cur);
-	}
 	for (const struct qvs_vcpu *v = s->vcpus; v; v = v->next) {
 		if (!event_matters(s, v, cur))
 			continue;

@@ -228,6 +228,11 @@ struct qvs_decision qvs_schedule(struct qvs_sched *s, u64 now);
  * changes nothing (exact after a qvs_schedule at `now`). */
 u64 qvs_vcpu_available(const struct qvs_sched *s, const struct qvs_vcpu *v, u64 now);
 
+/* When the running foreground chunk's end is asked for: early by the
+ * slack, so that the interrupt's latency does not carry it past its
+ * budget. QVS_NEVER when no foreground chunk runs. */
+u64 qvs_chunk_end(const struct qvs_sched *s);
+
 /* Sum of the amounts in a Main VCPU's replenishment queue (always C). */
 u64 qvs_vcpu_refill_total(const struct qvs_vcpu *v);
 
